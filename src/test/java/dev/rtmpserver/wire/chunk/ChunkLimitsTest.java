@@ -1,0 +1,105 @@
+package dev.rtmpserver.wire.chunk;
+
+import dev.rtmpserver.wire.ProtocolException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(10)
+class ChunkLimitsTest {
+
+    private static ChunkReader reader(String annotatedHex) {
+        return new ChunkReader(new ByteArrayInputStream(HexFormat.of().parseHex(ChunkFixturesTest.hex(annotatedHex))));
+    }
+
+    @Test
+    void truncatedMessageAtEveryLengthFailsWithProtocolException() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ChunkWriter writer = new ChunkWriter(bytes);
+        writer.write(6, new RawMessage(9, 1, 0x01000000, new byte[300]));
+        byte[] whole = bytes.toByteArray();
+        for (int len = 0; len < whole.length; len++) {
+            ChunkReader r = new ChunkReader(new ByteArrayInputStream(Arrays.copyOf(whole, len)));
+            IOException e = assertThrows(IOException.class, r::read, "prefix of " + len + " bytes");
+            if (len == 0) {
+                assertTrue(e instanceof EOFException, "an empty stream is a clean hang-up");
+            } else {
+                assertTrue(e instanceof ProtocolException, "prefix of " + len + " bytes: " + e);
+            }
+        }
+    }
+
+    @Test
+    void firstChunkOfAStreamWithoutFullHeaderIsRejected() {
+        assertThrows(ProtocolException.class, () -> reader("""
+                46 000028 000003 09  # fmt 1 on a chunk stream never seen before
+                222222
+                """).read());
+    }
+
+    @Test
+    void newHeaderInTheMiddleOfAMessageIsRejected() {
+        assertThrows(ProtocolException.class, () -> reader("""
+                04 000000 0000c8 08 01000000  # audio, 200 bytes long
+                """ + "00".repeat(128) + """
+                04 000000 000001 08 01000000  # a new type 0 header before the first message ended
+                00
+                """).read());
+    }
+
+    @Test
+    void zeroChunkSizeIsRejected() {
+        assertThrows(ProtocolException.class, () -> reader("""
+                02 000000 000004 01 00000000  # Set Chunk Size
+                00000000                      # zero
+                """).read());
+    }
+
+    @Test
+    void shortControlMessageIsRejected() {
+        assertThrows(ProtocolException.class, () -> reader("""
+                02 000000 000002 01 00000000  # Set Chunk Size with a 2-byte body
+                0001
+                """).read());
+    }
+
+    @Test
+    void manyHugeUnfinishedMessagesFailBeforeAllocatingThem() {
+        StringBuilder hex = new StringBuilder();
+        // Each chunk stream announces a 16 MiB message and sends one byte of it.
+        hex.append("02 000000 000004 01 00000000 00000001\n"); // chunk size 1
+        for (int csid = 3; csid < 40; csid++) {
+            hex.append(String.format("%02x ffffff ffffff 09 01000000 00000000 00%n", csid));
+        }
+        assertThrows(ProtocolException.class, () -> {
+            ChunkReader r = reader(hex.toString());
+            while (true) {
+                r.read();
+            }
+        });
+    }
+
+    @Test
+    void tooManyChunkStreamsAreRejected() {
+        StringBuilder hex = new StringBuilder();
+        for (int csid = 64; csid < 64 + ChunkReader.MAX_CHUNK_STREAMS + 2; csid++) {
+            hex.append(String.format("01 %02x %02x 000000 000001 08 01000000 ee%n", (csid - 64) & 0xFF,
+                    (csid - 64) >> 8));
+        }
+        assertThrows(ProtocolException.class, () -> {
+            ChunkReader r = reader(hex.toString());
+            while (true) {
+                r.read();
+            }
+        });
+    }
+}
