@@ -1,0 +1,116 @@
+package dev.rtmpserver.server;
+
+import dev.rtmpserver.concurrent.Threads;
+import dev.rtmpserver.session.Connection;
+import dev.rtmpserver.session.SessionContext;
+import dev.rtmpserver.stream.StreamRegistry;
+import org.tinylog.Logger;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The RTMP listener: accepts connections on a platform thread and runs each on a virtual thread
+ * of its own.
+ */
+public final class RtmpServer implements AutoCloseable {
+    /** Pending connections the kernel may queue while the accept thread catches up. */
+    private static final int ACCEPT_BACKLOG = 1024;
+
+    private final ServerConfig config;
+    private final StreamRegistry registry = new StreamRegistry();
+    private final SessionContext context;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicLong nextConnectionId = new AtomicLong(1);
+    private ServerSocket serverSocket;
+    private Thread acceptThread;
+    private volatile boolean closing;
+
+    public RtmpServer(ServerConfig config) {
+        this.config = config;
+        this.context = new SessionContext(registry, config.session());
+    }
+
+    /**
+     * Binds and starts accepting.
+     *
+     * @throws java.net.BindException if the address is in use or not local
+     */
+    public RtmpServer start() throws IOException {
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(config.bind(), config.port()), ACCEPT_BACKLOG);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        serverSocket = socket;
+        acceptThread = Threads.startPlatform("rtmp-accept-" + port(), this::acceptLoop);
+        Logger.info("RTMP listening on {}:{}", config.bind().getHostAddress(), port());
+        return this;
+    }
+
+    /** The bound port, useful when the configured port was 0. */
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    public StreamRegistry registry() {
+        return registry;
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    private void acceptLoop() {
+        while (!closing) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                if (!closing) {
+                    Logger.error(e, "accept failed; no longer accepting RTMP connections");
+                }
+                return;
+            }
+            long id = nextConnectionId.getAndIncrement();
+            Connection connection = new Connection(id, socket, context);
+            connections.add(connection);
+            Threads.startVirtual("conn-" + id, () -> {
+                try {
+                    connection.run();
+                } finally {
+                    connections.remove(connection);
+                }
+            });
+        }
+    }
+
+    /** Stops accepting and closes every connection. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            if (serverSocket != null) {
+                serverSocket.close();
+            }
+        } catch (IOException e) {
+            Logger.debug(e, "closing the listener failed");
+        }
+        connections.forEach(Connection::close);
+        if (acceptThread != null) {
+            try {
+                acceptThread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.rtmpserver.session;
+
+import dev.rtmpserver.stream.StreamKey;
+import dev.rtmpserver.stream.StreamKey.NameAndQuery;
+import dev.rtmpserver.wire.amf.Amf0;
+import dev.rtmpserver.wire.message.RtmpMessage.Command;
+import dev.rtmpserver.wire.message.RtmpMessage.SetChunkSize;
+import dev.rtmpserver.wire.message.RtmpMessage.SetPeerBandwidth;
+import dev.rtmpserver.wire.message.RtmpMessage.WindowAckSize;
+import dev.rtmpserver.wire.message.StatusCode;
+import org.tinylog.Logger;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Answers the NetConnection and NetStream commands of one connection. A command the server does
+ * not know, or one sent out of order, gets an {@code _error} reply; it never ends the connection.
+ */
+final class CommandHandler {
+    /** Peer bandwidth limit type "dynamic", as FMS sends it. */
+    private static final int BANDWIDTH_DYNAMIC = 2;
+    /** Message stream ids are small integers; a peer creating thousands is misbehaving. */
+    private static final int MAX_STREAMS = 64;
+
+    private final Connection conn;
+    private String app;
+    private int nextStreamId = 1;
+
+    CommandHandler(Connection conn) {
+        this.conn = conn;
+    }
+
+    void handle(int messageStreamId, Command c) {
+        if (app == null && !c.name().equals("connect")) {
+            error(c, StatusCode.CALL_FAILED, "connect first: '" + c.name() + "' before connect");
+            return;
+        }
+        switch (c.name()) {
+            case "connect" -> connect(c);
+            case "createStream" -> createStream(c);
+            case "releaseStream" -> result(c, null);
+            case "FCPublish" -> {
+                result(c, null);
+                conn.send(new Command("onFCPublish", 0, null,
+                        List.of(StatusCode.PUBLISH_START.info("FCPublish " + c.argument(0)))), 0);
+            }
+            case "FCUnpublish" -> {
+                if (c.argument(0) instanceof String name) {
+                    conn.closePublishingByName(NameAndQuery.parse(name).name(), "FCUnpublish");
+                }
+                result(c, null);
+                conn.send(new Command("onFCUnpublish", 0, null,
+                        List.of(StatusCode.UNPUBLISH_SUCCESS.info("FCUnpublish " + c.argument(0)))), 0);
+            }
+            case "FCSubscribe" -> conn.send(new Command("onFCSubscribe", 0, null,
+                    List.of(StatusCode.PLAY_START.info("FCSubscribe " + c.argument(0)))), 0);
+            case "publish" -> publish(messageStreamId, c);
+            case "play" -> play(messageStreamId, c);
+            case "deleteStream" -> {
+                if (c.argument(0) instanceof Double id) {
+                    conn.closeStream(id.intValue(), "deleteStream");
+                }
+            }
+            case "closeStream" -> conn.closeStream(messageStreamId, "closeStream");
+            case "getStreamLength" -> result(c, 0.0);
+            case "receiveAudio" -> withPlayer(messageStreamId, c, s -> s.receiveAudio(flag(c)));
+            case "receiveVideo" -> withPlayer(messageStreamId, c, s -> s.receiveVideo(flag(c)));
+            case "pause" -> pause(messageStreamId, c);
+            case "_checkbw", "checkBandwidth" -> result(c, null);
+            case "_result", "_error", "onBWDone", "onStatus" -> {
+                // Replies to calls we never make, or notifications: nothing to answer.
+            }
+            default -> {
+                Logger.info("{}: unknown command '{}'", conn.describe(), c.name());
+                error(c, StatusCode.CALL_FAILED, "Method not found (" + c.name() + ")");
+            }
+        }
+    }
+
+    private void connect(Command c) {
+        if (app != null) {
+            error(c, StatusCode.CALL_FAILED, "already connected to " + app);
+            return;
+        }
+        Map<?, ?> props = c.commandObject() instanceof Map<?, ?> m ? m : Map.of();
+        String requested = props.get("app") instanceof String s ? s : "";
+        // Some clients put the stream's query string or a trailing slash into the app name.
+        String name = NameAndQuery.parse(requested).name();
+        while (name.endsWith("/")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        if (name.isEmpty()) {
+            error(c, StatusCode.CONNECT_REJECTED, "connect without an application name; use rtmp://host/app/key");
+            return;
+        }
+        app = name;
+        double objectEncoding = props.get("objectEncoding") instanceof Double d ? d : 0;
+        SessionConfig config = conn.context().config();
+        conn.send(new WindowAckSize(config.windowAckSize()), 0);
+        conn.send(new SetPeerBandwidth(config.windowAckSize(), BANDWIDTH_DYNAMIC), 0);
+        conn.send(new SetChunkSize(config.chunkSize()), 0);
+        Map<String, Object> info = StatusCode.CONNECT_SUCCESS.info("Connection succeeded.");
+        info.put("objectEncoding", objectEncoding);
+        conn.send(new Command("_result", c.transactionId(), Connection.serverProperties(), List.of(info)), 0);
+        Logger.info("{}: connected to app '{}' ({})", conn.describe(), app,
+                props.get("flashVer") instanceof String v ? v : "no flashVer");
+    }
+
+    private void createStream(Command c) {
+        if (nextStreamId > MAX_STREAMS) {
+            error(c, StatusCode.CALL_FAILED, "too many streams on one connection");
+            return;
+        }
+        result(c, (double) nextStreamId++);
+    }
+
+    private void publish(int streamId, Command c) {
+        if (!(c.argument(0) instanceof String raw) || NameAndQuery.parse(raw).name().isEmpty()) {
+            conn.send(Connection.onStatus(StatusCode.PUBLISH_BAD_NAME, "publish needs a stream name"), streamId);
+            return;
+        }
+        if (streamId == 0) {
+            conn.send(Connection.onStatus(StatusCode.PUBLISH_BAD_NAME, "publish on stream 0; call createStream"),
+                    streamId);
+            return;
+        }
+        NameAndQuery nq = NameAndQuery.parse(raw);
+        conn.startPublishing(streamId, new StreamKey(app, nq.name()), nq.query());
+    }
+
+    private void play(int streamId, Command c) {
+        if (!(c.argument(0) instanceof String raw) || NameAndQuery.parse(raw).name().isEmpty()) {
+            conn.send(Connection.onStatus(StatusCode.PLAY_FAILED, "play needs a stream name"), streamId);
+            return;
+        }
+        if (streamId == 0) {
+            conn.send(Connection.onStatus(StatusCode.PLAY_FAILED, "play on stream 0; call createStream"), streamId);
+            return;
+        }
+        NameAndQuery nq = NameAndQuery.parse(raw);
+        conn.startPlaying(streamId, new StreamKey(app, nq.name()), nq.query());
+    }
+
+    private void pause(int streamId, Command c) {
+        withPlayer(streamId, c, sink -> {
+            boolean pause = flag(c);
+            sink.pause(pause);
+            StatusCode status = pause ? StatusCode.PAUSE_NOTIFY : StatusCode.UNPAUSE_NOTIFY;
+            conn.send(Connection.onStatus(status, (pause ? "paused " : "unpaused ") + sink.key()), streamId);
+        });
+    }
+
+    private void withPlayer(int streamId, Command c, java.util.function.Consumer<PlayerSink> action) {
+        PlayerSink sink = conn.playerOn(streamId);
+        if (sink == null) {
+            error(c, StatusCode.CALL_FAILED, c.name() + " on stream " + streamId + ", which is not playing");
+            return;
+        }
+        action.accept(sink);
+    }
+
+    private static boolean flag(Command c) {
+        return !(c.argument(0) instanceof Boolean b) || b;
+    }
+
+    private void result(Command c, Object value) {
+        // Notifications carry transaction id 0 and expect no reply.
+        if (c.transactionId() != 0) {
+            conn.send(new Command("_result", c.transactionId(), null, Arrays.asList(value)), 0);
+        }
+    }
+
+    private void error(Command c, StatusCode status, String description) {
+        conn.send(new Command("_error", c.transactionId(), null, List.of(status.info(description))), 0);
+    }
+}
