@@ -1,0 +1,123 @@
+package dev.rtmpserver.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void helpDescribesEveryOptionAndExitsZero() {
+        assertEquals(0, run("--help"));
+        for (String option : new String[] {"--port", "--bind", "--record-dir", "--config", "--log-level",
+                "--chunk-size", "--version"}) {
+            assertTrue(out.toString().contains(option), option + " in help");
+        }
+    }
+
+    @Test
+    void versionNamesTheProgram() {
+        assertEquals(0, run("--version"));
+        assertTrue(out.toString().startsWith("rtmp-server "), out.toString());
+    }
+
+    @Test
+    void badValueGetsOneLineNamingTheFlagAndExitTwo() {
+        assertEquals(2, run("--port", "abc"));
+        assertOneLineNaming("--port");
+    }
+
+    @Test
+    void outOfRangeValuesAreRejectedWithTheFlagName() {
+        assertEquals(2, run("--port", "70000"));
+        assertOneLineNaming("--port");
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("--chunk-size", "64"));
+        assertOneLineNaming("--chunk-size");
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("--log-level", "loud"));
+        assertOneLineNaming("--log-level");
+    }
+
+    @Test
+    void unknownOptionIsRejected() {
+        assertEquals(2, run("--no-such-option"));
+        assertOneLineNaming("--no-such-option");
+    }
+
+    @Test
+    void portInUseGetsAClearErrorAndExitOne() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(1, run("--bind", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort())));
+            assertTrue(err.toString().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), err.toString());
+        }
+    }
+
+    @Test
+    void configFileValuesAreUsedAndReportedUnderTheirFlag() throws IOException {
+        Path config = dir.resolve("server.properties");
+        Files.writeString(config, "# comment\nchunk-size = 50\n");
+        assertEquals(2, run("--config", config.toString()));
+        assertOneLineNaming("--chunk-size");
+    }
+
+    @Test
+    void flagsOverrideTheConfigFile() throws IOException {
+        Path config = dir.resolve("server.properties");
+        Files.writeString(config, "chunk-size = 50\n");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            // The file's bad chunk size is overridden, so the run gets as far as binding the port.
+            assertEquals(1, run("--config", config.toString(), "--chunk-size", "8192", "--bind", "127.0.0.1",
+                    "--port", String.valueOf(taken.getLocalPort())));
+        }
+    }
+
+    @Test
+    void unknownKeyInConfigFileIsRejected() throws IOException {
+        Path config = dir.resolve("server.properties");
+        Files.writeString(config, "prot = 1935\n");
+        assertEquals(2, run("--config", config.toString()));
+        assertOneLineNaming("--config");
+        assertTrue(err.toString().contains("prot"));
+    }
+
+    @Test
+    void missingConfigFileIsRejected() {
+        assertEquals(2, run("--config", dir.resolve("absent.properties").toString()));
+        assertOneLineNaming("--config");
+    }
+
+    @Test
+    void shippedDefaultConfigFileIsValid() throws IOException {
+        Path shipped = Path.of("config", "rtmp-server.properties");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(1, run("--config", shipped.toString(), "--bind", "127.0.0.1",
+                    "--port", String.valueOf(taken.getLocalPort())), err.toString());
+        }
+    }
+
+    private void assertOneLineNaming(String flag) {
+        String text = err.toString().strip();
+        assertEquals(1, text.lines().count(), "one line: " + text);
+        assertTrue(text.contains(flag), "names " + flag + ": " + text);
+    }
+}
