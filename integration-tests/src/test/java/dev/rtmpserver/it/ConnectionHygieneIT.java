@@ -1,0 +1,89 @@
+package dev.rtmpserver.it;
+
+import dev.rtmpserver.client.RtmpClient;
+import dev.rtmpserver.server.ServerConfig;
+import dev.rtmpserver.session.SessionConfig;
+import dev.rtmpserver.stream.LiveStream;
+import dev.rtmpserver.stream.StreamKey;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Connections that stall, misbehave or leave are dropped and leave nothing behind. */
+@Timeout(30)
+class ConnectionHygieneIT {
+
+    private static ServerConfig withHandshakeTimeout(Duration timeout) {
+        SessionConfig d = SessionConfig.defaults();
+        return new ServerConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty(),
+                new SessionConfig(d.chunkSize(), d.windowAckSize(), timeout, d.playerQueueBytes()));
+    }
+
+    @Test
+    void stalledHandshakeIsClosedAfterTheTimeout() throws IOException {
+        try (TestServer server = new TestServer(withHandshakeTimeout(Duration.ofMillis(500)));
+             Socket silent = new Socket(InetAddress.getLoopbackAddress(), server.port());
+             Socket halfway = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            halfway.getOutputStream().write(new byte[] {3, 0, 0, 0, 0});
+            silent.setSoTimeout(10_000);
+            halfway.setSoTimeout(10_000);
+            assertEquals(-1, silent.getInputStream().read(), "a client that sends nothing is closed");
+            InputStream in = halfway.getInputStream();
+            assertEquals(-1, in.read(), "a client that stops inside C1 is closed");
+            awaitTrue(() -> server.server.connectionCount() == 0, "no connection is left");
+        }
+    }
+
+    @Test
+    void nonRtmpBytesCloseOnlyThatConnection() throws IOException {
+        try (TestServer server = new TestServer();
+             RtmpClient good = RtmpClient.connect(server.appUrl("live"));
+             Socket http = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            http.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+            http.setSoTimeout(10_000);
+            assertEquals(-1, http.getInputStream().read(), "an HTTP request is refused by closing");
+            assertTrue(good.createStream() > 0, "the other connection is unaffected");
+        }
+    }
+
+    @Test
+    void playerThatLeavesIsRemovedAtOnceAndTheIdleStreamIsForgotten() throws IOException {
+        try (TestServer server = new TestServer()) {
+            StreamKey key = new StreamKey("live", "leaving");
+            RtmpClient publisher = RtmpClient.connect(server.appUrl("live"));
+            publisher.publish(publisher.createStream(), "leaving");
+            RtmpClient player = RtmpClient.connect(server.appUrl("live"));
+            player.play(player.createStream(), "leaving");
+            LiveStream stream = server.server.registry().get(key);
+            assertEquals(1, stream.sinkCount());
+
+            player.close();
+            awaitTrue(() -> stream.sinkCount() == 0, "the player's sink is detached");
+            publisher.close();
+            awaitTrue(() -> server.server.registry().get(key) == null, "the stream leaves the registry");
+            awaitTrue(() -> server.server.connectionCount() == 0, "both connections are gone");
+        }
+    }
+
+    /** Polls a condition that another thread makes true, failing after a generous deadline. */
+    static void awaitTrue(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.rtmpserver.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Runs the real clients (ffmpeg, ffprobe, ...) with their output kept in files for diagnosis. */
+final class Tools {
+    static final Path LOGS = Path.of("target", "it-logs");
+
+    private Tools() {
+    }
+
+    /** A started external program whose combined output goes to {@code log}. */
+    record Run(Process process, Path log) {
+        /** Waits for exit and returns the exit code; kills it after {@code limit}. */
+        int await(Duration limit) throws InterruptedException {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+                fail(log.getFileName() + " did not finish within " + limit + "; log:\n" + output());
+            }
+            return process.exitValue();
+        }
+
+        void expectSuccess(Duration limit) throws InterruptedException {
+            int code = await(limit);
+            if (code != 0) {
+                fail(log.getFileName() + " exited with " + code + "; log:\n" + output());
+            }
+        }
+
+        String output() {
+            try {
+                return Files.readString(log);
+            } catch (IOException e) {
+                return "(no log: " + e + ")";
+            }
+        }
+    }
+
+    static Run start(String logName, String... command) throws IOException {
+        Files.createDirectories(LOGS);
+        Path log = LOGS.resolve(logName + ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("SDL_AUDIODRIVER", "dummy");
+        return new Run(pb.start(), log);
+    }
+
+    /** Runs to completion and returns standard output; fails the test on a non-zero exit. */
+    static String output(Duration limit, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            fail(String.join(" ", command) + " timed out");
+        }
+        String text = new String(out);
+        if (p.exitValue() != 0) {
+            fail(String.join(" ", command) + " exited with " + p.exitValue() + ":\n" + text);
+        }
+        return text;
+    }
+
+    /**
+     * ffmpeg publishing a synthetic 25 fps test picture and a sine tone with one keyframe a second,
+     * paced in real time, for {@code seconds}.
+     */
+    static Run publishTestStream(String logName, String url, String size, int seconds, boolean audio, boolean video)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "warning", "-nostdin",
+                "-re"));
+        if (video) {
+            cmd.addAll(List.of("-f", "lavfi", "-i", "testsrc=size=" + size + ":rate=25"));
+        }
+        if (audio) {
+            cmd.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"));
+        }
+        cmd.addAll(List.of("-t", String.valueOf(seconds)));
+        if (video) {
+            cmd.addAll(List.of("-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25",
+                    "-pix_fmt", "yuv420p"));
+        }
+        if (audio) {
+            cmd.addAll(List.of("-c:a", "aac", "-b:a", "64k"));
+        }
+        cmd.addAll(List.of("-f", "flv", url));
+        return start(logName, cmd.toArray(String[]::new));
+    }
+
+    /** ffmpeg playing {@code url} into an FLV file, copying the streams, for {@code seconds}. */
+    static Run captureToFile(String logName, String url, Path file, int seconds) throws IOException {
+        return start(logName, "ffmpeg", "-hide_banner", "-loglevel", "warning", "-nostdin", "-y",
+                "-i", url, "-t", String.valueOf(seconds), "-c", "copy", "-f", "flv", file.toString());
+    }
+
+    /** {@code codec_name,codec_type[,width,height]} per stream (ffprobe's order), sorted. */
+    static List<String> probeStreams(Path file) throws IOException, InterruptedException {
+        String out = output(Duration.ofSeconds(30), "ffprobe", "-v", "error", "-show_entries",
+                "stream=codec_type,codec_name,width,height", "-of", "csv=p=0", file.toString());
+        return Arrays.stream(out.strip().split("\n")).map(String::strip).filter(s -> !s.isEmpty()).sorted().toList();
+    }
+
+    /** Decodes the whole file; returns what ffmpeg printed at level error (empty means clean). */
+    static String decodeErrors(Path file) throws IOException, InterruptedException {
+        return output(Duration.ofSeconds(60), "ffmpeg", "-v", "error", "-nostdin", "-i", file.toString(),
+                "-f", "null", "-").strip();
+    }
+
+    /** Seconds of media in the file, as ffprobe measures it. */
+    static double durationSeconds(Path file) throws IOException, InterruptedException {
+        String out = output(Duration.ofSeconds(30), "ffprobe", "-v", "error", "-show_entries", "format=duration",
+                "-of", "csv=p=0", file.toString()).strip();
+        return Double.parseDouble(out);
+    }
+}
