@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,8 +25,12 @@ public final class RtmpServer implements AutoCloseable {
     /** Pending connections the kernel may queue while the accept thread catches up. */
     private static final int ACCEPT_BACKLOG = 1024;
 
+    /** How often the watchdog looks for connections that timed out. */
+    private static final Duration WATCHDOG_PERIOD = Duration.ofSeconds(1);
+
     private final ServerConfig config;
-    private final StreamRegistry registry = new StreamRegistry();
+    private final ScheduledExecutorService timer = Threads.newTimer("rtmp-timer");
+    private final StreamRegistry registry;
     private final SessionContext context;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextConnectionId = new AtomicLong(1);
@@ -33,6 +40,7 @@ public final class RtmpServer implements AutoCloseable {
 
     public RtmpServer(ServerConfig config) {
         this.config = config;
+        this.registry = new StreamRegistry(config::policyFor, timer);
         this.context = new SessionContext(registry, config.session());
     }
 
@@ -52,6 +60,8 @@ public final class RtmpServer implements AutoCloseable {
         }
         serverSocket = socket;
         acceptThread = Threads.startPlatform("rtmp-accept-" + port(), this::acceptLoop);
+        timer.scheduleAtFixedRate(this::closeTimedOut, WATCHDOG_PERIOD.toMillis(), WATCHDOG_PERIOD.toMillis(),
+                TimeUnit.MILLISECONDS);
         Logger.info("RTMP listening on {}:{}", config.bind().getHostAddress(), port());
         return this;
     }
@@ -93,6 +103,17 @@ public final class RtmpServer implements AutoCloseable {
         }
     }
 
+    private void closeTimedOut() {
+        long now = System.nanoTime();
+        for (Connection c : connections) {
+            String reason = c.timeoutReason(now);
+            if (reason != null) {
+                Logger.info("{}: closing: {}", c.describe(), reason);
+                c.closeAsync();
+            }
+        }
+    }
+
     /** Stops accepting and closes every connection. */
     @Override
     public void close() {
@@ -104,6 +125,7 @@ public final class RtmpServer implements AutoCloseable {
         } catch (IOException e) {
             Logger.debug(e, "closing the listener failed");
         }
+        timer.shutdownNow();
         connections.forEach(Connection::close);
         if (acceptThread != null) {
             try {

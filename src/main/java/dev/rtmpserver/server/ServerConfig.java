@@ -1,30 +1,49 @@
 package dev.rtmpserver.server;
 
 import dev.rtmpserver.session.SessionConfig;
+import dev.rtmpserver.stream.StreamPolicy;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Everything the server is configured with, validated once. Built by the command line (flags over
  * an optional properties file) or directly by tests.
  *
- * @param bind      the address to listen on
- * @param port      the RTMP port; 0 picks a free one
- * @param recordDir where recordings go; empty means recording is off
+ * @param bind        the address to listen on
+ * @param port        the RTMP port; 0 picks a free one
+ * @param recordDir   where recordings go; empty means recording is off
+ * @param streams     how live streams behave, unless their application has its own policy
+ * @param appStreams  per-application policies, by application name
  */
-public record ServerConfig(InetAddress bind, int port, Optional<Path> recordDir, SessionConfig session) {
+public record ServerConfig(InetAddress bind, int port, Optional<Path> recordDir, SessionConfig session,
+                           StreamPolicy streams, Map<String, StreamPolicy> appStreams) {
     public static final int DEFAULT_PORT = 1935;
 
     public ServerConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535: " + port);
         }
+        appStreams = Map.copyOf(appStreams);
     }
 
-    /** Loopback, a free port, default session settings: what tests start with. */
+    /** Loopback, a free port, default settings: what tests start with. */
     public static ServerConfig forTests() {
-        return new ServerConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty(), SessionConfig.defaults());
+        return new ServerConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty(), SessionConfig.defaults(),
+                StreamPolicy.defaults(), Map.of());
+    }
+
+    public StreamPolicy policyFor(String app) {
+        return appStreams.getOrDefault(app, streams);
+    }
+
+    public ServerConfig withSession(SessionConfig newSession) {
+        return new ServerConfig(bind, port, recordDir, newSession, streams, appStreams);
+    }
+
+    public ServerConfig withStreams(StreamPolicy newStreams, Map<String, StreamPolicy> newAppStreams) {
+        return new ServerConfig(bind, port, recordDir, session, newStreams, newAppStreams);
     }
 }

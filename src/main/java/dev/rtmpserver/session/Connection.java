@@ -20,7 +20,6 @@ import dev.rtmpserver.wire.message.StatusCode;
 import org.tinylog.Logger;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One RTMP connection: the handshake, then a blocking read loop on this connection's virtual
@@ -56,6 +56,15 @@ public final class Connection implements Runnable, Publisher {
     private final Map<Integer, Publishing> publishing = new HashMap<>();
     private final Map<Integer, Playing> playing = new HashMap<>();
 
+    // Read by the watchdog thread; written by the reading thread. All System.nanoTime() values.
+    private volatile long lastActivity = System.nanoTime();
+    private volatile long lastMedia;
+    /** When the connection last had nothing to publish or play; 0 while it has. */
+    private volatile long idleSince = System.nanoTime();
+    private volatile boolean handshakeDone;
+    private final long acceptedAt = System.nanoTime();
+    private final AtomicBoolean closeRequested = new AtomicBoolean();
+
     public Connection(long id, Socket socket, SessionContext context) {
         this.id = id;
         this.socket = socket;
@@ -71,6 +80,54 @@ public final class Connection implements Runnable, Publisher {
 
     public long id() {
         return id;
+    }
+
+    @Override
+    public long lastActivityNanos() {
+        return lastActivity;
+    }
+
+    @Override
+    public void evict(String reason) {
+        Logger.info("{}: closing: {}", description, reason);
+        closeAsync();
+    }
+
+    /**
+     * Why this connection should be closed now, or null. Called periodically by the server's
+     * watchdog; the handshake has its own socket timeout.
+     */
+    public String timeoutReason(long now) {
+        if (closeRequested.get()) {
+            return null;
+        }
+        SessionConfig c = context.config();
+        if (!handshakeDone) {
+            // The socket timeout normally fires first; this catches a peer trickling single bytes.
+            return now - acceptedAt > c.handshakeTimeout().toNanos() * 2 ? "handshake not completed" : null;
+        }
+        long since = idleSince;
+        if (since != 0 && now - since > c.idleTimeout().toNanos()) {
+            return "neither published nor played for " + c.idleTimeout().toSeconds() + " s";
+        }
+        long media = lastMedia;
+        if (media != 0 && now - media > c.mediaTimeout().toNanos()) {
+            return "publisher sent no media for " + c.mediaTimeout().toSeconds() + " s";
+        }
+        if (out.stalledNanos(now) > c.writeTimeout().toNanos()) {
+            return "socket accepted no bytes for " + c.writeTimeout().toSeconds() + " s";
+        }
+        return null;
+    }
+
+    /**
+     * Closes the socket from a thread of its own, for callers (the publisher's thread, the
+     * watchdog) that must not wait on someone else's socket.
+     */
+    public void closeAsync() {
+        if (closeRequested.compareAndSet(false, true)) {
+            Threads.startVirtual("conn-" + id + "-close", this::close);
+        }
     }
 
     /** Closes the socket; the reading thread then cleans up. Safe from any thread. */
@@ -92,9 +149,10 @@ public final class Connection implements Runnable, Publisher {
             OutputStream rawOut = socket.getOutputStream();
             ServerHandshake.perform(in, rawOut);
             socket.setSoTimeout(0);
+            handshakeDone = true;
+            idleSince = System.nanoTime();
             Logger.debug("{}: handshake done", description);
-            OutputStream bufferedOut = new BufferedOutputStream(rawOut, WRITE_BUFFER_BYTES);
-            writer = Threads.startVirtual("conn-" + id + "-writer", () -> write(bufferedOut));
+            writer = Threads.startVirtual("conn-" + id + "-writer", () -> write(rawOut));
             readLoop(new ChunkReader(in));
         } catch (SocketTimeoutException e) {
             Logger.info("{}: handshake not completed within {}, closing", description,
@@ -116,7 +174,7 @@ public final class Connection implements Runnable, Publisher {
 
     private void write(OutputStream stream) {
         try {
-            out.drainTo(stream);
+            out.drainTo(stream, WRITE_BUFFER_BYTES);
         } catch (IOException e) {
             Logger.debug("{}: write failed: {}", description, e.getMessage());
         } catch (InterruptedException e) {
@@ -131,6 +189,7 @@ public final class Connection implements Runnable, Publisher {
         long acknowledged = 0;
         while (true) {
             RawMessage raw = reader.read();
+            lastActivity = System.nanoTime();
             int window = reader.peerWindowAckSize() > 0 ? reader.peerWindowAckSize()
                     : context.config().windowAckSize();
             if (reader.bytesRead() - acknowledged >= window) {
@@ -143,8 +202,20 @@ public final class Connection implements Runnable, Publisher {
 
     private void dispatch(RawMessage raw) throws IOException {
         switch (raw.typeId()) {
-            case MessageType.VIDEO -> publishingOn(raw).ifPresent(p -> p.onVideo(raw.timestamp(), raw.payload()));
-            case MessageType.AUDIO -> publishingOn(raw).ifPresent(p -> p.onAudio(raw.timestamp(), raw.payload()));
+            case MessageType.VIDEO -> {
+                Publishing p = publishing.get(raw.streamId());
+                if (p != null) {
+                    lastMedia = lastActivity;
+                    p.onVideo(raw.timestamp(), raw.payload());
+                }
+            }
+            case MessageType.AUDIO -> {
+                Publishing p = publishing.get(raw.streamId());
+                if (p != null) {
+                    lastMedia = lastActivity;
+                    p.onAudio(raw.timestamp(), raw.payload());
+                }
+            }
             default -> {
                 switch (MessageCodec.decode(raw)) {
                     case Command c -> commands.handle(raw.streamId(), c);
@@ -157,10 +228,6 @@ public final class Connection implements Runnable, Publisher {
                 }
             }
         }
-    }
-
-    private java.util.Optional<Publishing> publishingOn(RawMessage raw) {
-        return java.util.Optional.ofNullable(publishing.get(raw.streamId()));
     }
 
     private void onData(RawMessage raw, Data data) {
@@ -229,6 +296,8 @@ public final class Connection implements Runnable, Publisher {
             return;
         }
         publishing.put(streamId, new Publishing(streamId, key, query, stream));
+        lastMedia = System.nanoTime();
+        activityChanged();
         send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);
         send(onStatus(StatusCode.PUBLISH_START, key + " is now published"), streamId);
         Logger.info("{}: publishing {}", description, key);
@@ -240,13 +309,17 @@ public final class Connection implements Runnable, Publisher {
             send(onStatus(StatusCode.PLAY_FAILED, "stream " + streamId + " is already in use"), streamId);
             return;
         }
-        PlayerSink sink = new PlayerSink(out, streamId, key, context.config().playerQueueBytes());
+        PlayerSink sink = new PlayerSink(out, streamId, key, description, context.config(), () -> {
+            Logger.info("{}: closing: player too slow", description);
+            closeAsync();
+        });
         send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);
         send(onStatus(StatusCode.PLAY_RESET, "playing and resetting " + key), streamId);
         send(onStatus(StatusCode.PLAY_START, "started playing " + key), streamId);
         send(new Data(List.of("|RtmpSampleAccess", true, true)), streamId);
         LiveStream stream = context.registry().subscribe(key, sink);
         playing.put(streamId, new Playing(sink, stream, query));
+        activityChanged();
         Logger.info("{}: playing {}{}", description, key, stream.isPublished() ? "" : " (waiting for a publisher)");
     }
 
@@ -255,11 +328,23 @@ public final class Connection implements Runnable, Publisher {
         return p == null ? null : p.sink();
     }
 
-    /** Ends whatever stream {@code streamId} publishes or plays. */
+    /** Ends whatever stream {@code streamId} publishes or plays, at the client's request. */
     void closeStream(int streamId, String why) {
+        endStream(streamId, why, false);
+    }
+
+    /**
+     * @param lost the connection died: a publisher's players wait out the reconnect grace period
+     *             instead of being told at once
+     */
+    private void endStream(int streamId, String why, boolean lost) {
         Publishing p = publishing.remove(streamId);
         if (p != null) {
-            context.registry().unpublish(p.stream(), this);
+            if (lost) {
+                context.registry().publisherLost(p.stream(), this);
+            } else {
+                context.registry().unpublish(p.stream(), this);
+            }
             Logger.info("{}: unpublished {} ({}): {}", description, p.key(), why, p.summary());
         }
         Playing pl = playing.remove(streamId);
@@ -267,6 +352,19 @@ public final class Connection implements Runnable, Publisher {
             context.registry().unsubscribe(pl.stream(), pl.sink());
             Logger.info("{}: stopped playing {} ({}), {} frames dropped", description, pl.sink().key(), why,
                     pl.sink().droppedFrames());
+        }
+        activityChanged();
+    }
+
+    private void activityChanged() {
+        if (publishing.isEmpty()) {
+            lastMedia = 0;
+        }
+        boolean idle = publishing.isEmpty() && playing.isEmpty();
+        if (!idle) {
+            idleSince = 0;
+        } else if (idleSince == 0) {
+            idleSince = System.nanoTime();
         }
     }
 
@@ -281,10 +379,10 @@ public final class Connection implements Runnable, Publisher {
 
     private void cleanUp(Thread writer) {
         for (int streamId : List.copyOf(publishing.keySet())) {
-            closeStream(streamId, "connection closed");
+            endStream(streamId, "connection closed", true);
         }
         for (int streamId : List.copyOf(playing.keySet())) {
-            closeStream(streamId, "connection closed");
+            endStream(streamId, "connection closed", true);
         }
         out.close();
         close();

@@ -7,6 +7,8 @@ import dev.rtmpserver.wire.message.MessageCodec;
 import dev.rtmpserver.wire.message.MessageType;
 import dev.rtmpserver.wire.message.RtmpMessage;
 
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
@@ -16,10 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Everything one connection sends, in order, written by that connection's own writer thread.
  *
- * <p>Control and command messages are always queued. Media is queued by {@link PlayerSink}, which
- * reads {@link #queuedMediaBytes()} to decide what to drop, so that a slow socket costs only its
- * own player. The writer drains the whole queue at once and flushes once per batch, so a burst of
- * frames costs one system call per buffer, not one per frame.
+ * <p>Control and command messages are always queued. Live media is queued by {@link PlayerSink},
+ * which asks {@link #wouldOverflow} first, so that a slow socket costs only its own player. The
+ * writer drains the whole queue at once and flushes once per batch, so a burst of frames costs one
+ * system call per buffer, not one per frame.
  */
 final class Outbound {
     private static final int CSID_PROTOCOL = 2;
@@ -29,49 +31,79 @@ final class Outbound {
     private static final int CSID_VIDEO = 6;
 
     /** @param chunkSize for a Set Chunk Size message, the size the writer switches to after it */
-    private record Item(int typeId, int streamId, int timestamp, byte[] payload, boolean media, int chunkSize) {
+    private record Item(int typeId, int streamId, int timestamp, byte[] payload, int chunkSize) {
     }
 
-    /** Guards queue, queuedMediaBytes and closed. Held only for queue operations, never for IO. */
+    /** Guards the fields below. Held only for queue operations, never for IO. */
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readyOrClosed = lock.newCondition();
     private ArrayDeque<Item> queue = new ArrayDeque<>();
-    private long queuedMediaBytes;
+    /**
+     * Live media waiting in {@link #queue}: its bytes, and when the oldest of it was queued. Lag is
+     * measured in wall-clock time, not media timestamps, so a publisher's timestamp jump or a
+     * burst sent faster than real time is not mistaken for a slow player.
+     */
+    private long liveBytes;
+    private boolean liveQueued;
+    private long oldestLiveQueuedAt;
     private boolean closed;
+
+    /** {@link System#nanoTime()} when the current batch started writing, or 0 when the writer waits. */
+    private volatile long writingSince;
+    /** {@link System#nanoTime()} when the socket last accepted bytes. */
+    private volatile long lastProgress = System.nanoTime();
 
     void send(RtmpMessage message, int streamId) {
         RawMessage raw = MessageCodec.encode(message, streamId, 0);
         int chunkSize = message instanceof RtmpMessage.SetChunkSize s ? s.size() : 0;
-        enqueue(new Item(raw.typeId(), streamId, 0, raw.payload(), false, chunkSize));
+        enqueue(new Item(raw.typeId(), streamId, 0, raw.payload(), chunkSize), false);
     }
 
-    void sendMedia(int streamId, MediaFrame frame) {
-        enqueue(new Item(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), true, 0));
+    /** Queues a frame the stream already holds (a join backlog or a sequence header): not counted. */
+    void sendCached(int streamId, MediaFrame frame) {
+        enqueue(new Item(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0), false);
     }
 
-    long queuedMediaBytes() {
+    /** Queues a live frame; the caller checked {@link #wouldOverflow} first. */
+    void sendLive(int streamId, MediaFrame frame) {
+        enqueue(new Item(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0), true);
+    }
+
+    /** True if queueing {@code frame} would take the live media beyond either limit. */
+    boolean wouldOverflow(MediaFrame frame, long maxBytes, long maxWaitNanos) {
         lock.lock();
         try {
-            return queuedMediaBytes;
+            return liveBytes + frame.size() > maxBytes
+                    || liveQueued && System.nanoTime() - oldestLiveQueuedAt > maxWaitNanos;
         } finally {
             lock.unlock();
         }
     }
 
-    private void enqueue(Item item) {
+    private void enqueue(Item item, boolean live) {
         lock.lock();
         try {
             if (closed) {
                 return;
             }
             queue.addLast(item);
-            if (item.media) {
-                queuedMediaBytes += item.payload.length;
+            if (live) {
+                if (!liveQueued) {
+                    liveQueued = true;
+                    oldestLiveQueuedAt = System.nanoTime();
+                }
+                liveBytes += item.payload.length;
             }
             readyOrClosed.signal();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** How long the socket has refused to take bytes the writer has for it; 0 if it is not stuck. */
+    long stalledNanos(long now) {
+        long since = writingSince;
+        return since == 0 ? 0 : now - Math.max(since, lastProgress);
     }
 
     /** Drops whatever is queued and makes the writer return. */
@@ -80,15 +112,21 @@ final class Outbound {
         try {
             closed = true;
             queue.clear();
-            queuedMediaBytes = 0;
+            liveBytes = 0;
+            liveQueued = false;
             readyOrClosed.signal();
         } finally {
             lock.unlock();
         }
     }
 
-    /** The writer loop: runs until {@link #close()} or until the socket fails. */
-    void drainTo(OutputStream out) throws IOException, InterruptedException {
+    /**
+     * The writer loop: runs until {@link #close()} or until the socket fails.
+     *
+     * @param socketOut the socket's own stream; buffering is added here
+     */
+    void drainTo(OutputStream socketOut, int bufferBytes) throws IOException, InterruptedException {
+        OutputStream out = new BufferedOutputStream(new ProgressStream(socketOut), bufferBytes);
         ChunkWriter writer = new ChunkWriter(out);
         ArrayDeque<Item> batch = new ArrayDeque<>();
         while (true) {
@@ -103,10 +141,12 @@ final class Outbound {
                 ArrayDeque<Item> full = queue;
                 queue = batch;
                 batch = full;
-                queuedMediaBytes = 0;
+                liveBytes = 0;
+                liveQueued = false;
             } finally {
                 lock.unlock();
             }
+            writingSince = System.nanoTime();
             for (Item item = batch.pollFirst(); item != null; item = batch.pollFirst()) {
                 writer.write(csidOf(item.typeId), item.typeId, item.streamId, item.timestamp, item.payload, 0,
                         item.payload.length);
@@ -115,6 +155,7 @@ final class Outbound {
                 }
             }
             out.flush();
+            writingSince = 0;
         }
     }
 
@@ -126,5 +167,18 @@ final class Outbound {
             case MessageType.COMMAND_AMF0, MessageType.COMMAND_AMF3 -> CSID_COMMAND;
             default -> CSID_PROTOCOL;
         };
+    }
+
+    /** Notes each time the socket accepts a write, so a stuck socket can be told from a slow one. */
+    private final class ProgressStream extends FilterOutputStream {
+        ProgressStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            lastProgress = System.nanoTime();
+        }
     }
 }

@@ -5,38 +5,57 @@ import dev.rtmpserver.stream.Sink;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.wire.message.RtmpMessage.UserControl;
 import dev.rtmpserver.wire.message.StatusCode;
+import org.tinylog.Logger;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One player's view of a live stream: it decides which frames enter the connection's outbound
- * queue. Configuration frames always go in. Video starts at a keyframe, because a decoder cannot
- * use the frames before one; and when the queue is over its limit, frames are dropped until the
- * next keyframe rather than queued, so one slow player only ever slows itself.
+ * queue, so one slow player only ever slows itself.
+ *
+ * <ul>
+ *   <li>Metadata and sequence headers always go in.</li>
+ *   <li>Video starts at a keyframe, because a decoder cannot use the frames before one.</li>
+ *   <li>When the queue holds more live media than its byte or time limit, video is dropped until
+ *       the next keyframe that fits; audio is dropped too, but only while video is being dropped
+ *       (or if the stream has no video), since audio alone is small and gaps in it are heard.</li>
+ *   <li>A player that keeps losing frames for longer than the lag limit is disconnected.</li>
+ * </ul>
  */
 final class PlayerSink implements Sink {
     private final Outbound out;
     private final int streamId;
     private final StreamKey key;
-    private final long queueLimitBytes;
+    private final String player;
+    private final long maxQueueBytes;
+    private final long maxQueueNanos;
+    private final long maxLagNanos;
+    private final Runnable disconnect;
 
     private volatile boolean receiveAudio = true;
     private volatile boolean receiveVideo = true;
     private volatile boolean paused;
 
-    /** Only the publishing thread touches this, under the stream's lock. */
+    // Touched only under the stream's lock, by the publishing or joining thread.
     private boolean awaitingKeyframe = true;
+    private boolean videoSeen;
+    /** {@link System#nanoTime()} when the current run of drops began; 0 while keeping up. */
+    private long laggingSince;
+    private long dropsThisRun;
+    private boolean disconnecting;
+
     private final AtomicLong droppedFrames = new AtomicLong();
 
-    PlayerSink(Outbound out, int streamId, StreamKey key, long queueLimitBytes) {
+    PlayerSink(Outbound out, int streamId, StreamKey key, String player, SessionConfig config, Runnable disconnect) {
         this.out = out;
         this.streamId = streamId;
         this.key = key;
-        this.queueLimitBytes = queueLimitBytes;
-    }
-
-    int streamId() {
-        return streamId;
+        this.player = player;
+        this.maxQueueBytes = config.playerQueueBytes();
+        this.maxQueueNanos = config.playerQueueWait().toNanos();
+        this.maxLagNanos = config.playerMaxLag().toNanos();
+        this.disconnect = disconnect;
     }
 
     StreamKey key() {
@@ -60,45 +79,93 @@ final class PlayerSink implements Sink {
     }
 
     @Override
+    public void join(List<MediaFrame> cached) {
+        for (MediaFrame frame : cached) {
+            if (frame.kind() == MediaFrame.Kind.VIDEO) {
+                videoSeen = true;
+                if (frame.keyframe()) {
+                    awaitingKeyframe = false;
+                }
+            }
+            out.sendCached(streamId, frame);
+        }
+    }
+
+    @Override
     public void offer(MediaFrame frame) {
         if (frame.config()) {
-            out.sendMedia(streamId, frame);
+            out.sendCached(streamId, frame);
             return;
         }
         switch (frame.kind()) {
-            case VIDEO -> {
-                if (!receiveVideo || paused) {
-                    awaitingKeyframe = true;
-                    return;
-                }
-                if (awaitingKeyframe && !frame.keyframe() || isBehind(frame)) {
-                    awaitingKeyframe = true;
-                    droppedFrames.incrementAndGet();
-                    return;
-                }
-                awaitingKeyframe = false;
-                out.sendMedia(streamId, frame);
-            }
-            case AUDIO -> {
-                if (!receiveAudio || paused) {
-                    return;
-                }
-                if (isBehind(frame)) {
-                    droppedFrames.incrementAndGet();
-                    return;
-                }
-                out.sendMedia(streamId, frame);
-            }
+            case VIDEO -> offerVideo(frame);
+            case AUDIO -> offerAudio(frame);
             case DATA -> {
                 if (!paused) {
-                    out.sendMedia(streamId, frame);
+                    out.sendLive(streamId, frame);
                 }
             }
         }
     }
 
-    private boolean isBehind(MediaFrame frame) {
-        return out.queuedMediaBytes() + frame.size() > queueLimitBytes;
+    private void offerVideo(MediaFrame frame) {
+        videoSeen = true;
+        if (!receiveVideo || paused) {
+            awaitingKeyframe = true;
+            return;
+        }
+        if (awaitingKeyframe && !frame.keyframe()) {
+            if (laggingSince != 0) {
+                dropped();
+            }
+            return;
+        }
+        if (out.wouldOverflow(frame, maxQueueBytes, maxQueueNanos)) {
+            awaitingKeyframe = true;
+            dropped();
+            return;
+        }
+        awaitingKeyframe = false;
+        caughtUp();
+        out.sendLive(streamId, frame);
+    }
+
+    private void offerAudio(MediaFrame frame) {
+        if (!receiveAudio || paused) {
+            return;
+        }
+        boolean mayDrop = laggingSince != 0 || !videoSeen;
+        if (mayDrop && out.wouldOverflow(frame, maxQueueBytes, maxQueueNanos)) {
+            dropped();
+            return;
+        }
+        if (!videoSeen) {
+            caughtUp();
+        }
+        out.sendLive(streamId, frame);
+    }
+
+    private void dropped() {
+        droppedFrames.incrementAndGet();
+        dropsThisRun++;
+        long now = System.nanoTime();
+        if (laggingSince == 0) {
+            laggingSince = now;
+            Logger.info("{}: falling behind on {}, dropping frames until it catches up", player, key);
+        } else if (now - laggingSince > maxLagNanos && !disconnecting) {
+            disconnecting = true;
+            Logger.warn("{}: behind on {} for more than {} s ({} frames dropped), disconnecting", player, key,
+                    maxLagNanos / 1_000_000_000L, dropsThisRun);
+            disconnect.run();
+        }
+    }
+
+    private void caughtUp() {
+        if (laggingSince != 0) {
+            Logger.info("{}: caught up on {} after dropping {} frames", player, key, dropsThisRun);
+            laggingSince = 0;
+            dropsThisRun = 0;
+        }
     }
 
     @Override

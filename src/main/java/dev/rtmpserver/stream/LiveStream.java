@@ -1,47 +1,78 @@
 package dev.rtmpserver.stream;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One live stream: at most one publisher, any number of sinks, and the configuration frames
- * (metadata and sequence headers) that a sink joining mid-stream needs before any media.
+ * One live stream: at most one publisher, any number of sinks, the configuration frames (metadata
+ * and sequence headers) and, when the policy says so, the frames since the latest keyframe, which a
+ * sink joining mid-stream gets before anything else.
  *
- * <p>Frames are fanned out under {@link #lock}, so a joining sink sees the cached configuration and
- * then exactly the frames that follow it, in order. Holding the lock is cheap because
+ * <p>Frames are fanned out under {@link #lock}, so a joining sink sees the cached frames and then
+ * exactly the frames that follow them, in order. Holding the lock is cheap because
  * {@link Sink#offer} never blocks.
+ *
+ * <p>The stream has one timeline across publishers: when a publisher reconnects or another takes
+ * the key over, its timestamps are shifted to continue after the last frame delivered, so players
+ * that stayed attached never see time go backwards.
  */
 public final class LiveStream {
+    /** The gap put between the last frame of one publisher and the first of the next. */
+    private static final int CONTINUITY_GAP_MS = 20;
+
     private final StreamKey key;
+    private final StreamPolicy policy;
 
     /** Guards every field below, and the order in which sinks see frames. */
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Sink> sinks = new ArrayList<>();
     private Sink[] snapshot = new Sink[0];
     private Publisher publisher;
+    /** The publisher's connection died without unpublishing; its players have not been told yet. */
+    private boolean orphaned;
+    /** Tells one orphaning from the next, so a late grace expiry cannot end a newer one. */
+    private long orphanEpoch;
+
     private MediaFrame metadata;
     private MediaFrame videoConfig;
     private MediaFrame audioConfig;
+    private final ArrayDeque<MediaFrame> gop = new ArrayDeque<>();
+    private long gopBytes;
+    private boolean gopValid;
 
-    LiveStream(StreamKey key) {
+    private boolean delivered;
+    private int lastTimestamp;
+    private int timestampShift;
+    private boolean shiftOnNextFrame;
+
+    LiveStream(StreamKey key, StreamPolicy policy) {
         this.key = key;
+        this.policy = policy;
     }
 
     public StreamKey key() {
         return key;
     }
 
-    /** Delivers one frame of the current publisher to every sink, remembering configuration frames. */
+    public StreamPolicy policy() {
+        return policy;
+    }
+
+    /** Delivers one frame of the current publisher to every sink, remembering what joiners need. */
     public void onFrame(MediaFrame frame) {
         lock.lock();
         try {
+            frame = onTimeline(frame);
             if (frame.config()) {
                 switch (frame.kind()) {
                     case DATA -> metadata = frame;
                     case VIDEO -> videoConfig = frame;
                     case AUDIO -> audioConfig = frame;
                 }
+            } else if (policy.gopCache()) {
+                cacheInGop(frame);
             }
             for (Sink sink : snapshot) {
                 sink.offer(frame);
@@ -49,6 +80,46 @@ public final class LiveStream {
         } finally {
             lock.unlock();
         }
+    }
+
+    private MediaFrame onTimeline(MediaFrame frame) {
+        if (shiftOnNextFrame) {
+            shiftOnNextFrame = false;
+            timestampShift = delivered ? lastTimestamp + CONTINUITY_GAP_MS - frame.timestamp() : 0;
+        }
+        if (timestampShift != 0) {
+            frame = frame.withTimestamp(frame.timestamp() + timestampShift);
+        }
+        // Compared as a difference so that the 32-bit wrap-around of RTMP time is handled.
+        if (!delivered || frame.timestamp() - lastTimestamp > 0) {
+            lastTimestamp = frame.timestamp();
+        }
+        delivered = true;
+        return frame;
+    }
+
+    private void cacheInGop(MediaFrame frame) {
+        if (frame.kind() == MediaFrame.Kind.VIDEO && frame.keyframe()) {
+            gop.clear();
+            gopBytes = 0;
+            gopValid = true;
+        } else if (!gopValid || frame.kind() == MediaFrame.Kind.DATA) {
+            return;
+        }
+        long length = gop.isEmpty() ? 0 : frame.timestamp() - gop.peekFirst().timestamp();
+        if (gopBytes + frame.size() > policy.gopCacheBytes() || length > policy.gopCacheLength().toMillis()) {
+            // A partial group of pictures is useless to a decoder: cache nothing until the next keyframe.
+            clearGop();
+            return;
+        }
+        gop.addLast(frame);
+        gopBytes += frame.size();
+    }
+
+    private void clearGop() {
+        gop.clear();
+        gopBytes = 0;
+        gopValid = false;
     }
 
     public boolean isPublished() {
@@ -69,31 +140,58 @@ public final class LiveStream {
         }
     }
 
-    /** Called by the registry only, inside its atomic update of this key. */
-    Publisher publisher() {
-        return publisher;
+    /** Bytes of media held for joiners, for memory accounting. */
+    public long cachedBytes() {
+        lock.lock();
+        try {
+            return gopBytes;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    void attachPublisher(Publisher p) {
+    // The methods below are called by the registry only, inside its atomic update of this key.
+
+    Publisher publisher() {
+        lock.lock();
+        try {
+            return publisher;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes {@code p} the publisher. Sinks that were waiting are told a stream started; sinks of a
+     * publisher that died or was taken over just carry on, on the same timeline.
+     */
+    void attachPublisher(Publisher p, boolean continuing) {
         lock.lock();
         try {
             publisher = p;
-            // A new publisher may change codecs: never replay the old one's configuration.
+            orphaned = false;
+            // A new publisher may change codecs: never replay the previous one's configuration.
             metadata = null;
             videoConfig = null;
             audioConfig = null;
-            for (Sink sink : snapshot) {
-                sink.onPublish();
+            clearGop();
+            shiftOnNextFrame = true;
+            if (!continuing) {
+                for (Sink sink : snapshot) {
+                    sink.onPublish();
+                }
             }
         } finally {
             lock.unlock();
         }
     }
 
+    /** A clean unpublish: sinks are told at once. */
     void detachPublisher() {
         lock.lock();
         try {
             publisher = null;
+            orphaned = false;
             for (Sink sink : snapshot) {
                 sink.onUnpublish();
             }
@@ -102,14 +200,50 @@ public final class LiveStream {
         }
     }
 
+    /** The publisher's connection died; returns the epoch a later {@link #expireGrace} must match. */
+    long orphan() {
+        lock.lock();
+        try {
+            publisher = null;
+            orphaned = true;
+            return ++orphanEpoch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The grace period of orphaning {@code epoch} is over: if nobody republished, sinks are told. */
+    void expireGrace(long epoch) {
+        lock.lock();
+        try {
+            if (orphaned && orphanEpoch == epoch) {
+                detachPublisher();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isOrphaned() {
+        lock.lock();
+        try {
+            return orphaned;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     void addSink(Sink sink) {
         lock.lock();
         try {
-            for (MediaFrame cached : new MediaFrame[] {metadata, videoConfig, audioConfig}) {
-                if (cached != null) {
-                    sink.offer(cached);
+            List<MediaFrame> cached = new ArrayList<>(3 + gop.size());
+            for (MediaFrame config : new MediaFrame[] {metadata, videoConfig, audioConfig}) {
+                if (config != null) {
+                    cached.add(config);
                 }
             }
+            cached.addAll(gop);
+            sink.join(cached);
             sinks.add(sink);
             snapshot = sinks.toArray(Sink[]::new);
         } finally {

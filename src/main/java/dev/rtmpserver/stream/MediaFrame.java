@@ -52,4 +52,9 @@ public record MediaFrame(Kind kind, int timestamp, byte[] payload, boolean keyfr
     public int size() {
         return payload.length;
     }
+
+    /** The same frame, payload shared, at another point of the stream's timeline. */
+    public MediaFrame withTimestamp(int newTimestamp) {
+        return new MediaFrame(kind, newTimestamp, payload, keyframe, config);
+    }
 }

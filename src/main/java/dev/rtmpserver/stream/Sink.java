@@ -1,16 +1,27 @@
 package dev.rtmpserver.stream;
 
+import java.util.List;
+
 /**
  * Something a live stream delivers frames to: an RTMP player, and later a recorder or a relay.
- * Every method is called on the publisher's thread, so none may block: a sink queues the work
- * for its own thread and decides itself what to drop when it falls behind.
+ * Every method is called on the publisher's thread (or a joining thread) under the stream's lock,
+ * so none may block: a sink queues the work for its own thread and decides itself what to drop
+ * when it falls behind.
  */
 public interface Sink {
 
-    /** Offers one frame. Never blocks. */
+    /**
+     * The frames a sink joining mid-stream needs first: metadata and sequence headers, then, with
+     * the GOP cache on, everything since the latest keyframe. Called once, before any
+     * {@link #offer}. These frames are already held by the stream, so queueing them all costs the
+     * sink no memory of its own.
+     */
+    void join(List<MediaFrame> cached);
+
+    /** Offers one live frame. Never blocks. */
     void offer(MediaFrame frame);
 
-    /** A publisher started (or restarted) on the stream. */
+    /** A publisher started on a stream the sink was waiting for, or after the previous one left. */
     default void onPublish() {
     }
 

@@ -1,8 +1,14 @@
 package dev.rtmpserver.stream;
 
+import org.tinylog.Logger;
+
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * All live streams by key. Every change that can create or remove a stream runs inside
@@ -11,25 +17,50 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class StreamRegistry {
     private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
+    private final Function<String, StreamPolicy> policies;
+    private final ScheduledExecutorService timer;
 
     /**
-     * Makes {@code publisher} the owner of {@code key}.
-     *
-     * @throws StreamBusyException if another publisher owns it
+     * @param policies the policy of each application
+     * @param timer    runs the end of reconnect grace periods
      */
-    public LiveStream publish(StreamKey key, Publisher publisher) {
-        return streams.compute(key, (k, stream) -> {
-            LiveStream s = stream != null ? stream : new LiveStream(k);
-            Publisher owner = s.publisher();
-            if (owner != null && owner != publisher) {
-                throw new StreamBusyException(k, owner);
-            }
-            s.attachPublisher(publisher);
-            return s;
-        });
+    public StreamRegistry(Function<String, StreamPolicy> policies, ScheduledExecutorService timer) {
+        this.policies = policies;
+        this.timer = timer;
     }
 
-    /** Ends {@code publisher}'s ownership of {@code stream}; a no-op if it no longer owns it. */
+    /**
+     * Makes {@code publisher} the owner of {@code key}. If the current owner has been silent for
+     * longer than the policy allows, it is evicted and {@code publisher} takes over its players.
+     *
+     * @throws StreamBusyException if another, live publisher owns it
+     */
+    public LiveStream publish(StreamKey key, Publisher publisher) {
+        Publisher[] evicted = new Publisher[1];
+        LiveStream result = streams.compute(key, (k, stream) -> {
+            LiveStream s = stream != null ? stream : new LiveStream(k, policies.apply(k.app()));
+            Publisher owner = s.publisher();
+            boolean continuing = s.isOrphaned();
+            if (owner != null && owner != publisher) {
+                long silentNanos = System.nanoTime() - owner.lastActivityNanos();
+                if (silentNanos < s.policy().staleAfter().toNanos()) {
+                    throw new StreamBusyException(k, owner);
+                }
+                evicted[0] = owner;
+                continuing = true;
+            }
+            s.attachPublisher(publisher, continuing);
+            return s;
+        });
+        if (evicted[0] != null) {
+            Logger.info("{}: {} took over from {}, silent for more than {}", key, publisher.describe(),
+                    evicted[0].describe(), result.policy().staleAfter());
+            evicted[0].evict("stream " + key + " taken over by " + publisher.describe());
+        }
+        return result;
+    }
+
+    /** A clean unpublish: players are told at once. A no-op if {@code publisher} no longer owns it. */
     public void unpublish(LiveStream stream, Publisher publisher) {
         streams.computeIfPresent(stream.key(), (k, s) -> {
             if (s == stream && s.publisher() == publisher) {
@@ -39,10 +70,46 @@ public final class StreamRegistry {
         });
     }
 
+    /**
+     * The publisher's connection died without unpublishing. Its players stay attached, untold, for
+     * the policy's grace period in case it comes back; then they are told.
+     */
+    public void publisherLost(LiveStream stream, Publisher publisher) {
+        if (stream.policy().reconnectGrace().isZero()) {
+            unpublish(stream, publisher);
+            return;
+        }
+        long[] epoch = {-1};
+        streams.computeIfPresent(stream.key(), (k, s) -> {
+            if (s == stream && s.publisher() == publisher) {
+                epoch[0] = s.orphan();
+            }
+            return s.isIdle() ? null : s;
+        });
+        if (epoch[0] >= 0) {
+            try {
+                timer.schedule(() -> endGrace(stream, epoch[0]), stream.policy().reconnectGrace().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // The server is shutting down: nobody will republish, so tell the players now.
+                endGrace(stream, epoch[0]);
+            }
+        }
+    }
+
+    private void endGrace(LiveStream stream, long epoch) {
+        streams.computeIfPresent(stream.key(), (k, s) -> {
+            if (s == stream) {
+                s.expireGrace(epoch);
+            }
+            return s.isIdle() ? null : s;
+        });
+    }
+
     /** Attaches a sink, creating the stream if nobody publishes it yet: it starts when they do. */
     public LiveStream subscribe(StreamKey key, Sink sink) {
         return streams.compute(key, (k, stream) -> {
-            LiveStream s = stream != null ? stream : new LiveStream(k);
+            LiveStream s = stream != null ? stream : new LiveStream(k, policies.apply(k.app()));
             s.addSink(sink);
             return s;
         });
