@@ -3,6 +3,7 @@ package dev.rtmpserver.cli;
 import dev.rtmpserver.server.RtmpServer;
 import dev.rtmpserver.server.ServerConfig;
 import dev.rtmpserver.session.SessionConfig;
+import dev.rtmpserver.stream.StreamPolicy;
 import org.tinylog.Logger;
 import org.tinylog.configuration.Configuration;
 import picocli.CommandLine;
@@ -23,6 +24,8 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -72,13 +75,68 @@ public final class Main implements Callable<Integer> {
             description = "Chunk size the server sends with (128..16777215). Default: ${DEFAULT-VALUE}.")
     int chunkSize;
 
-    @Option(names = "--handshake-timeout", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(names = "--gop-cache", paramLabel = "on|off", defaultValue = "on", arity = "1",
+            converter = OnOffConverter.class,
+            description = "Start joining players at the latest keyframe (on) or the next one (off). Default: ${DEFAULT-VALUE}.")
+    boolean gopCache;
+
+    @Option(names = "--gop-cache-max", paramLabel = "BYTES", defaultValue = "16777216",
+            description = "Largest group of pictures kept for joiners. Default: ${DEFAULT-VALUE}.")
+    long gopCacheBytes;
+
+    @Option(names = "--gop-cache-max-duration", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "Longest group of pictures kept for joiners. Default: ${DEFAULT-VALUE}.")
+    Duration gopCacheLength;
+
+    @Option(names = "--reconnect-grace", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "How long players wait, untold, for a publisher whose connection died. Default: ${DEFAULT-VALUE}.")
+    Duration reconnectGrace;
+
+    @Option(names = "--stale-publisher", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "A publisher silent this long loses its key to a new publisher. Default: ${DEFAULT-VALUE}.")
+    Duration staleAfter;
+
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "Close connections that have not completed the handshake by then. Default: ${DEFAULT-VALUE}.")
-    int handshakeTimeoutSeconds;
+    Duration handshakeTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            converter = DurationConverter.class,
+            description = "Close connections that neither publish nor play for this long. Default: ${DEFAULT-VALUE}.")
+    Duration idleTimeout;
+
+    @Option(names = "--media-timeout", paramLabel = "DURATION", defaultValue = "20s",
+            converter = DurationConverter.class,
+            description = "Close publishers that send no media for this long. Default: ${DEFAULT-VALUE}.")
+    Duration mediaTimeout;
+
+    @Option(names = "--write-timeout", paramLabel = "DURATION", defaultValue = "20s",
+            converter = DurationConverter.class,
+            description = "Close connections whose socket accepts no bytes for this long. Default: ${DEFAULT-VALUE}.")
+    Duration writeTimeout;
 
     @Option(names = "--player-queue", paramLabel = "BYTES", defaultValue = "4194304",
-            description = "Media bytes queued per player before its frames are dropped. Default: ${DEFAULT-VALUE}.")
+            description = "Live media bytes queued per player before its frames are dropped. Default: ${DEFAULT-VALUE}.")
     long playerQueueBytes;
+
+    @Option(names = "--player-queue-wait", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "How long live media may wait in a player's queue before its frames are dropped. Default: ${DEFAULT-VALUE}.")
+    Duration playerQueueWait;
+
+    @Option(names = "--player-max-lag", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "Disconnect a player that keeps losing frames for this long. Default: ${DEFAULT-VALUE}.")
+    Duration playerMaxLag;
+
+    /** Settings read from {@code app.NAME.KEY} lines of the config file, by application name. */
+    private final Map<String, Map<String, String>> appSettings = new HashMap<>();
+
+    private static final long MIN_PLAYER_QUEUE_BYTES = 64 * 1024;
 
     /** Chunks larger than this only waste memory on the players' side; 16 MiB - 1 is the largest message. */
     private static final int MAX_USEFUL_CHUNK_SIZE = 0xFFFFFF;
@@ -90,7 +148,8 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command; returns the exit status. */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cmd = new CommandLine(new Main());
+        Main main = new Main();
+        CommandLine cmd = new CommandLine(main);
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setParameterExceptionHandler((e, a) -> {
@@ -100,7 +159,7 @@ public final class Main implements Callable<Integer> {
         try {
             Path config = findConfigFlag(args);
             if (config != null) {
-                cmd.setDefaultValueProvider(propertiesProvider(cmd, config));
+                cmd.setDefaultValueProvider(propertiesProvider(cmd, config, main.appSettings));
             }
         } catch (ParameterException e) {
             err.println("rtmp-server: " + e.getMessage());
@@ -144,11 +203,19 @@ public final class Main implements Callable<Integer> {
         if (!LOG_LEVELS.contains(logLevel)) {
             throw invalid("--log-level", logLevel, "must be one of trace, debug, info, warn, error");
         }
-        if (handshakeTimeoutSeconds <= 0) {
-            throw invalid("--handshake-timeout", handshakeTimeoutSeconds, "must be a positive number of seconds");
+        requirePositive("--handshake-timeout", handshakeTimeout);
+        requirePositive("--idle-timeout", idleTimeout);
+        requirePositive("--media-timeout", mediaTimeout);
+        requirePositive("--write-timeout", writeTimeout);
+        requirePositive("--player-queue-wait", playerQueueWait);
+        requirePositive("--player-max-lag", playerMaxLag);
+        requirePositive("--gop-cache-max-duration", gopCacheLength);
+        requirePositive("--stale-publisher", staleAfter);
+        if (playerQueueBytes < MIN_PLAYER_QUEUE_BYTES) {
+            throw invalid("--player-queue", playerQueueBytes, "must be at least " + MIN_PLAYER_QUEUE_BYTES + " bytes");
         }
-        if (playerQueueBytes < 64 * 1024) {
-            throw invalid("--player-queue", playerQueueBytes, "must be at least 65536 bytes");
+        if (gopCacheBytes <= 0) {
+            throw invalid("--gop-cache-max", gopCacheBytes, "must be positive");
         }
         InetAddress address;
         try {
@@ -159,9 +226,35 @@ public final class Main implements Callable<Integer> {
         if (recordDir != null && Files.exists(recordDir) && !Files.isDirectory(recordDir)) {
             throw invalid("--record-dir", recordDir, "exists and is not a directory");
         }
-        SessionConfig session = new SessionConfig(chunkSize, SessionConfig.DEFAULT_WINDOW_ACK_SIZE,
-                Duration.ofSeconds(handshakeTimeoutSeconds), playerQueueBytes);
-        return new ServerConfig(address, port, Optional.ofNullable(recordDir), session);
+        SessionConfig session = new SessionConfig(chunkSize, SessionConfig.DEFAULT_WINDOW_ACK_SIZE, handshakeTimeout,
+                idleTimeout, mediaTimeout, writeTimeout, playerQueueBytes, playerQueueWait, playerMaxLag);
+        StreamPolicy streams = new StreamPolicy(gopCache, gopCacheBytes, gopCacheLength, reconnectGrace, staleAfter);
+        return new ServerConfig(address, port, Optional.ofNullable(recordDir), session, streams,
+                appPolicies(streams));
+    }
+
+    private void requirePositive(String option, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw invalid(option, value, "must be longer than zero");
+        }
+    }
+
+    /** Per-application overrides from the config file: {@code app.NAME.gop-cache = off}. */
+    private Map<String, StreamPolicy> appPolicies(StreamPolicy defaults) {
+        Map<String, StreamPolicy> result = new HashMap<>();
+        appSettings.forEach((app, settings) -> {
+            StreamPolicy p = defaults;
+            for (Map.Entry<String, String> e : settings.entrySet()) {
+                String where = "app." + app + "." + e.getKey();
+                switch (e.getKey()) {
+                    case "gop-cache" -> p = p.withGopCache(parseOnOff(where, e.getValue()));
+                    default -> throw new ParameterException(spec.commandLine(), "Invalid value for option '--config': "
+                            + "unknown per-application key '" + where + "' (known: app.NAME.gop-cache)");
+                }
+            }
+            result.put(app, p);
+        });
+        return result;
     }
 
     private ParameterException invalid(String option, Object value, String why) {
@@ -182,7 +275,8 @@ public final class Main implements Callable<Integer> {
         return null;
     }
 
-    private static CommandLine.IDefaultValueProvider propertiesProvider(CommandLine cmd, Path file) {
+    private static CommandLine.IDefaultValueProvider propertiesProvider(CommandLine cmd, Path file,
+            Map<String, Map<String, String>> appSettings) {
         Properties props = new Properties();
         try (Reader reader = Files.newBufferedReader(file)) {
             props.load(reader);
@@ -191,6 +285,11 @@ public final class Main implements Callable<Integer> {
                     + e.getMessage());
         }
         for (String key : props.stringPropertyNames()) {
+            String[] parts = key.split("\\.", 3);
+            if (parts.length == 3 && parts[0].equals("app") && !parts[1].isEmpty()) {
+                appSettings.computeIfAbsent(parts[1], a -> new HashMap<>()).put(parts[2], props.getProperty(key).trim());
+                continue;
+            }
             if (key.equals("config") || cmd.getCommandSpec().findOption("--" + key) == null
                     || key.equals("help") || key.equals("version")) {
                 throw new ParameterException(cmd, "Invalid value for option '--config': unknown key '" + key
@@ -206,6 +305,27 @@ public final class Main implements Callable<Integer> {
             }
             return argSpec.defaultValue();
         };
+    }
+
+    private boolean parseOnOff(String where, String value) {
+        try {
+            return new OnOffConverter().convert(value);
+        } catch (CommandLine.TypeConversionException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--config': " + where + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /** {@code on}/{@code off}, as operators write switches; {@code true}/{@code false} also work. */
+    static final class OnOffConverter implements CommandLine.ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "on", "true", "yes" -> true;
+                case "off", "false", "no" -> false;
+                default -> throw new CommandLine.TypeConversionException("'" + value + "' is not on or off");
+            };
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -115,6 +115,33 @@ class MainTest {
         }
     }
 
+    @Test
+    void durationsAcceptUnitsAndRejectNonsenseNamingTheFlag() {
+        assertEquals(2, run("--idle-timeout", "5x"));
+        assertOneLineNaming("--idle-timeout");
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("--reconnect-grace", "-1s"));
+        assertOneLineNaming("--reconnect-grace");
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("--gop-cache", "maybe"));
+        assertOneLineNaming("--gop-cache");
+    }
+
+    @Test
+    void perApplicationSettingsAreReadFromTheConfigFile() throws IOException {
+        Path config = dir.resolve("apps.properties");
+        Files.writeString(config, "app.live.gop-cache = off\napp.events.gop-cache = on\n");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(1, run("--config", config.toString(), "--bind", "127.0.0.1",
+                    "--port", String.valueOf(taken.getLocalPort())), err.toString());
+        }
+        Files.writeString(config, "app.live.gop-cahce = off\n");
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("--config", config.toString()));
+        assertOneLineNaming("--config");
+        assertTrue(err.toString().contains("app.live.gop-cahce"), err.toString());
+    }
+
     private void assertOneLineNaming(String flag) {
         String text = err.toString().strip();
         assertEquals(1, text.lines().count(), "one line: " + text);
