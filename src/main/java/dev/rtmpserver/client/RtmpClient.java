@@ -83,8 +83,20 @@ public final class RtmpClient implements AutoCloseable {
 
     public static RtmpClient connect(String host, int port, String app, boolean digestHandshake)
             throws IOException {
+        return connect(host, port, app, digestHandshake, 0);
+    }
+
+    /**
+     * @param receiveBufferBytes the socket's receive buffer, or 0 for the system's default; tests
+     *                           of slow players make it tiny
+     */
+    public static RtmpClient connect(String host, int port, String app, boolean digestHandshake,
+                                     int receiveBufferBytes) throws IOException {
         Socket socket = new Socket();
         try {
+            if (receiveBufferBytes > 0) {
+                socket.setReceiveBufferSize(receiveBufferBytes);
+            }
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), (int) DEFAULT_TIMEOUT.toMillis());
             socket.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());

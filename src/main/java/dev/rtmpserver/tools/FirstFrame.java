@@ -1,0 +1,66 @@
+package dev.rtmpserver.tools;
+
+import dev.rtmpserver.client.RtmpClient;
+import dev.rtmpserver.wire.chunk.RawMessage;
+import dev.rtmpserver.wire.media.VideoTag;
+import dev.rtmpserver.wire.message.MessageType;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Measures how long a player waits for its first video frame: from the play command to the first
+ * video frame that is not a sequence header. Works against any RTMP server.
+ *
+ * <pre>java -cp rtmp-server.jar dev.rtmpserver.tools.FirstFrame rtmp://127.0.0.1:1935/live/cam1</pre>
+ *
+ * Prints {@code first-frame-ms=N.N keyframe=true|false timestamp=T}.
+ */
+public final class FirstFrame {
+    private FirstFrame() {
+    }
+
+    /** What a player saw first. */
+    public record Result(double millis, boolean keyframe, int timestamp) {
+        @Override
+        public String toString() {
+            return String.format("first-frame-ms=%.1f keyframe=%s timestamp=%d", millis, keyframe, timestamp);
+        }
+    }
+
+    /** Plays {@code rtmp://host[:port]/app/name} and waits for its first video frame. */
+    public static Result measure(String url, Duration limit) throws IOException {
+        URI uri = URI.create(url);
+        String path = uri.getPath().replaceFirst("^/", "");
+        int slash = path.lastIndexOf('/');
+        if (slash <= 0) {
+            throw new IllegalArgumentException("expected rtmp://host/app/stream, got " + url);
+        }
+        try (RtmpClient client = RtmpClient.connect(uri.getHost(), uri.getPort() < 0 ? 1935 : uri.getPort(),
+                path.substring(0, slash), true)) {
+            client.setReadTimeout(limit);
+            int streamId = client.createStream();
+            long start = System.nanoTime();
+            client.play(streamId, path.substring(slash + 1));
+            while (true) {
+                RawMessage m = client.readMedia();
+                if (m.typeId() != MessageType.VIDEO) {
+                    continue;
+                }
+                VideoTag tag = VideoTag.parse(m.payload());
+                if (!tag.sequenceHeader()) {
+                    return new Result((System.nanoTime() - start) / 1e6, tag.keyframe(), m.timestamp());
+                }
+            }
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: FirstFrame rtmp://host[:port]/app/stream");
+            System.exit(2);
+        }
+        System.out.println(measure(args[0], Duration.ofSeconds(30)));
+    }
+}
