@@ -1,6 +1,7 @@
 package dev.rtmpserver.it;
 
 import dev.rtmpserver.client.RtmpClient;
+import dev.rtmpserver.concurrent.Threads;
 import dev.rtmpserver.server.ServerConfig;
 import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.stream.LiveStream;
@@ -13,11 +14,11 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Connections that stall, misbehave or leave are dropped and leave nothing behind. */
@@ -26,8 +27,8 @@ class ConnectionHygieneIT {
 
     private static ServerConfig withHandshakeTimeout(Duration timeout) {
         SessionConfig d = SessionConfig.defaults();
-        return new ServerConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty(),
-                new SessionConfig(d.chunkSize(), d.windowAckSize(), timeout, d.playerQueueBytes()));
+        return ServerConfig.forTests().withSession(d.withTimeouts(timeout, d.idleTimeout(), d.mediaTimeout(),
+                d.writeTimeout()));
     }
 
     @Test
@@ -66,13 +67,60 @@ class ConnectionHygieneIT {
             RtmpClient player = RtmpClient.connect(server.appUrl("live"));
             player.play(player.createStream(), "leaving");
             LiveStream stream = server.server.registry().get(key);
-            assertEquals(1, stream.sinkCount());
+            // Play.Start is queued before the sink attaches, so the client can see it a moment early.
+            awaitTrue(() -> stream.sinkCount() == 1, "the player's sink is attached");
 
             player.close();
             awaitTrue(() -> stream.sinkCount() == 0, "the player's sink is detached");
             publisher.close();
             awaitTrue(() -> server.server.registry().get(key) == null, "the stream leaves the registry");
             awaitTrue(() -> server.server.connectionCount() == 0, "both connections are gone");
+        }
+    }
+
+    @Test
+    void idleConnectionAndSilentPublisherAreClosed() throws IOException {
+        SessionConfig d = SessionConfig.defaults();
+        ServerConfig config = ServerConfig.forTests().withSession(d.withTimeouts(d.handshakeTimeout(),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), d.writeTimeout()));
+        try (TestServer server = new TestServer(config);
+             RtmpClient idle = RtmpClient.connect(server.appUrl("live"));
+             RtmpClient silent = RtmpClient.connect(server.appUrl("live"))) {
+            silent.publish(silent.createStream(), "quiet");
+            for (RtmpClient c : new RtmpClient[] {idle, silent}) {
+                c.setReadTimeout(Duration.ofSeconds(10));
+                assertThrows(IOException.class, () -> {
+                    while (true) {
+                        c.read();
+                    }
+                }, "the server closes the connection");
+            }
+            awaitTrue(() -> server.server.registry().size() == 0, "the silent publisher's stream is gone");
+        }
+    }
+
+    @Test
+    void twoHundredPlayCyclesLeaveNoThreadConnectionOrStreamBehind() throws IOException {
+        try (TestServer server = new TestServer();
+             RtmpClient publisher = RtmpClient.connect(server.appUrl("live"))) {
+            int pubId = publisher.createStream();
+            publisher.publish(pubId, "busy");
+            publisher.sendVideo(pubId, 0, JavaClientRelayIT.AVC_HEADER);
+            publisher.sendVideo(pubId, 0, JavaClientRelayIT.videoFrame(true, 0));
+            publisher.call("getStreamLength", null, "busy");
+            int threadsBefore = Threads.liveVirtualThreads();
+            int platformBefore = Thread.activeCount();
+            for (int i = 0; i < 200; i++) {
+                try (RtmpClient player = RtmpClient.connect(server.appUrl("live"))) {
+                    player.play(player.createStream(), i % 2 == 0 ? "busy" : "nobody-" + i);
+                }
+            }
+            awaitTrue(() -> server.server.connectionCount() == 1, "only the publisher stays connected");
+            awaitTrue(() -> Threads.liveVirtualThreads() == threadsBefore, "virtual threads back to "
+                    + threadsBefore + " (now " + Threads.liveVirtualThreads() + ")");
+            awaitTrue(() -> server.server.registry().size() == 1, "only the published stream stays registered");
+            assertEquals(0, server.server.registry().get(new StreamKey("live", "busy")).sinkCount());
+            assertTrue(Thread.activeCount() <= platformBefore + 2, "no platform threads pile up");
         }
     }
 

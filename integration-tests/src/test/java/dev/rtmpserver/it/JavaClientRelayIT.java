@@ -85,6 +85,7 @@ class JavaClientRelayIT {
         RtmpClient player = connect("live");
         int playId = player.createStream();
         player.play(playId, "cam1");
+        awaitAttached("cam1", 1);
 
         List<RawMessage> sent = new ArrayList<>();
         sent.add(new RawMessage(MessageType.VIDEO, pubId, 0, AVC_HEADER));
@@ -133,6 +134,7 @@ class JavaClientRelayIT {
         RtmpClient player = connect("live");
         int playId = player.createStream();
         player.play(playId, "late");
+        awaitAttached("late", 1);
         publisher.sendVideo(pubId, 1200, videoFrame(false, 30));
         publisher.sendVideo(pubId, 1240, videoFrame(true, 31));
 
@@ -146,11 +148,54 @@ class JavaClientRelayIT {
         assertTrue(headers.stream().anyMatch(m -> java.util.Arrays.equals(m.payload(), AVC_HEADER)));
         assertTrue(headers.stream().anyMatch(m -> java.util.Arrays.equals(m.payload(), AAC_HEADER)));
 
+        // With the GOP cache on, the joiner starts at once at the latest keyframe (frame 20), then
+        // gets the frames after it, in order.
         RawMessage firstVideo = player.readMedia();
         while (firstVideo.typeId() != MessageType.VIDEO) {
             firstVideo = player.readMedia();
         }
-        assertArrayEquals(videoFrame(true, 31), firstVideo.payload(), "video starts at a keyframe");
+        assertArrayEquals(videoFrame(true, 20), firstVideo.payload(), "video starts at the cached keyframe");
+        int last = firstVideo.timestamp();
+        for (int i = 21; i <= 31; i++) {
+            RawMessage m = player.readMedia();
+            if (m.typeId() == MessageType.VIDEO) {
+                assertTrue(m.timestamp() >= last, "timestamps never go backwards");
+                last = m.timestamp();
+            } else {
+                i--;
+            }
+        }
+    }
+
+    @Test
+    void withoutGopCacheALateJoinerStartsAtTheNextKeyframe() throws IOException {
+        server.close();
+        server = new TestServer(dev.rtmpserver.server.ServerConfig.forTests().withStreams(
+                dev.rtmpserver.stream.StreamPolicy.defaults().withGopCache(false), Map.of()));
+        RtmpClient publisher = connect("live");
+        int pubId = publisher.createStream();
+        publisher.publish(pubId, "nocache");
+        publisher.sendVideo(pubId, 0, AVC_HEADER);
+        for (int i = 0; i < 5; i++) {
+            publisher.sendVideo(pubId, i * 40, videoFrame(i == 0, i));
+        }
+        awaitPublishedFrames(publisher);
+        RtmpClient player = connect("live");
+        int playId = player.createStream();
+        player.play(playId, "nocache");
+        awaitAttached("nocache", 1);
+        publisher.sendVideo(pubId, 200, videoFrame(false, 5));
+        publisher.sendVideo(pubId, 240, videoFrame(true, 6));
+        assertArrayEquals(AVC_HEADER, player.readMedia().payload(), "the sequence header comes first");
+        assertArrayEquals(videoFrame(true, 6), player.readMedia().payload(), "then the next keyframe");
+    }
+
+    /** Play.Start is queued before the player's sink attaches, so a client can see it a moment early. */
+    private void awaitAttached(String name, int players) {
+        ConnectionHygieneIT.awaitTrue(() -> {
+            var stream = server.server.registry().get(new dev.rtmpserver.stream.StreamKey("live", name));
+            return stream != null && stream.sinkCount() == players;
+        }, players + " player(s) attached to " + name);
     }
 
     /** Once a round trip on the publisher's connection completes, the server has read all it sent. */
@@ -202,6 +247,7 @@ class JavaClientRelayIT {
         RtmpClient player = connect("live");
         int playId = player.createStream();
         player.play(playId, "bye");
+        awaitAttached("bye", 1);
         publisher.close();
 
         boolean unpublishNotify = false;
@@ -244,6 +290,7 @@ class JavaClientRelayIT {
             players[s] = connect("live");
             playIds[s] = players[s].createStream();
             players[s].play(playIds[s], "s" + s);
+            awaitAttached("s" + s, 1);
         }
         for (int i = 0; i < 50; i++) {
             for (int s = 0; s < streams; s++) {

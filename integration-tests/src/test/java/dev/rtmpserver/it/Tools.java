@@ -75,6 +75,12 @@ final class Tools {
      */
     static Run publishTestStream(String logName, String url, String size, int seconds, boolean audio, boolean video)
             throws IOException {
+        return publishTestStream(logName, url, size, seconds, audio, video, 25);
+    }
+
+    /** As above, with a keyframe every {@code gopFrames} frames (25 frames = 1 s). */
+    static Run publishTestStream(String logName, String url, String size, int seconds, boolean audio, boolean video,
+                                 int gopFrames) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "warning", "-nostdin",
                 "-re"));
         if (video) {
@@ -85,7 +91,8 @@ final class Tools {
         }
         cmd.addAll(List.of("-t", String.valueOf(seconds)));
         if (video) {
-            cmd.addAll(List.of("-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25",
+            cmd.addAll(List.of("-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g",
+                    String.valueOf(gopFrames), "-keyint_min", String.valueOf(gopFrames), "-sc_threshold", "0",
                     "-pix_fmt", "yuv420p"));
         }
         if (audio) {
@@ -93,6 +100,18 @@ final class Tools {
         }
         cmd.addAll(List.of("-f", "flv", url));
         return start(logName, cmd.toArray(String[]::new));
+    }
+
+    /**
+     * ffmpeg publishing a 640x360 picture overlaid with noise, which x264 cannot compress: about
+     * 20 Mbit/s, enough to fill a stalled player's socket and queue within a second.
+     */
+    static Run publishNoisyStream(String logName, String url, int seconds) throws IOException {
+        return start(logName, "ffmpeg", "-hide_banner", "-loglevel", "warning", "-nostdin", "-re",
+                "-f", "lavfi", "-i", "testsrc=size=640x360:rate=25", "-f", "lavfi", "-i",
+                "sine=frequency=440:sample_rate=44100", "-t", String.valueOf(seconds), "-vf", "noise=alls=30:allf=t",
+                "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25", "-pix_fmt", "yuv420p",
+                "-c:a", "aac", "-b:a", "64k", "-f", "flv", url);
     }
 
     /** ffmpeg playing {@code url} into an FLV file, copying the streams, for {@code seconds}. */
