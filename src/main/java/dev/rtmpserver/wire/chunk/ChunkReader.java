@@ -5,6 +5,7 @@ import dev.rtmpserver.wire.ProtocolException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,10 +25,23 @@ public final class ChunkReader {
      * of messages and never finish them.
      */
     public static final int MAX_PENDING_BYTES = 32 * 1024 * 1024;
+    /** Audio, video and aggregate messages may use the whole 24-bit length: a 4K keyframe can be megabytes. */
+    public static final int MAX_MEDIA_MESSAGE_BYTES = 0xFFFFFF;
+    /**
+     * Commands, data and control messages of real clients are a few kilobytes (metadata included);
+     * nginx-rtmp caps every message at 1 MiB by default.
+     */
+    public static final int MAX_OTHER_MESSAGE_BYTES = 1024 * 1024;
     /** A peer may open at most this many chunk streams; real clients use fewer than ten. */
     public static final int MAX_CHUNK_STREAMS = 256;
 
     private static final int EXTENDED_TIMESTAMP = 0xFFFFFF;
+    private static final int MIN_BUFFER_BYTES = 4096;
+    private static final byte[] EMPTY = new byte[0];
+    // Message type ids, repeated here because this layer must not depend on the message layer.
+    private static final int TYPE_AUDIO = 8;
+    private static final int TYPE_VIDEO = 9;
+    private static final int TYPE_AGGREGATE = 22;
 
     private final InputStream in;
     private final Map<Integer, ChunkStream> streams = new HashMap<>();
@@ -144,14 +158,18 @@ public final class ChunkReader {
         }
 
         if (startsMessage) {
-            if (pendingBytes + cs.length > MAX_PENDING_BYTES) {
-                throw new ProtocolException("partly received messages exceed " + MAX_PENDING_BYTES + " bytes");
+            int limit = isMedia(cs.typeId) ? MAX_MEDIA_MESSAGE_BYTES : MAX_OTHER_MESSAGE_BYTES;
+            if (cs.length > limit) {
+                throw new ProtocolException("message of type " + cs.typeId + " announces " + cs.length
+                        + " bytes; the limit is " + limit);
             }
-            cs.buffer = new byte[cs.length];
+            cs.buffer = EMPTY;
             cs.filled = 0;
-            pendingBytes += cs.length;
         }
         int n = Math.min(chunkSize, cs.length - cs.filled);
+        if (cs.filled + n > cs.buffer.length) {
+            grow(cs, cs.filled + n);
+        }
         readFully(cs.buffer, cs.filled, n);
         cs.filled += n;
         if (cs.filled < cs.length) {
@@ -159,8 +177,25 @@ public final class ChunkReader {
         }
         byte[] payload = cs.buffer;
         cs.buffer = null;
-        pendingBytes -= cs.length;
+        pendingBytes -= payload.length;
         return new RawMessage(cs.typeId, cs.streamId, cs.timestamp, payload);
+    }
+
+    /**
+     * Memory follows the bytes that actually arrive, not the length a header announces, so a peer
+     * must send what it wants us to hold.
+     */
+    private void grow(ChunkStream cs, int needed) throws ProtocolException {
+        int capacity = (int) Math.min(cs.length, Math.max(needed, Math.max(MIN_BUFFER_BYTES, 2L * cs.buffer.length)));
+        if (pendingBytes - cs.buffer.length + capacity > MAX_PENDING_BYTES) {
+            throw new ProtocolException("partly received messages exceed " + MAX_PENDING_BYTES + " bytes");
+        }
+        pendingBytes += capacity - cs.buffer.length;
+        cs.buffer = Arrays.copyOf(cs.buffer, capacity);
+    }
+
+    private static boolean isMedia(int typeId) {
+        return typeId == TYPE_AUDIO || typeId == TYPE_VIDEO || typeId == TYPE_AGGREGATE;
     }
 
     /** A full header in the middle of a message means the peer lost track of its own chunking. */
@@ -184,7 +219,7 @@ public final class ChunkReader {
             case 2 -> { // Abort
                 ChunkStream cs = streams.get(int32(p, "Abort"));
                 if (cs != null && cs.buffer != null) {
-                    pendingBytes -= cs.length;
+                    pendingBytes -= cs.buffer.length;
                     cs.buffer = null;
                 }
             }

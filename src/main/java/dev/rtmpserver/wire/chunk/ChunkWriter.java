@@ -11,6 +11,7 @@ public final class ChunkWriter {
     /** Chunk stream ids 2..63 fit the one-byte basic header; we only ever send on those. */
     private static final int MAX_CSID = 63;
     private static final int EXTENDED_TIMESTAMP = 0xFFFFFF;
+    private static final int MAX_MESSAGE_BYTES = 0xFFFFFF;
 
     private final OutputStream out;
     private final Last[] last = new Last[MAX_CSID + 1];
@@ -44,6 +45,9 @@ public final class ChunkWriter {
             throws IOException {
         if (csid < 2 || csid > MAX_CSID) {
             throw new IllegalArgumentException("chunk stream id out of range: " + csid);
+        }
+        if (len > MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("message of " + len + " bytes does not fit RTMP's 24-bit length");
         }
         Last prev = last[csid];
         if (prev == null) {

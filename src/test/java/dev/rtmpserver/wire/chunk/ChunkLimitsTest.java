@@ -1,5 +1,6 @@
 package dev.rtmpserver.wire.chunk;
 
+import dev.rtmpserver.testing.AnnotatedHex;
 import dev.rtmpserver.wire.ProtocolException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,19 +74,34 @@ class ChunkLimitsTest {
     }
 
     @Test
-    void manyHugeUnfinishedMessagesFailBeforeAllocatingThem() {
-        StringBuilder hex = new StringBuilder();
-        // Each chunk stream announces a 16 MiB message and sends one byte of it.
-        hex.append("02 000000 000004 01 00000000 00000001\n"); // chunk size 1
-        for (int csid = 3; csid < 40; csid++) {
-            hex.append(String.format("%02x ffffff ffffff 09 01000000 00000000 00%n", csid));
+    void commandAnnouncingMoreThanTheLimitIsRejectedBeforeItsBody() {
+        assertThrows(ProtocolException.class, () -> reader("""
+                03 000000 200000 14 00000000  # fmt 0 csid 3: AMF0 command announcing 2 MiB
+                """).read());
+    }
+
+    @Test
+    void unfinishedMessagesBeyondThePendingLimitAreRejected() throws IOException {
+        // Chunk size 64 KiB; 40 chunk streams each announce a 16 MiB video message and send 1 MiB
+        // of it, more than MAX_PENDING_BYTES in all.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(AnnotatedHex.bytes("02 000000 000004 01 00000000 00010000"));
+        byte[] chunk = new byte[64 * 1024];
+        for (int csid = 3; csid < 43; csid++) {
+            bytes.write(AnnotatedHex.bytes(String.format("%02x 000000 ffffff 09 01000000", csid)));
+            bytes.write(chunk);
+            for (int i = 1; i < 16; i++) {
+                bytes.write(0xC0 | csid);
+                bytes.write(chunk);
+            }
         }
-        assertThrows(ProtocolException.class, () -> {
-            ChunkReader r = reader(hex.toString());
+        ChunkReader r = new ChunkReader(new ByteArrayInputStream(bytes.toByteArray()));
+        ProtocolException e = assertThrows(ProtocolException.class, () -> {
             while (true) {
                 r.read();
             }
         });
+        assertTrue(e.getMessage().contains("partly received"), e.getMessage());
     }
 
     @Test
