@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The RTMP listener: accepts connections on a platform thread and runs each on a virtual thread
@@ -27,6 +28,7 @@ public final class RtmpServer implements AutoCloseable {
 
     /** How often the watchdog looks for connections that timed out. */
     private static final Duration WATCHDOG_PERIOD = Duration.ofSeconds(1);
+    private static final Duration ACCEPT_RETRY_DELAY = Duration.ofMillis(100);
 
     private final ServerConfig config;
     private final ScheduledExecutorService timer = Threads.newTimer("rtmp-timer");
@@ -85,14 +87,21 @@ public final class RtmpServer implements AutoCloseable {
             try {
                 socket = serverSocket.accept();
             } catch (IOException e) {
-                if (!closing) {
-                    Logger.error(e, "accept failed; no longer accepting RTMP connections");
+                if (closing || serverSocket.isClosed()) {
+                    return;
                 }
-                return;
+                // Typically "too many open files": refuse nothing for good, try again shortly.
+                Logger.error("accept failed, retrying: {}", e.getMessage());
+                LockSupport.parkNanos(ACCEPT_RETRY_DELAY.toNanos());
+                continue;
             }
             long id = nextConnectionId.getAndIncrement();
             Connection connection = new Connection(id, socket, context);
             connections.add(connection);
+            if (closing) {
+                // close() may have swept the connections just before this one was added.
+                connection.close();
+            }
             Threads.startVirtual("conn-" + id, () -> {
                 try {
                     connection.run();
@@ -104,13 +113,18 @@ public final class RtmpServer implements AutoCloseable {
     }
 
     private void closeTimedOut() {
-        long now = System.nanoTime();
-        for (Connection c : connections) {
-            String reason = c.timeoutReason(now);
-            if (reason != null) {
-                Logger.info("{}: closing: {}", c.describe(), reason);
-                c.closeAsync();
+        // A periodic task that throws is never run again: keep the watchdog alive whatever happens.
+        try {
+            long now = System.nanoTime();
+            for (Connection c : connections) {
+                String reason = c.watchdogCheck(now);
+                if (reason != null) {
+                    Logger.info("{}: closing: {}", c.describe(), reason);
+                    c.closeAsync();
+                }
             }
+        } catch (RuntimeException e) {
+            Logger.error(e, "watchdog check failed");
         }
     }
 

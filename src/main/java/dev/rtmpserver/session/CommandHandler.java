@@ -11,8 +11,10 @@ import dev.rtmpserver.wire.message.StatusCode;
 import org.tinylog.Logger;
 
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Answers the NetConnection and NetStream commands of one connection. A command the server does
@@ -21,12 +23,15 @@ import java.util.Map;
 final class CommandHandler {
     /** Peer bandwidth limit type "dynamic", as FMS sends it. */
     private static final int BANDWIDTH_DYNAMIC = 2;
-    /** Message stream ids are small integers; a peer creating thousands is misbehaving. */
+    /** NetStreams open at once on one connection; real clients use one or two. */
     private static final int MAX_STREAMS = 64;
+    /** Longest peer-supplied text echoed back or logged. */
+    private static final int MAX_ECHOED_CHARS = 200;
 
     private final Connection conn;
     private String app;
     private int nextStreamId = 1;
+    private final Set<Integer> openStreams = new HashSet<>();
 
     CommandHandler(Connection conn) {
         this.conn = conn;
@@ -34,7 +39,7 @@ final class CommandHandler {
 
     void handle(int messageStreamId, Command c) {
         if (app == null && !c.name().equals("connect")) {
-            error(c, StatusCode.CALL_FAILED, "connect first: '" + c.name() + "' before connect");
+            error(c, StatusCode.CALL_FAILED, "connect first: '" + text(c.name()) + "' before connect");
             return;
         }
         switch (c.name()) {
@@ -44,7 +49,7 @@ final class CommandHandler {
             case "FCPublish" -> {
                 result(c, null);
                 conn.send(new Command("onFCPublish", 0, null,
-                        List.of(StatusCode.PUBLISH_START.info("FCPublish " + c.argument(0)))), 0);
+                        List.of(StatusCode.PUBLISH_START.info("FCPublish " + text(c.argument(0))))), 0);
             }
             case "FCUnpublish" -> {
                 if (c.argument(0) instanceof String name) {
@@ -52,15 +57,16 @@ final class CommandHandler {
                 }
                 result(c, null);
                 conn.send(new Command("onFCUnpublish", 0, null,
-                        List.of(StatusCode.UNPUBLISH_SUCCESS.info("FCUnpublish " + c.argument(0)))), 0);
+                        List.of(StatusCode.UNPUBLISH_SUCCESS.info("FCUnpublish " + text(c.argument(0))))), 0);
             }
             case "FCSubscribe" -> conn.send(new Command("onFCSubscribe", 0, null,
-                    List.of(StatusCode.PLAY_START.info("FCSubscribe " + c.argument(0)))), 0);
+                    List.of(StatusCode.PLAY_START.info("FCSubscribe " + text(c.argument(0))))), 0);
             case "publish" -> publish(messageStreamId, c);
             case "play" -> play(messageStreamId, c);
             case "deleteStream" -> {
                 if (c.argument(0) instanceof Double id) {
                     conn.closeStream(id.intValue(), "deleteStream");
+                    openStreams.remove(id.intValue());
                 }
             }
             case "closeStream" -> conn.closeStream(messageStreamId, "closeStream");
@@ -73,8 +79,8 @@ final class CommandHandler {
                 // Replies to calls we never make, or notifications: nothing to answer.
             }
             default -> {
-                Logger.info("{}: unknown command '{}'", conn.describe(), c.name());
-                error(c, StatusCode.CALL_FAILED, "Method not found (" + c.name() + ")");
+                Logger.info("{}: unknown command '{}'", conn.describe(), text(c.name()));
+                error(c, StatusCode.CALL_FAILED, "Method not found (" + text(c.name()) + ")");
             }
         }
     }
@@ -105,14 +111,18 @@ final class CommandHandler {
         info.put("objectEncoding", objectEncoding);
         conn.send(new Command("_result", c.transactionId(), Connection.serverProperties(), List.of(info)), 0);
         Logger.info("{}: connected to app '{}' ({})", conn.describe(), app,
-                props.get("flashVer") instanceof String v ? v : "no flashVer");
+                props.get("flashVer") instanceof String v ? text(v) : "no flashVer");
     }
 
     private void createStream(Command c) {
-        if (nextStreamId > MAX_STREAMS) {
-            error(c, StatusCode.CALL_FAILED, "too many streams on one connection");
+        if (openStreams.size() >= MAX_STREAMS) {
+            error(c, StatusCode.CALL_FAILED, "too many open streams on one connection; call deleteStream");
             return;
         }
+        while (openStreams.contains(nextStreamId) || nextStreamId <= 0) {
+            nextStreamId = nextStreamId <= 0 ? 1 : nextStreamId + 1;
+        }
+        openStreams.add(nextStreamId);
         result(c, (double) nextStreamId++);
     }
 
@@ -155,10 +165,21 @@ final class CommandHandler {
     private void withPlayer(int streamId, Command c, java.util.function.Consumer<PlayerSink> action) {
         PlayerSink sink = conn.playerOn(streamId);
         if (sink == null) {
-            error(c, StatusCode.CALL_FAILED, c.name() + " on stream " + streamId + ", which is not playing");
+            error(c, StatusCode.CALL_FAILED, text(c.name()) + " on stream " + streamId + ", which is not playing");
             return;
         }
         action.accept(sink);
+    }
+
+    /**
+     * A value from the peer, fit to be echoed in a reply or a log line: only strings, and short.
+     * Never {@code toString()} of decoded AMF, whose references can expand it without bound.
+     */
+    static String text(Object value) {
+        if (!(value instanceof String s)) {
+            return value == null ? "null" : "(" + value.getClass().getSimpleName() + ")";
+        }
+        return s.length() <= MAX_ECHOED_CHARS ? s : s.substring(0, MAX_ECHOED_CHARS) + "...";
     }
 
     private static boolean flag(Command c) {

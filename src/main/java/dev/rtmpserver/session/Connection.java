@@ -27,7 +27,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,15 +41,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Connection implements Runnable, Publisher {
     private static final int READ_BUFFER_BYTES = 64 * 1024;
     private static final int WRITE_BUFFER_BYTES = 64 * 1024;
+    /**
+     * What may be queued beyond the live-media limit: sequence headers, metadata and replies, which
+     * are never dropped. Past it the peer is not reading at all, and the connection is closed.
+     */
+    private static final long OUTBOUND_SLACK_BYTES = 8L * 1024 * 1024;
     /** What connect's _result announces; clients only display it. */
     private static final String FMS_VERSION = "FMS/3,5,7,7009";
     private static final double CAPABILITIES = 31;
+    /** The AMF0 string {@code "@setDataFrame"} as it starts a publisher's metadata message. */
+    private static final byte[] SET_DATA_FRAME = Amf0.encode("@setDataFrame");
 
     private final long id;
     private final Socket socket;
     private final SessionContext context;
     private final String description;
-    private final Outbound out = new Outbound();
+    private final Outbound out;
     private final CommandHandler commands;
 
     /** Keyed by message stream id; touched only by the reading thread. */
@@ -64,12 +71,19 @@ public final class Connection implements Runnable, Publisher {
     private volatile boolean handshakeDone;
     private final long acceptedAt = System.nanoTime();
     private final AtomicBoolean closeRequested = new AtomicBoolean();
+    /** When the watchdog last pinged the peer; only the watchdog thread touches it. */
+    private long lastPing = System.nanoTime();
 
     public Connection(long id, Socket socket, SessionContext context) {
         this.id = id;
         this.socket = socket;
         this.context = context;
         this.description = "conn-" + id + " " + socket.getRemoteSocketAddress();
+        this.out = new Outbound(context.config().playerQueueBytes() + OUTBOUND_SLACK_BYTES, () -> {
+            Logger.warn("{}: more than {} bytes waiting to be sent, closing", description,
+                    context.config().playerQueueBytes() + OUTBOUND_SLACK_BYTES);
+            closeAsync();
+        });
         this.commands = new CommandHandler(this);
     }
 
@@ -94,10 +108,11 @@ public final class Connection implements Runnable, Publisher {
     }
 
     /**
-     * Why this connection should be closed now, or null. Called periodically by the server's
-     * watchdog; the handshake has its own socket timeout.
+     * The watchdog's periodic look at this connection: pings a peer that has gone quiet, and
+     * returns why the connection should be closed now, or null. The handshake has its own socket
+     * timeout.
      */
-    public String timeoutReason(long now) {
+    public String watchdogCheck(long now) {
         if (closeRequested.get()) {
             return null;
         }
@@ -106,8 +121,9 @@ public final class Connection implements Runnable, Publisher {
             // The socket timeout normally fires first; this catches a peer trickling single bytes.
             return now - acceptedAt > c.handshakeTimeout().toNanos() * 2 ? "handshake not completed" : null;
         }
+        long idleLimit = c.idleTimeout().toNanos();
         long since = idleSince;
-        if (since != 0 && now - since > c.idleTimeout().toNanos()) {
+        if (since != 0 && now - since > idleLimit) {
             return "neither published nor played for " + c.idleTimeout().toSeconds() + " s";
         }
         long media = lastMedia;
@@ -116,6 +132,15 @@ public final class Connection implements Runnable, Publisher {
         }
         if (out.stalledNanos(now) > c.writeTimeout().toNanos()) {
             return "socket accepted no bytes for " + c.writeTimeout().toSeconds() + " s";
+        }
+        // A player of a quiet stream sends nothing; a ping tells a live peer from a vanished one.
+        long silent = now - lastActivity;
+        if (silent > idleLimit) {
+            return "sent nothing, not even a ping response, for " + c.idleTimeout().toSeconds() + " s";
+        }
+        if (silent > idleLimit / 2 && lastPing - lastActivity < 0) {
+            lastPing = now;
+            out.send(UserControl.of(UserControl.PING_REQUEST, (int) ((now - acceptedAt) / 1_000_000)), 0);
         }
         return null;
     }
@@ -233,21 +258,38 @@ public final class Connection implements Runnable, Publisher {
     private void onData(RawMessage raw, Data data) {
         Publishing p = publishing.get(raw.streamId());
         if (p == null) {
-            Logger.debug("{}: data message '{}' on stream {} that is not publishing", description, data.name(),
-                    raw.streamId());
+            Logger.debug("{}: data message '{}' on stream {} that is not publishing", description,
+                    CommandHandler.text(data.name()), raw.streamId());
             return;
         }
         List<Object> values = data.values();
-        if ("@setDataFrame".equals(data.name()) && values.size() >= 2 && "onMetaData".equals(values.get(1))) {
-            List<Object> rest = new ArrayList<>(values.subList(1, values.size()));
-            p.onMetadata(raw.timestamp(), Amf0.encode(rest.toArray()), rest.size() > 1 ? rest.get(1) : null);
-        } else if ("onMetaData".equals(data.name())) {
-            p.onMetadata(raw.timestamp(), Amf0.encode(values.toArray()), values.size() > 1 ? values.get(1) : null);
-        } else if (raw.typeId() == MessageType.DATA_AMF0) {
-            p.onData(raw.timestamp(), raw.payload());
+        boolean setDataFrame = "@setDataFrame".equals(data.name());
+        if (setDataFrame && values.size() >= 2 && "onMetaData".equals(values.get(1))
+                || "onMetaData".equals(data.name())) {
+            int properties = setDataFrame ? 2 : 1;
+            p.onMetadata(raw.timestamp(), amf0Body(raw, setDataFrame),
+                    values.size() > properties ? values.get(properties) : null);
         } else {
-            p.onData(raw.timestamp(), Amf0.encode(values.toArray()));
+            p.onData(raw.timestamp(), amf0Body(raw, setDataFrame));
         }
+    }
+
+    /**
+     * The message's AMF0 values as players get them: the publisher's own bytes, minus a leading
+     * {@code @setDataFrame} and an AMF3 message's format byte. The bytes are forwarded rather than
+     * re-encoded, because re-encoding expands AMF references and could grow without bound.
+     */
+    private static byte[] amf0Body(RawMessage raw, boolean stripSetDataFrame) {
+        byte[] p = raw.payload();
+        int from = raw.typeId() == MessageType.DATA_AMF3 && p.length > 0 && p[0] == 0 ? 1 : 0;
+        if (stripSetDataFrame && startsWith(p, from, SET_DATA_FRAME)) {
+            from += SET_DATA_FRAME.length;
+        }
+        return from == 0 ? p : Arrays.copyOfRange(p, from, p.length);
+    }
+
+    private static boolean startsWith(byte[] p, int from, byte[] prefix) {
+        return p.length - from >= prefix.length && Arrays.equals(p, from, from + prefix.length, prefix, 0, prefix.length);
     }
 
     private void onUserControl(UserControl u) {
@@ -295,7 +337,7 @@ public final class Connection implements Runnable, Publisher {
             send(onStatus(StatusCode.PUBLISH_BAD_NAME, e.getMessage()), streamId);
             return;
         }
-        publishing.put(streamId, new Publishing(streamId, key, query, stream));
+        publishing.put(streamId, new Publishing(this, streamId, key, query, stream));
         lastMedia = System.nanoTime();
         activityChanged();
         send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);

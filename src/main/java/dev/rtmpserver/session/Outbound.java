@@ -29,6 +29,8 @@ final class Outbound {
     private static final int CSID_AUDIO = 4;
     private static final int CSID_DATA = 5;
     private static final int CSID_VIDEO = 6;
+    /** Roughly what one queued item costs beyond its payload: the record and the deque slot. */
+    private static final int ITEM_OVERHEAD_BYTES = 64;
 
     /** @param chunkSize for a Set Chunk Size message, the size the writer switches to after it */
     private record Item(int typeId, int streamId, int timestamp, byte[] payload, int chunkSize) {
@@ -45,13 +47,28 @@ final class Outbound {
      */
     private long liveBytes;
     private boolean liveQueued;
+    /** Everything queued, live or not, with a per-item allowance for the queue's own memory. */
+    private long totalBytes;
     private long oldestLiveQueuedAt;
     private boolean closed;
+
+    private final long hardLimitBytes;
+    private final Runnable onOverflow;
 
     /** {@link System#nanoTime()} when the current batch started writing, or 0 when the writer waits. */
     private volatile long writingSince;
     /** {@link System#nanoTime()} when the socket last accepted bytes. */
     private volatile long lastProgress = System.nanoTime();
+
+    /**
+     * @param hardLimitBytes everything queued may not exceed this; past it the queue empties and
+     *                       closes, and {@code onOverflow} runs (on the offering thread: it must
+     *                       not block)
+     */
+    Outbound(long hardLimitBytes, Runnable onOverflow) {
+        this.hardLimitBytes = hardLimitBytes;
+        this.onOverflow = onOverflow;
+    }
 
     void send(RtmpMessage message, int streamId) {
         RawMessage raw = MessageCodec.encode(message, streamId, 0);
@@ -81,9 +98,16 @@ final class Outbound {
     }
 
     private void enqueue(Item item, boolean live) {
+        boolean overflowed = false;
         lock.lock();
         try {
             if (closed) {
+                return;
+            }
+            totalBytes += item.payload.length + ITEM_OVERHEAD_BYTES;
+            if (totalBytes > hardLimitBytes) {
+                closeLocked();
+                overflowed = true;
                 return;
             }
             queue.addLast(item);
@@ -97,6 +121,9 @@ final class Outbound {
             readyOrClosed.signal();
         } finally {
             lock.unlock();
+            if (overflowed) {
+                onOverflow.run();
+            }
         }
     }
 
@@ -110,14 +137,19 @@ final class Outbound {
     void close() {
         lock.lock();
         try {
-            closed = true;
-            queue.clear();
-            liveBytes = 0;
-            liveQueued = false;
-            readyOrClosed.signal();
+            closeLocked();
         } finally {
             lock.unlock();
         }
+    }
+
+    private void closeLocked() {
+        closed = true;
+        queue.clear();
+        liveBytes = 0;
+        liveQueued = false;
+        totalBytes = 0;
+        readyOrClosed.signal();
     }
 
     /**
@@ -143,6 +175,7 @@ final class Outbound {
                 batch = full;
                 liveBytes = 0;
                 liveQueued = false;
+                totalBytes = 0;
             } finally {
                 lock.unlock();
             }

@@ -2,7 +2,9 @@ package dev.rtmpserver.session;
 
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.MediaFrame;
+import dev.rtmpserver.stream.Publisher;
 import dev.rtmpserver.stream.StreamKey;
+import dev.rtmpserver.wire.ProtocolException;
 import org.tinylog.Logger;
 
 /**
@@ -10,9 +12,12 @@ import org.tinylog.Logger;
  * stream, and reports what is being published.
  */
 final class Publishing {
+    /** Real AVC/HEVC/AV1/AAC sequence headers are under 1 KiB; this leaves room for odd encoders. */
+    static final int MAX_SEQUENCE_HEADER_BYTES = 64 * 1024;
     /** How often a live publish logs its bitrate and frame rate. */
     private static final long REPORT_INTERVAL_NANOS = 30_000_000_000L;
 
+    private final Publisher owner;
     private final int streamId;
     private final StreamKey key;
     private final String query;
@@ -27,7 +32,8 @@ final class Publishing {
     private long lastReportBytes;
     private long lastReportVideoFrames;
 
-    Publishing(int streamId, StreamKey key, String query, LiveStream stream) {
+    Publishing(Publisher owner, int streamId, StreamKey key, String query, LiveStream stream) {
+        this.owner = owner;
         this.streamId = streamId;
         this.key = key;
         this.query = query;
@@ -50,8 +56,9 @@ final class Publishing {
         return stream;
     }
 
-    void onVideo(int timestamp, byte[] payload) {
+    void onVideo(int timestamp, byte[] payload) throws ProtocolException {
         MediaFrame frame = MediaFrame.video(timestamp, payload);
+        requireSmallConfig(frame);
         if (frame.config()) {
             codecs.onVideoConfig(key, payload);
         } else {
@@ -60,8 +67,9 @@ final class Publishing {
         deliver(frame);
     }
 
-    void onAudio(int timestamp, byte[] payload) {
+    void onAudio(int timestamp, byte[] payload) throws ProtocolException {
         MediaFrame frame = MediaFrame.audio(timestamp, payload);
+        requireSmallConfig(frame);
         if (frame.config()) {
             codecs.onAudioConfig(key, payload);
         } else {
@@ -79,9 +87,20 @@ final class Publishing {
         deliver(MediaFrame.data(timestamp, payload));
     }
 
+    /**
+     * Sequence headers are a few hundred bytes, are never dropped and are queued for every player;
+     * a publisher sending huge ones could otherwise fill every player's queue.
+     */
+    private static void requireSmallConfig(MediaFrame frame) throws ProtocolException {
+        if (frame.config() && frame.size() > MAX_SEQUENCE_HEADER_BYTES) {
+            throw new ProtocolException(frame.kind() + " sequence header of " + frame.size() + " bytes; the limit is "
+                    + MAX_SEQUENCE_HEADER_BYTES);
+        }
+    }
+
     private void deliver(MediaFrame frame) {
         bytes += frame.size();
-        stream.onFrame(frame);
+        stream.onFrame(owner, frame);
         long now = System.nanoTime();
         if (now - lastReportNanos >= REPORT_INTERVAL_NANOS) {
             report(now);

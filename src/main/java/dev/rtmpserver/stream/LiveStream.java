@@ -60,10 +60,16 @@ public final class LiveStream {
         return policy;
     }
 
-    /** Delivers one frame of the current publisher to every sink, remembering what joiners need. */
-    public void onFrame(MediaFrame frame) {
+    /**
+     * Delivers one frame to every sink, remembering what joiners need. Frames from anyone but the
+     * current publisher (an evicted one still draining its socket) are ignored.
+     */
+    public void onFrame(Publisher source, MediaFrame frame) {
         lock.lock();
         try {
+            if (source != publisher) {
+                return;
+            }
             frame = onTimeline(frame);
             if (frame.config()) {
                 switch (frame.kind()) {

@@ -8,15 +8,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * All live streams by key. Every change that can create or remove a stream runs inside
- * {@link ConcurrentHashMap#compute}, so a player joining while the last participant leaves never
- * ends up attached to a stream the map has already forgotten.
+ * All live streams by key. Every change that can create or remove a stream runs under one
+ * {@link ReentrantLock}, so a player joining while the last participant leaves never ends up
+ * attached to a stream the map has already forgotten; lookups read the map without it. (Not
+ * {@code ConcurrentHashMap.compute}: its monitor would pin virtual threads on Java 21-23 while they
+ * wait inside it for a stream's lock.)
  */
 public final class StreamRegistry {
     private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
+    /** Guards every change to {@link #streams}; held briefly, never across IO. */
+    private final ReentrantLock lock = new ReentrantLock();
     private final Function<String, StreamPolicy> policies;
     private final ScheduledExecutorService timer;
 
@@ -37,11 +43,14 @@ public final class StreamRegistry {
      */
     public LiveStream publish(StreamKey key, Publisher publisher) {
         Publisher[] evicted = new Publisher[1];
-        LiveStream result = streams.compute(key, (k, stream) -> {
+        LiveStream result = update(key, (k, stream) -> {
             LiveStream s = stream != null ? stream : new LiveStream(k, policies.apply(k.app()));
             Publisher owner = s.publisher();
             boolean continuing = s.isOrphaned();
-            if (owner != null && owner != publisher) {
+            if (owner == publisher) {
+                throw new StreamBusyException(k, owner);
+            }
+            if (owner != null) {
                 long silentNanos = System.nanoTime() - owner.lastActivityNanos();
                 if (silentNanos < s.policy().staleAfter().toNanos()) {
                     throw new StreamBusyException(k, owner);
@@ -62,7 +71,7 @@ public final class StreamRegistry {
 
     /** A clean unpublish: players are told at once. A no-op if {@code publisher} no longer owns it. */
     public void unpublish(LiveStream stream, Publisher publisher) {
-        streams.computeIfPresent(stream.key(), (k, s) -> {
+        updateIfPresent(stream.key(), (k, s) -> {
             if (s == stream && s.publisher() == publisher) {
                 s.detachPublisher();
             }
@@ -80,7 +89,7 @@ public final class StreamRegistry {
             return;
         }
         long[] epoch = {-1};
-        streams.computeIfPresent(stream.key(), (k, s) -> {
+        updateIfPresent(stream.key(), (k, s) -> {
             if (s == stream && s.publisher() == publisher) {
                 epoch[0] = s.orphan();
             }
@@ -98,17 +107,21 @@ public final class StreamRegistry {
     }
 
     private void endGrace(LiveStream stream, long epoch) {
-        streams.computeIfPresent(stream.key(), (k, s) -> {
-            if (s == stream) {
-                s.expireGrace(epoch);
-            }
-            return s.isIdle() ? null : s;
-        });
+        try {
+            updateIfPresent(stream.key(), (k, s) -> {
+                if (s == stream) {
+                    s.expireGrace(epoch);
+                }
+                return s.isIdle() ? null : s;
+            });
+        } catch (RuntimeException e) {
+            Logger.error(e, "{}: ending the reconnect grace period failed", stream.key());
+        }
     }
 
     /** Attaches a sink, creating the stream if nobody publishes it yet: it starts when they do. */
     public LiveStream subscribe(StreamKey key, Sink sink) {
-        return streams.compute(key, (k, stream) -> {
+        return update(key, (k, stream) -> {
             LiveStream s = stream != null ? stream : new LiveStream(k, policies.apply(k.app()));
             s.addSink(sink);
             return s;
@@ -116,12 +129,33 @@ public final class StreamRegistry {
     }
 
     public void unsubscribe(LiveStream stream, Sink sink) {
-        streams.computeIfPresent(stream.key(), (k, s) -> {
+        updateIfPresent(stream.key(), (k, s) -> {
             if (s == stream) {
                 s.removeSink(sink);
             }
             return s.isIdle() ? null : s;
         });
+    }
+
+    /** {@link ConcurrentHashMap#compute}'s contract, under {@link #lock}. */
+    private LiveStream update(StreamKey key, BiFunction<StreamKey, LiveStream, LiveStream> change) {
+        lock.lock();
+        try {
+            LiveStream result = change.apply(key, streams.get(key));
+            if (result == null) {
+                streams.remove(key);
+            } else {
+                streams.put(key, result);
+            }
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** As {@link #update}, but only if the key is present. */
+    private void updateIfPresent(StreamKey key, BiFunction<StreamKey, LiveStream, LiveStream> change) {
+        update(key, (k, s) -> s == null ? null : change.apply(k, s));
     }
 
     public LiveStream get(StreamKey key) {
