@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Time to first frame for a player joining a live stream mid-GOP, on rtmp-server (GOP cache on and
+# off) and on nginx-rtmp, side by side in one run. Needs target/rtmp-server.jar (mvn package),
+# ffmpeg, and nginx with libnginx-mod-rtmp (apt-get install nginx libnginx-mod-rtmp).
+#
+#   interop/bench/first-frame.sh [JOINS_PER_CASE]      (default 10)
+#
+# One ffmpeg per GOP length (2 s and 10 s, 640x360 25 fps x264 + aac, paced with -re) publishes to
+# all servers at once through the tee muxer. Players join at random moments; each join measures,
+# from the play command, the first video frame and the first keyframe (what a viewer can see).
+set -u
+cd "$(dirname "$0")/../.."
+JOINS=${1:-10}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+JAR=target/rtmp-server.jar
+NGINX_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
+[ -f "$JAR" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
+command -v nginx >/dev/null && [ -f "$NGINX_MODULE" ] || { echo "needs: apt-get install nginx libnginx-mod-rtmp"; exit 1; }
+
+WORK=$(mktemp -d /tmp/rtmp-bench.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+OURS=$(free_port)
+NGINX=$(free_port)
+
+# rtmp-server: app "live" with the GOP cache (the default), app "nocache" without.
+printf 'app.nocache.gop-cache = off\n' >"$WORK/rtmp-server.properties"
+"$JAVA" -jar "$JAR" --bind 127.0.0.1 --port "$OURS" --config "$WORK/rtmp-server.properties" \
+    >"$WORK/rtmp-server.log" 2>&1 &
+PIDS+=($!)
+
+mkdir -p "$WORK/nginx/logs"
+cat >"$WORK/nginx/nginx.conf" <<CONF
+load_module $NGINX_MODULE;
+daemon off;
+master_process off;
+worker_processes 1;
+error_log $WORK/nginx/logs/error.log warn;
+pid $WORK/nginx/nginx.pid;
+events { worker_connections 1024; }
+rtmp {
+    server {
+        listen 127.0.0.1:$NGINX;
+        chunk_size 4096;
+        application live { live on; }
+    }
+}
+CONF
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.log" 2>&1 &
+PIDS+=($!)
+sleep 1.5
+
+for gop in 2 10; do
+    ffmpeg -hide_banner -loglevel error -nostdin -re \
+        -f lavfi -i testsrc=size=640x360:rate=25 -f lavfi -i sine=frequency=440:sample_rate=44100 \
+        -c:v libx264 -preset ultrafast -tune zerolatency -g $((25 * gop)) -keyint_min $((25 * gop)) \
+        -sc_threshold 0 -pix_fmt yuv420p -c:a aac -b:a 64k -map 0:v -map 1:a -flags +global_header \
+        -f tee "[f=flv:onfail=ignore]rtmp://127.0.0.1:$OURS/live/gop$gop|[f=flv:onfail=ignore]rtmp://127.0.0.1:$OURS/nocache/gop$gop|[f=flv:onfail=ignore]rtmp://127.0.0.1:$NGINX/live/gop$gop" \
+        >"$WORK/ffmpeg-gop$gop.log" 2>&1 &
+    PIDS+=($!)
+done
+# Let both streams run past their first GOP so every join lands mid-GOP somewhere.
+sleep 12
+
+measure() { # label url
+    local label=$1 url=$2 out
+    : >"$WORK/$label.txt"
+    for _ in $(seq "$JOINS"); do
+        sleep "0.$((RANDOM % 9 + 1))"
+        out=$("$JAVA" -cp "$JAR" dev.rtmpserver.tools.FirstFrame "$url" 2>>"$WORK/errors.log") || continue
+        echo "$out" >>"$WORK/$label.txt"
+    done
+}
+
+stats() { # file field -> "median max"
+    sed -n "s/.*$2=\([0-9.]*\).*/\1/p" "$1" | sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "- -"; exit} m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.0f %.0f", m, a[NR]}'
+}
+keyfirst() { grep -c "keyframe-first=true" "$1"; }
+
+printf '\n%-34s %5s %22s %22s %12s\n' "server / GOP" "joins" "first frame ms (med/max)" "first keyframe ms (med/max)" "keyframe first"
+for gop in 2 10; do
+    measure "ours-cache-$gop" "rtmp://127.0.0.1:$OURS/live/gop$gop"
+    measure "ours-nocache-$gop" "rtmp://127.0.0.1:$OURS/nocache/gop$gop"
+    measure "nginx-$gop" "rtmp://127.0.0.1:$NGINX/live/gop$gop"
+    for label in ours-cache ours-nocache nginx; do
+        f="$WORK/$label-$gop.txt"
+        case $label in
+            ours-cache) name="rtmp-server, GOP cache on";;
+            ours-nocache) name="rtmp-server, GOP cache off";;
+            nginx) name="nginx-rtmp 1.2.2";;
+        esac
+        read -r fm fx <<<"$(stats "$f" first-frame-ms)"
+        read -r km kx <<<"$(stats "$f" first-keyframe-ms)"
+        printf '%-34s %5s %22s %22s %12s\n' "$name, GOP ${gop} s" "$(wc -l <"$f")" "$fm / $fx" "$km / $kx" \
+            "$(keyfirst "$f")/$(wc -l <"$f")"
+    done
+done
+echo "raw results: $WORK"
