@@ -6,7 +6,8 @@
 #   interop/bench/first-frame.sh [JOINS_PER_CASE]      (default 10)
 #
 # One ffmpeg per GOP length (2 s and 10 s, 640x360 25 fps x264 + aac, paced with -re) publishes to
-# all servers at once through the tee muxer. Players join at random moments; each join measures,
+# all servers at once through the tee muxer, for as long as the measurements take. Players join at
+# random points of the GOP; each join measures,
 # from the play command, the first video frame and the first keyframe (what a viewer can see).
 set -u
 cd "$(dirname "$0")/../.."
@@ -65,11 +66,13 @@ done
 # Let both streams run past their first GOP so every join lands mid-GOP somewhere.
 sleep 12
 
-measure() { # label url
-    local label=$1 url=$2 out
+measure() { # label url gop-seconds
+    local label=$1 url=$2 gop=$3 out
     : >"$WORK/$label.txt"
     for _ in $(seq "$JOINS"); do
-        sleep "0.$((RANDOM % 9 + 1))"
+        # A join that waited for a keyframe ends right after one: wait a random part of a GOP so
+        # that the next join lands at a random point of it.
+        sleep "$((RANDOM % (gop * 10) / 10)).$((RANDOM % 10))"
         out=$("$JAVA" -cp "$JAR" dev.rtmpserver.tools.FirstFrame "$url" 2>>"$WORK/errors.log") || continue
         echo "$out" >>"$WORK/$label.txt"
     done
@@ -82,9 +85,9 @@ keyfirst() { grep -c "keyframe-first=true" "$1"; }
 
 printf '\n%-34s %5s %22s %22s %12s\n' "server / GOP" "joins" "first frame ms (med/max)" "first keyframe ms (med/max)" "keyframe first"
 for gop in 2 10; do
-    measure "ours-cache-$gop" "rtmp://127.0.0.1:$OURS/live/gop$gop"
-    measure "ours-nocache-$gop" "rtmp://127.0.0.1:$OURS/nocache/gop$gop"
-    measure "nginx-$gop" "rtmp://127.0.0.1:$NGINX/live/gop$gop"
+    measure "ours-cache-$gop" "rtmp://127.0.0.1:$OURS/live/gop$gop" "$gop"
+    measure "ours-nocache-$gop" "rtmp://127.0.0.1:$OURS/nocache/gop$gop" "$gop"
+    measure "nginx-$gop" "rtmp://127.0.0.1:$NGINX/live/gop$gop" "$gop"
     for label in ours-cache ours-nocache nginx; do
         f="$WORK/$label-$gop.txt"
         case $label in

@@ -204,6 +204,42 @@ class JavaClientRelayIT {
     }
 
     @Test
+    void receiveAudioFalseAndPauseFilterWhatThePlayerGets() throws IOException {
+        RtmpClient publisher = connect("live");
+        int pubId = publisher.createStream();
+        publisher.publish(pubId, "filtered");
+        RtmpClient player = connect("live");
+        int playId = player.createStream();
+        player.play(playId, "filtered");
+        awaitAttached("filtered", 1);
+
+        player.sendCommand(playId, new Command("receiveAudio", 0, null, List.of(false)));
+        player.call("getStreamLength", null, "filtered");
+        publisher.sendAudio(pubId, 0, audioFrame(0));
+        publisher.sendVideo(pubId, 0, videoFrame(true, 0));
+        assertEquals(MessageType.VIDEO, player.readMedia().typeId(), "audio is not sent after receiveAudio(false)");
+
+        player.sendCommand(playId, new Command("pause", 0, null, List.of(true, 40.0)));
+        awaitStatus(player, "NetStream.Pause.Notify");
+        publisher.sendVideo(pubId, 40, videoFrame(true, 1));
+        player.sendCommand(playId, new Command("pause", 0, null, List.of(false, 40.0)));
+        awaitStatus(player, "NetStream.Unpause.Notify");
+        publisher.sendVideo(pubId, 80, videoFrame(false, 2));
+        publisher.sendVideo(pubId, 120, videoFrame(true, 3));
+        assertArrayEquals(videoFrame(true, 3), player.readMedia().payload(),
+                "nothing while paused; after unpausing, video resumes at a keyframe");
+    }
+
+    private static void awaitStatus(RtmpClient player, String code) throws IOException {
+        while (true) {
+            if (MessageCodec.decode(player.read()) instanceof Command c && c.name().equals("onStatus")
+                    && c.argument(0) instanceof Map<?, ?> info && code.equals(info.get("code"))) {
+                return;
+            }
+        }
+    }
+
+    @Test
     void secondPublisherOnALiveKeyIsRefusedWithBadName() throws IOException {
         RtmpClient first = connect("live");
         first.publish(first.createStream(), "taken");
