@@ -1,5 +1,6 @@
 package dev.rtmpserver.cli;
 
+import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.server.RtmpServer;
 import dev.rtmpserver.server.ServerConfig;
 import dev.rtmpserver.session.SessionConfig;
@@ -62,6 +63,15 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--record-dir", paramLabel = "DIR",
             description = "Directory for FLV recordings. Recording is off without it.")
     Path recordDir;
+
+    @Option(names = "--record-segment", paramLabel = "DURATION", defaultValue = "0",
+            converter = DurationConverter.class,
+            description = "Start a new recording file at the first keyframe past this length; 0 never. Default: ${DEFAULT-VALUE}.")
+    Duration recordSegment;
+
+    @Option(names = "--record-segment-size", paramLabel = "BYTES", defaultValue = "0",
+            description = "Start a new recording file at the first keyframe past this size; 0 never. Default: ${DEFAULT-VALUE}.")
+    long recordSegmentBytes;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Properties file with option values (see below).")
@@ -180,7 +190,9 @@ public final class Main implements Callable<Integer> {
                     + e.getMessage());
             return EXIT_START_FAILED;
         } catch (IOException e) {
-            spec.commandLine().getErr().println("rtmp-server: cannot start: " + e.getMessage());
+            String what = recordDir != null && !server.isListening() ? "cannot write to --record-dir " + recordDir
+                    : "cannot start";
+            spec.commandLine().getErr().println("rtmp-server: " + what + ": " + e);
             return EXIT_START_FAILED;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -229,8 +241,33 @@ public final class Main implements Callable<Integer> {
         SessionConfig session = new SessionConfig(chunkSize, SessionConfig.DEFAULT_WINDOW_ACK_SIZE, handshakeTimeout,
                 idleTimeout, mediaTimeout, writeTimeout, playerQueueBytes, playerQueueWait, playerMaxLag);
         StreamPolicy streams = new StreamPolicy(gopCache, gopCacheBytes, gopCacheLength, reconnectGrace, staleAfter);
-        return new ServerConfig(address, port, Optional.ofNullable(recordDir), session, streams,
-                appPolicies(streams));
+        if (recordSegment.isNegative()) {
+            throw invalid("--record-segment", recordSegment, "must not be negative");
+        }
+        if (recordSegmentBytes < 0) {
+            throw invalid("--record-segment-size", recordSegmentBytes, "must not be negative");
+        }
+        Optional<RecordConfig> recording = recordDir == null ? Optional.empty()
+                : Optional.of(new RecordConfig(recordDir, recordSelections(), recordSegment, recordSegmentBytes,
+                        RecordConfig.DEFAULT_QUEUE_BYTES));
+        return new ServerConfig(address, port, recording, session, streams, appPolicies(streams));
+    }
+
+    /** Per-application recording choices from the config file: {@code app.NAME.record = all|none|a,b}. */
+    private Map<String, RecordConfig.Selection> recordSelections() {
+        Map<String, RecordConfig.Selection> result = new HashMap<>();
+        appSettings.forEach((app, settings) -> {
+            String value = settings.get("record");
+            if (value != null) {
+                try {
+                    result.put(app, RecordConfig.Selection.parse(value));
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "Invalid value for option '--config': app." + app
+                            + ".record: " + e.getMessage());
+                }
+            }
+        });
+        return result;
     }
 
     private void requirePositive(String option, Duration value) {
@@ -248,8 +285,11 @@ public final class Main implements Callable<Integer> {
                 String where = "app." + app + "." + e.getKey();
                 switch (e.getKey()) {
                     case "gop-cache" -> p = p.withGopCache(parseOnOff(where, e.getValue()));
+                    case "record" -> {
+                        // Read by recordSelections().
+                    }
                     default -> throw new ParameterException(spec.commandLine(), "Invalid value for option '--config': "
-                            + "unknown per-application key '" + where + "' (known: app.NAME.gop-cache)");
+                            + "unknown per-application key '" + where + "' (known: app.NAME.gop-cache, app.NAME.record)");
                 }
             }
             result.put(app, p);

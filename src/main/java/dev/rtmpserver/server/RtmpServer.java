@@ -1,6 +1,7 @@
 package dev.rtmpserver.server;
 
 import dev.rtmpserver.concurrent.Threads;
+import dev.rtmpserver.record.Recordings;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.session.SessionContext;
 import dev.rtmpserver.stream.StreamRegistry;
@@ -29,6 +30,8 @@ public final class RtmpServer implements AutoCloseable {
     /** How often the watchdog looks for connections that timed out. */
     private static final Duration WATCHDOG_PERIOD = Duration.ofSeconds(1);
     private static final Duration ACCEPT_RETRY_DELAY = Duration.ofMillis(100);
+    /** How long shutdown waits for recordings to write what they have queued and close their files. */
+    private static final Duration RECORDING_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ServerConfig config;
     private final ScheduledExecutorService timer = Threads.newTimer("rtmp-timer");
@@ -39,6 +42,7 @@ public final class RtmpServer implements AutoCloseable {
     private ServerSocket serverSocket;
     private Thread acceptThread;
     private volatile boolean closing;
+    private Recordings recordings;
 
     public RtmpServer(ServerConfig config) {
         this.config = config;
@@ -52,6 +56,11 @@ public final class RtmpServer implements AutoCloseable {
      * @throws java.net.BindException if the address is in use or not local
      */
     public RtmpServer start() throws IOException {
+        if (config.recording().isPresent()) {
+            recordings = new Recordings(config.recording().get(), registry);
+            registry.setPublishListener(recordings);
+            Logger.info("recording to {}", recordings.files().root());
+        }
         ServerSocket socket = new ServerSocket();
         try {
             socket.setReuseAddress(true);
@@ -66,6 +75,11 @@ public final class RtmpServer implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         Logger.info("RTMP listening on {}:{}", config.bind().getHostAddress(), port());
         return this;
+    }
+
+    /** True once the listener is bound. */
+    public boolean isListening() {
+        return serverSocket != null;
     }
 
     /** The bound port, useful when the configured port was 0. */
@@ -128,7 +142,12 @@ public final class RtmpServer implements AutoCloseable {
         }
     }
 
-    /** Stops accepting and closes every connection. */
+    /** Recording, if configured; for tests and the HTTP API. */
+    public java.util.Optional<Recordings> recordings() {
+        return java.util.Optional.ofNullable(recordings);
+    }
+
+    /** Stops accepting, completes every open recording, and closes every connection. */
     @Override
     public void close() {
         closing = true;
@@ -138,6 +157,9 @@ public final class RtmpServer implements AutoCloseable {
             }
         } catch (IOException e) {
             Logger.debug(e, "closing the listener failed");
+        }
+        if (recordings != null) {
+            recordings.closeAll(RECORDING_CLOSE_TIMEOUT);
         }
         timer.shutdownNow();
         connections.forEach(Connection::close);

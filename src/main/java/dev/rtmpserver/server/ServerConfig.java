@@ -1,10 +1,10 @@
 package dev.rtmpserver.server;
 
+import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.stream.StreamPolicy;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,11 +14,11 @@ import java.util.Optional;
  *
  * @param bind        the address to listen on
  * @param port        the RTMP port; 0 picks a free one
- * @param recordDir   where recordings go; empty means recording is off
+ * @param recording   what to record and where; empty means recording is off
  * @param streams     how live streams behave, unless their application has its own policy
  * @param appStreams  per-application policies, by application name
  */
-public record ServerConfig(InetAddress bind, int port, Optional<Path> recordDir, SessionConfig session,
+public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> recording, SessionConfig session,
                            StreamPolicy streams, Map<String, StreamPolicy> appStreams) {
     public static final int DEFAULT_PORT = 1935;
 
@@ -35,15 +35,19 @@ public record ServerConfig(InetAddress bind, int port, Optional<Path> recordDir,
                 StreamPolicy.defaults(), Map.of());
     }
 
+    public ServerConfig withRecording(RecordConfig newRecording) {
+        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams);
+    }
+
     public StreamPolicy policyFor(String app) {
         return appStreams.getOrDefault(app, streams);
     }
 
     public ServerConfig withSession(SessionConfig newSession) {
-        return new ServerConfig(bind, port, recordDir, newSession, streams, appStreams);
+        return new ServerConfig(bind, port, recording, newSession, streams, appStreams);
     }
 
     public ServerConfig withStreams(StreamPolicy newStreams, Map<String, StreamPolicy> newAppStreams) {
-        return new ServerConfig(bind, port, recordDir, session, newStreams, newAppStreams);
+        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams);
     }
 }

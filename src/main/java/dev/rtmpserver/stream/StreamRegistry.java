@@ -25,6 +25,8 @@ public final class StreamRegistry {
     private final ReentrantLock lock = new ReentrantLock();
     private final Function<String, StreamPolicy> policies;
     private final ScheduledExecutorService timer;
+    private volatile PublishListener listener = (stream, continuing) -> {
+    };
 
     /**
      * @param policies the policy of each application
@@ -35,6 +37,11 @@ public final class StreamRegistry {
         this.timer = timer;
     }
 
+    /** Who is told of each publish; set once, before the server accepts connections. */
+    public void setPublishListener(PublishListener listener) {
+        this.listener = listener;
+    }
+
     /**
      * Makes {@code publisher} the owner of {@code key}. If the current owner has been silent for
      * longer than the policy allows, it is evicted and {@code publisher} takes over its players.
@@ -43,6 +50,7 @@ public final class StreamRegistry {
      */
     public LiveStream publish(StreamKey key, Publisher publisher) {
         Publisher[] evicted = new Publisher[1];
+        boolean[] continued = new boolean[1];
         LiveStream result = update(key, (k, stream) -> {
             LiveStream s = stream != null ? stream : new LiveStream(k, policies.apply(k.app()));
             Publisher owner = s.publisher();
@@ -59,6 +67,7 @@ public final class StreamRegistry {
                 continuing = true;
             }
             s.attachPublisher(publisher, continuing);
+            continued[0] = continuing;
             return s;
         });
         if (evicted[0] != null) {
@@ -66,6 +75,7 @@ public final class StreamRegistry {
                     evicted[0].describe(), result.policy().staleAfter());
             evicted[0].evict("stream " + key + " taken over by " + publisher.describe());
         }
+        listener.published(result, continued[0]);
         return result;
     }
 

@@ -142,6 +142,14 @@ class MainTest {
         assertTrue(err.toString().contains("app.live.gop-cahce"), err.toString());
     }
 
+    @Test
+    void unwritableRecordDirIsAClearErrorWithExitOne() {
+        // Even root cannot create a directory under a regular file.
+        assertEquals(1, run("--bind", "127.0.0.1", "--port", "0", "--record-dir", "/dev/null/recordings"));
+        assertTrue(err.toString().contains("cannot write to --record-dir /dev/null/recordings"), err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+    }
+
     private void assertOneLineNaming(String flag) {
         String text = err.toString().strip();
         assertEquals(1, text.lines().count(), "one line: " + text);

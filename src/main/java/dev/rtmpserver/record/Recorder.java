@@ -1,0 +1,341 @@
+package dev.rtmpserver.record;
+
+import dev.rtmpserver.concurrent.Threads;
+import dev.rtmpserver.stream.LiveStream;
+import dev.rtmpserver.stream.MediaFrame;
+import dev.rtmpserver.stream.Sink;
+import dev.rtmpserver.wire.ProtocolException;
+import dev.rtmpserver.wire.amf.AmfEcmaArray;
+import dev.rtmpserver.wire.flv.FlvHeader;
+import dev.rtmpserver.wire.flv.FlvTag;
+import dev.rtmpserver.wire.flv.FlvWriter;
+import dev.rtmpserver.wire.flv.Metadata;
+import org.tinylog.Logger;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Records one publish of a live stream to FLV files: a {@link Sink} with its own bounded queue and
+ * virtual thread, so a slow disk never touches the publisher or the players. If the disk falls
+ * behind, frames are dropped until the next keyframe, and counted.
+ *
+ * <p>Every tag goes straight to the file, and the onMetaData at its start is rewritten every few
+ * seconds, so after a crash the file plays up to within a couple of seconds of it; a clean end
+ * rewrites it with the final duration and size.
+ */
+final class Recorder implements Sink {
+    /** How often the header metadata is brought up to date while recording. */
+    private static final long METADATA_REFRESH_NANOS = 2_000_000_000L;
+    /** Room for the metadata to grow on rewrite (publisher's keys plus ours). */
+    private static final int METADATA_RESERVE_BYTES = 1024;
+    private static final Object END = new Object();
+
+    private final LiveStream stream;
+    private final RecordFiles files;
+    private final RecordConfig config;
+    private final Recordings owner;
+    private final String name;
+
+    /** Guards the queue, its byte count and the drop state; held only for queue operations. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private boolean awaitingKeyframe;
+    private boolean ended;
+    private long dropped;
+
+    // Only the recorder's thread touches the fields below.
+    private MediaFrame metadataFrame;
+    private MediaFrame videoConfig;
+    private MediaFrame audioConfig;
+    private Segment segment;
+    private int segmentNumber;
+    private boolean failed;
+    private Thread thread;
+
+    Recorder(LiveStream stream, RecordFiles files, RecordConfig config, Recordings owner) {
+        this.stream = stream;
+        this.files = files;
+        this.config = config;
+        this.owner = owner;
+        this.name = "rec-" + stream.key();
+    }
+
+    LiveStream stream() {
+        return stream;
+    }
+
+    void start() {
+        thread = Threads.startVirtual(name, this::run);
+    }
+
+    @Override
+    public void join(List<MediaFrame> cached) {
+        for (MediaFrame frame : cached) {
+            offer(frame);
+        }
+    }
+
+    @Override
+    public void offer(MediaFrame frame) {
+        lock.lock();
+        try {
+            if (ended) {
+                return;
+            }
+            if (!frame.config()) {
+                boolean video = frame.kind() == MediaFrame.Kind.VIDEO;
+                if (video && awaitingKeyframe && !frame.keyframe()
+                        || queuedBytes + frame.size() > config.queueBytes()) {
+                    awaitingKeyframe |= video;
+                    if (dropped++ % 100 == 0) {
+                        Logger.warn("{}: disk not keeping up, {} frames dropped so far", name, dropped);
+                    }
+                    return;
+                }
+                if (video) {
+                    awaitingKeyframe = false;
+                }
+            }
+            queue.addLast(frame);
+            queuedBytes += frame.size();
+            ready.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onUnpublish() {
+        stop();
+    }
+
+    /** Ends the recording after what is queued; later frames are ignored. Never blocks. */
+    void stop() {
+        lock.lock();
+        try {
+            if (!ended) {
+                ended = true;
+                queue.addLast(END);
+                ready.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        owner.ending(this);
+    }
+
+    void awaitEnd(long nanos) throws InterruptedException {
+        if (thread != null) {
+            thread.join(java.time.Duration.ofNanos(nanos));
+        }
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                Object item = take();
+                if (item == END) {
+                    break;
+                }
+                if (!failed) {
+                    record((MediaFrame) item);
+                }
+            }
+            finishSegment();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            owner.ended(this);
+        }
+    }
+
+    private Object take() throws InterruptedException {
+        lock.lock();
+        try {
+            while (queue.isEmpty()) {
+                ready.await();
+            }
+            Object item = queue.pollFirst();
+            if (item instanceof MediaFrame f) {
+                queuedBytes -= f.size();
+            }
+            return item;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void record(MediaFrame frame) {
+        try {
+            if (frame.config()) {
+                switch (frame.kind()) {
+                    case DATA -> metadataFrame = frame;
+                    case VIDEO -> videoConfig = frame;
+                    case AUDIO -> audioConfig = frame;
+                }
+                // A codec change mid-stream: the new sequence header goes into the file in order.
+                if (segment != null && frame.kind() != MediaFrame.Kind.DATA) {
+                    segment.write(frame);
+                }
+                return;
+            }
+            if (segment != null && frame.keyframe() && segment.isFull()) {
+                finishSegment();
+            }
+            if (segment == null) {
+                if (frame.kind() == MediaFrame.Kind.VIDEO && !frame.keyframe()) {
+                    return;
+                }
+                segment = openSegment(frame);
+            }
+            segment.write(frame);
+            segment.refreshMetadataIfDue();
+        } catch (IOException e) {
+            failed = true;
+            owner.failed(this);
+            Logger.error("{}: recording stopped, the live stream goes on: {}", name, e.getMessage());
+            closeQuietly();
+            stop();
+        }
+    }
+
+    private Segment openSegment(MediaFrame first) throws IOException {
+        RecordFiles.Created created = files.create(stream.key().app(), stream.key().name(), ZonedDateTime.now());
+        boolean audio = audioConfig != null || first.kind() == MediaFrame.Kind.AUDIO;
+        boolean video = videoConfig != null || first.kind() == MediaFrame.Kind.VIDEO;
+        Segment s = new Segment(created.path(), created.channel(), first.timestamp(), audio, video);
+        segmentNumber++;
+        Logger.info("{}: recording to {}", name, created.path());
+        for (MediaFrame config : new MediaFrame[] {videoConfig, audioConfig}) {
+            if (config != null) {
+                s.write(config);
+            }
+        }
+        return s;
+    }
+
+    private void finishSegment() {
+        if (segment == null) {
+            return;
+        }
+        Segment s = segment;
+        segment = null;
+        try {
+            s.finish();
+            Logger.info("{}: recorded {}: {} s, {} bytes", name, s.path, String.format("%.1f", s.durationSeconds()),
+                    s.writer.bytesWritten());
+        } catch (IOException e) {
+            owner.failed(this);
+            Logger.error("{}: could not finish {}: {}", name, s.path, e.getMessage());
+        }
+    }
+
+    private void closeQuietly() {
+        if (segment != null) {
+            try {
+                segment.channel.close();
+            } catch (IOException e) {
+                Logger.debug(e, "{}: close failed", name);
+            }
+            segment = null;
+        }
+    }
+
+    /** What the header's onMetaData says: the publisher's own values, then ours on top. */
+    private Map<String, Object> metadata(Segment s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (metadataFrame != null) {
+            try {
+                Map<String, Object> declared = Metadata.decodeOnMetaData(metadataFrame.payload());
+                for (String key : new String[] {"width", "height", "framerate", "videocodecid", "audiocodecid",
+                        "audiosamplerate", "audiosamplesize", "stereo", "videodatarate", "audiodatarate"}) {
+                    Object v = declared.get(key);
+                    if (v instanceof Double || v instanceof Boolean) {
+                        m.put(key, v);
+                    }
+                }
+            } catch (ProtocolException e) {
+                Logger.debug("{}: publisher metadata unreadable: {}", name, e.getMessage());
+            }
+        }
+        m.put("duration", s == null ? 0.0 : s.durationSeconds());
+        m.put("filesize", s == null ? 0.0 : (double) s.writer.bytesWritten());
+        for (String key : new String[] {"width", "height", "framerate", "videocodecid", "audiocodecid"}) {
+            m.putIfAbsent(key, 0.0);
+        }
+        m.put("encoder", "rtmp-server");
+        return m;
+    }
+
+    /** One output file. */
+    private final class Segment {
+        final Path path;
+        final FileChannel channel;
+        final FlvWriter writer;
+        final int base;
+        boolean audio;
+        boolean video;
+        int lastTimestamp;
+        final long openedNanos = System.nanoTime();
+        long metadataRefreshedNanos = openedNanos;
+
+        Segment(Path path, FileChannel channel, int base, boolean audio, boolean video) throws IOException {
+            this.path = path;
+            this.channel = channel;
+            this.base = base;
+            this.audio = audio;
+            this.video = video;
+            this.writer = FlvWriter.create(channel, audio, video, metadata(null), METADATA_RESERVE_BYTES);
+        }
+
+        void write(MediaFrame frame) throws IOException {
+            // Files start at 0; sequence headers queued before the first frame are written at 0 too.
+            int ts = Math.max(0, frame.timestamp() - base);
+            lastTimestamp = Math.max(lastTimestamp, ts);
+            audio |= frame.kind() == MediaFrame.Kind.AUDIO;
+            video |= frame.kind() == MediaFrame.Kind.VIDEO;
+            writer.write(new FlvTag(frame.kind().typeId(), ts, frame.payload()));
+        }
+
+        boolean isFull() {
+            boolean tooLong = !config.segmentLength().isZero() && lastTimestamp >= config.segmentLength().toMillis();
+            boolean tooBig = config.segmentBytes() > 0 && writer.bytesWritten() >= config.segmentBytes();
+            return tooLong || tooBig;
+        }
+
+        double durationSeconds() {
+            return lastTimestamp / 1000.0;
+        }
+
+        void refreshMetadataIfDue() throws IOException {
+            long now = System.nanoTime();
+            if (now - metadataRefreshedNanos >= METADATA_REFRESH_NANOS) {
+                metadataRefreshedNanos = now;
+                writer.rewriteMetadata(metadata(this));
+            }
+        }
+
+        void finish() throws IOException {
+            try {
+                writer.rewriteMetadata(metadata(this));
+                // A track that first appeared after the header was written is declared now.
+                channel.write(ByteBuffer.wrap(FlvHeader.encode(audio, video)), 0);
+                channel.force(true);
+            } finally {
+                channel.close();
+            }
+        }
+    }
+}
