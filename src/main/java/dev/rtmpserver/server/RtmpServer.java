@@ -42,12 +42,12 @@ public final class RtmpServer implements AutoCloseable {
     private ServerSocket serverSocket;
     private Thread acceptThread;
     private volatile boolean closing;
-    private Recordings recordings;
+    private volatile Recordings recordings;
 
     public RtmpServer(ServerConfig config) {
         this.config = config;
         this.registry = new StreamRegistry(config::policyFor, timer);
-        this.context = new SessionContext(registry, config.session());
+        this.context = new SessionContext(registry, config.session(), this::recordingForPlayback);
     }
 
     /**
@@ -140,6 +140,11 @@ public final class RtmpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             Logger.error(e, "watchdog check failed");
         }
+    }
+
+    private java.util.Optional<java.nio.file.Path> recordingForPlayback(String name) {
+        Recordings r = recordings;
+        return r == null ? java.util.Optional.empty() : r.files().resolveForPlayback(name);
     }
 
     /** Recording, if configured; for tests and the HTTP API. */

@@ -25,6 +25,8 @@ final class CommandHandler {
     private static final int BANDWIDTH_DYNAMIC = 2;
     /** NetStreams open at once on one connection; real clients use one or two. */
     private static final int MAX_STREAMS = 64;
+    /** The application whose stream names are recordings: rtmp://host/vod/APP/FILE.flv. */
+    static final String VOD_APP = "vod";
     /** Longest peer-supplied text echoed back or logged. */
     private static final int MAX_ECHOED_CHARS = 200;
 
@@ -74,6 +76,7 @@ final class CommandHandler {
             case "receiveAudio" -> withPlayer(messageStreamId, c, s -> s.receiveAudio(flag(c)));
             case "receiveVideo" -> withPlayer(messageStreamId, c, s -> s.receiveVideo(flag(c)));
             case "pause" -> pause(messageStreamId, c);
+            case "seek" -> seek(messageStreamId, c);
             case "_checkbw", "checkBandwidth" -> result(c, null);
             case "_result", "_error", "onBWDone", "onStatus" -> {
                 // Replies to calls we never make, or notifications: nothing to answer.
@@ -150,10 +153,41 @@ final class CommandHandler {
             return;
         }
         NameAndQuery nq = NameAndQuery.parse(raw);
+        // Clients split rtmp://host/vod/live/file.flv differently: ffmpeg as app "vod" and name
+        // "live/file", librtmp as app "vod/live" and name "file". Both name the same recording.
+        String path = app + "/" + stripFlvPrefix(nq.name());
+        if (path.startsWith(VOD_APP + "/")) {
+            int start = c.argument(1) instanceof Double d && d >= 0 ? d.intValue() : 0;
+            conn.startVod(streamId, path.substring(VOD_APP.length() + 1), start);
+            return;
+        }
         conn.startPlaying(streamId, new StreamKey(app, nq.name()), nq.query());
     }
 
+    /** Flash-era clients name FLV streams {@code flv:name}. */
+    private static String stripFlvPrefix(String name) {
+        return name.startsWith("flv:") ? name.substring(4) : name;
+    }
+
+    private void seek(int streamId, Command c) {
+        VodPlayback vod = conn.vodOn(streamId);
+        if (vod == null || !(c.argument(0) instanceof Double millis)) {
+            conn.send(Connection.onStatus(StatusCode.SEEK_FAILED, "seek needs a recording being played and a time"),
+                    streamId);
+            return;
+        }
+        vod.seek(millis.intValue());
+    }
+
     private void pause(int streamId, Command c) {
+        VodPlayback vod = conn.vodOn(streamId);
+        if (vod != null) {
+            boolean pause = flag(c);
+            vod.pause(pause);
+            StatusCode status = pause ? StatusCode.PAUSE_NOTIFY : StatusCode.UNPAUSE_NOTIFY;
+            conn.send(Connection.onStatus(status, (pause ? "paused " : "unpaused ") + vod.name()), streamId);
+            return;
+        }
         withPlayer(streamId, c, sink -> {
             boolean pause = flag(c);
             sink.pause(pause);

@@ -62,6 +62,7 @@ public final class Connection implements Runnable, Publisher {
     /** Keyed by message stream id; touched only by the reading thread. */
     private final Map<Integer, Publishing> publishing = new HashMap<>();
     private final Map<Integer, Playing> playing = new HashMap<>();
+    private final Map<Integer, VodPlayback> vods = new HashMap<>();
 
     // Read by the watchdog thread; written by the reading thread. All System.nanoTime() values.
     private volatile long lastActivity = System.nanoTime();
@@ -365,6 +366,29 @@ public final class Connection implements Runnable, Publisher {
         Logger.info("{}: playing {}{}", description, key, stream.isPublished() ? "" : " (waiting for a publisher)");
     }
 
+    /** Plays the recording {@code name} (a path inside the record directory) on {@code streamId}. */
+    void startVod(int streamId, String name, int startMillis) {
+        if (publishing.containsKey(streamId) || playing.containsKey(streamId) || vods.containsKey(streamId)) {
+            send(onStatus(StatusCode.PLAY_FAILED, "stream " + streamId + " is already in use"), streamId);
+            return;
+        }
+        var file = context.recordings().apply(name);
+        if (file.isEmpty()) {
+            Logger.info("{}: no recording '{}' to play", description, CommandHandler.text(name));
+            send(onStatus(StatusCode.PLAY_STREAM_NOT_FOUND, "no recording " + CommandHandler.text(name)), streamId);
+            return;
+        }
+        VodPlayback vod = new VodPlayback(out, streamId, file.get(), name, description);
+        vods.put(streamId, vod);
+        activityChanged();
+        Logger.info("{}: playing recording {} from {} ms", description, file.get(), startMillis);
+        vod.start(startMillis, "conn-" + id + "-vod-" + streamId);
+    }
+
+    VodPlayback vodOn(int streamId) {
+        return vods.get(streamId);
+    }
+
     PlayerSink playerOn(int streamId) {
         Playing p = playing.get(streamId);
         return p == null ? null : p.sink();
@@ -389,6 +413,11 @@ public final class Connection implements Runnable, Publisher {
             }
             Logger.info("{}: unpublished {} ({}): {}", description, p.key(), why, p.summary());
         }
+        VodPlayback vod = vods.remove(streamId);
+        if (vod != null) {
+            vod.stop();
+            Logger.info("{}: stopped playing recording {} ({})", description, vod.name(), why);
+        }
         Playing pl = playing.remove(streamId);
         if (pl != null) {
             context.registry().unsubscribe(pl.stream(), pl.sink());
@@ -402,7 +431,7 @@ public final class Connection implements Runnable, Publisher {
         if (publishing.isEmpty()) {
             lastMedia = 0;
         }
-        boolean idle = publishing.isEmpty() && playing.isEmpty();
+        boolean idle = publishing.isEmpty() && playing.isEmpty() && vods.isEmpty();
         if (!idle) {
             idleSince = 0;
         } else if (idleSince == 0) {
@@ -424,6 +453,9 @@ public final class Connection implements Runnable, Publisher {
             endStream(streamId, "connection closed", true);
         }
         for (int streamId : List.copyOf(playing.keySet())) {
+            endStream(streamId, "connection closed", true);
+        }
+        for (int streamId : List.copyOf(vods.keySet())) {
             endStream(streamId, "connection closed", true);
         }
         out.close();

@@ -2,6 +2,17 @@ package dev.rtmpserver.session;
 
 import dev.rtmpserver.stream.StreamRegistry;
 
-/** What every connection shares: the stream registry and the configuration. */
-public record SessionContext(StreamRegistry registry, SessionConfig config) {
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * What every connection shares: the stream registry, the configuration, and where recordings
+ * are found for playback.
+ *
+ * @param recordings maps a playback name such as {@code live/cam1-20261124-120000.flv} to a file
+ *                   inside the record directory, or empty (always empty when recording is off)
+ */
+public record SessionContext(StreamRegistry registry, SessionConfig config,
+                             Function<String, Optional<Path>> recordings) {
 }
