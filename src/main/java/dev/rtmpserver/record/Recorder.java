@@ -5,11 +5,16 @@ import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.MediaFrame;
 import dev.rtmpserver.stream.Sink;
 import dev.rtmpserver.wire.ProtocolException;
-import dev.rtmpserver.wire.amf.AmfEcmaArray;
 import dev.rtmpserver.wire.flv.FlvHeader;
 import dev.rtmpserver.wire.flv.FlvTag;
 import dev.rtmpserver.wire.flv.FlvWriter;
 import dev.rtmpserver.wire.flv.Metadata;
+import dev.rtmpserver.wire.media.AudioCodec;
+import dev.rtmpserver.wire.media.AudioTag;
+import dev.rtmpserver.wire.media.AvcDecoderConfig;
+import dev.rtmpserver.wire.media.SpsInfo;
+import dev.rtmpserver.wire.media.VideoCodec;
+import dev.rtmpserver.wire.media.VideoTag;
 import org.tinylog.Logger;
 
 import java.io.IOException;
@@ -270,6 +275,7 @@ final class Recorder implements Sink {
                 Logger.debug("{}: publisher metadata unreadable: {}", name, e.getMessage());
             }
         }
+        fillFromSequenceHeaders(m);
         m.put("duration", s == null ? 0.0 : s.durationSeconds());
         m.put("filesize", s == null ? 0.0 : (double) s.writer.bytesWritten());
         for (String key : new String[] {"width", "height", "framerate", "videocodecid", "audiocodecid"}) {
@@ -277,6 +283,39 @@ final class Recorder implements Sink {
         }
         m.put("encoder", "rtmp-server");
         return m;
+    }
+
+    /** What the publisher did not declare is taken from the codec configuration itself. */
+    private void fillFromSequenceHeaders(Map<String, Object> m) {
+        if (videoConfig != null) {
+            VideoTag tag = VideoTag.parse(videoConfig.payload());
+            if (tag.codec().codecId() != VideoCodec.NO_CODEC_ID) {
+                m.putIfAbsent("videocodecid", (double) tag.codec().codecId());
+            }
+            if (tag.codec() == VideoCodec.AVC && !(m.get("width") instanceof Double)) {
+                try {
+                    byte[] p = videoConfig.payload();
+                    AvcDecoderConfig avc = AvcDecoderConfig.parse(p, tag.dataOffset(), p.length - tag.dataOffset());
+                    if (!avc.sps().isEmpty()) {
+                        byte[] sps = avc.sps().get(0);
+                        SpsInfo info = SpsInfo.parse(sps, 0, sps.length);
+                        m.put("width", (double) info.width());
+                        m.put("height", (double) info.height());
+                        if (info.frameRate() > 0) {
+                            m.putIfAbsent("framerate", info.frameRate());
+                        }
+                    }
+                } catch (ProtocolException e) {
+                    Logger.debug("{}: unreadable AVC configuration: {}", name, e.getMessage());
+                }
+            }
+        }
+        if (audioConfig != null) {
+            AudioTag tag = AudioTag.parse(audioConfig.payload());
+            if (tag.codec().soundFormat() != AudioCodec.NO_SOUND_FORMAT) {
+                m.putIfAbsent("audiocodecid", (double) tag.codec().soundFormat());
+            }
+        }
     }
 
     /** One output file. */

@@ -27,6 +27,7 @@ import static dev.rtmpserver.it.ConnectionHygieneIT.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Recording live streams to FLV: complete, valid, crash-safe, split, and never outside the record dir. */
 @Timeout(120)
@@ -160,6 +161,29 @@ class RecordingIT {
                             "SIGTERM rewrote the final size");
                 }
             }
+        }
+    }
+
+    @Test
+    void fullDiskStopsTheRecordingWhileTheLiveStreamGoesOn() throws Exception {
+        Path tiny = Files.createDirectories(dir.resolve("tiny"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", tiny.toString())
+                .redirectErrorStream(true).start();
+        assumeTrue(mount.waitFor() == 0, "needs root to mount a 1 MiB tmpfs: " + new String(
+                mount.getInputStream().readAllBytes()));
+        try (TestServer server = new TestServer(recordingTo(tiny, Duration.ZERO))) {
+            String url = server.url("live", "big");
+            Tools.Run publisher = Tools.publishNoisyStream("full-publish", url, 6);
+            Path played = dir.resolve("played.flv");
+            Tools.captureToFile("full-play", url, played, 4).expectSuccess(Duration.ofSeconds(40));
+            publisher.expectSuccess(Duration.ofSeconds(40));
+            assertEquals(1, server.server.recordings().orElseThrow().failures(), "the recording failed");
+            assertTrue(Tools.durationSeconds(played) >= 3.5, "the live player got everything");
+            assertEquals("", Tools.decodeErrors(played));
+            Path partial = flvFiles(tiny).get(0);
+            assertTrue(Tools.probeStreams(partial).contains("h264,video,640,360"), "what fitted is readable");
+        } finally {
+            new ProcessBuilder("umount", tiny.toString()).start().waitFor();
         }
     }
 
