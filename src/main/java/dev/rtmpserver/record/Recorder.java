@@ -104,6 +104,7 @@ final class Recorder implements Sink {
                 if (video && awaitingKeyframe && !frame.keyframe()
                         || queuedBytes + frame.size() > config.queueBytes()) {
                     awaitingKeyframe |= video;
+                    owner.counters().framesDroppedRecorderBehind.increment();
                     if (dropped++ % 100 == 0) {
                         Logger.warn("{}: disk not keeping up, {} frames dropped so far", name, dropped);
                     }
@@ -346,6 +347,7 @@ final class Recorder implements Sink {
             audio |= frame.kind() == MediaFrame.Kind.AUDIO;
             video |= frame.kind() == MediaFrame.Kind.VIDEO;
             writer.write(new FlvTag(frame.kind().typeId(), ts, frame.payload()));
+            owner.counters().recordingBytes.add(frame.size() + FlvTag.HEADER_BYTES + FlvTag.PREVIOUS_TAG_SIZE_BYTES);
         }
 
         boolean isFull() {

@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import dev.rtmpserver.metrics.Counters;
 
 /** Starts a {@link Recorder} for every publish that the configuration selects, and ends them all on shutdown. */
 public final class Recordings implements PublishListener {
@@ -23,18 +23,23 @@ public final class Recordings implements PublishListener {
     private final ConcurrentHashMap<LiveStream, Recorder> active = new ConcurrentHashMap<>();
     /** Every recorder whose thread has not finished, including those finishing their file. */
     private final Set<Recorder> running = ConcurrentHashMap.newKeySet();
-    private final AtomicLong failures = new AtomicLong();
+    private final Counters counters;
 
     /**
      * @throws IOException if the record directory cannot be created or written, so that the server
      *                     refuses to start rather than silently record nothing
      */
-    public Recordings(RecordConfig config, StreamRegistry registry) throws IOException {
+    public Recordings(RecordConfig config, StreamRegistry registry, Counters counters) throws IOException {
         this.config = config;
+        this.counters = counters;
         this.files = new RecordFiles(config.dir());
         this.registry = registry;
         Path probe = Files.createTempFile(files.root(), ".write-test", ".tmp");
         Files.delete(probe);
+    }
+
+    Counters counters() {
+        return counters;
     }
 
     public RecordFiles files() {
@@ -48,7 +53,7 @@ public final class Recordings implements PublishListener {
 
     /** Recordings stopped by an error (a full disk, say) since start. */
     public long failures() {
-        return failures.get();
+        return counters.recordingErrors.sum();
     }
 
     @Override
@@ -77,7 +82,7 @@ public final class Recordings implements PublishListener {
     }
 
     void failed(Recorder recorder) {
-        failures.incrementAndGet();
+        counters.recordingErrors.increment();
         ending(recorder);
     }
 

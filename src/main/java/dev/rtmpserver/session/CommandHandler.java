@@ -105,6 +105,7 @@ final class CommandHandler {
             return;
         }
         app = name;
+        conn.connectedTo(name);
         double objectEncoding = props.get("objectEncoding") instanceof Double d ? d : 0;
         SessionConfig config = conn.context().config();
         conn.send(new WindowAckSize(config.windowAckSize()), 0);

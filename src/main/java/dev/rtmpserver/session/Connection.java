@@ -28,7 +28,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,10 +59,10 @@ public final class Connection implements Runnable, Publisher {
     private final Outbound out;
     private final CommandHandler commands;
 
-    /** Keyed by message stream id; touched only by the reading thread. */
-    private final Map<Integer, Publishing> publishing = new HashMap<>();
-    private final Map<Integer, Playing> playing = new HashMap<>();
-    private final Map<Integer, VodPlayback> vods = new HashMap<>();
+    /** Keyed by message stream id; changed only by the reading thread, read by the HTTP API too. */
+    private final Map<Integer, Publishing> publishing = new ConcurrentHashMap<>();
+    private final Map<Integer, Playing> playing = new ConcurrentHashMap<>();
+    private final Map<Integer, VodPlayback> vods = new ConcurrentHashMap<>();
 
     // Read by the watchdog thread; written by the reading thread. All System.nanoTime() values.
     private volatile long lastActivity = System.nanoTime();
@@ -72,6 +72,13 @@ public final class Connection implements Runnable, Publisher {
     private volatile boolean handshakeDone;
     private final long acceptedAt = System.nanoTime();
     private final AtomicBoolean closeRequested = new AtomicBoolean();
+    /** Why we closed the connection, if we did; read by the reading thread's last log line. */
+    private volatile String closeReason;
+    /** Why the reading thread ended, for the disconnect log line. */
+    private String endReason = "closed";
+    private volatile long bytesIn;
+    private volatile String app;
+    private final long connectedAtMillis = System.currentTimeMillis();
     /** When the watchdog last pinged the peer; only the watchdog thread touches it. */
     private long lastPing = System.nanoTime();
 
@@ -80,11 +87,9 @@ public final class Connection implements Runnable, Publisher {
         this.socket = socket;
         this.context = context;
         this.description = "conn-" + id + " " + socket.getRemoteSocketAddress();
-        this.out = new Outbound(context.config().playerQueueBytes() + OUTBOUND_SLACK_BYTES, () -> {
-            Logger.warn("{}: more than {} bytes waiting to be sent, closing", description,
-                    context.config().playerQueueBytes() + OUTBOUND_SLACK_BYTES);
-            closeAsync();
-        });
+        this.out = new Outbound(context.config().playerQueueBytes() + OUTBOUND_SLACK_BYTES, context.counters(),
+                () -> closeAsync("more than " + (context.config().playerQueueBytes() + OUTBOUND_SLACK_BYTES)
+                        + " bytes waiting to be sent"));
         this.commands = new CommandHandler(this);
     }
 
@@ -97,6 +102,38 @@ public final class Connection implements Runnable, Publisher {
         return id;
     }
 
+    /** What the HTTP API shows of a connection. */
+    public record Info(long id, String address, String role, String app, List<String> publishing,
+                       List<PlayerInfo> playing, List<String> recordings, long bytesIn, long bytesOut,
+                       long connectedAtMillis) {
+    }
+
+    /**
+     * @param lagMillis how long the oldest live frame has waited in this player's queue
+     */
+    public record PlayerInfo(String stream, long droppedFrames, long lagMillis) {
+    }
+
+    public Info info() {
+        String role = !publishing.isEmpty() ? "publisher" : !playing.isEmpty() || !vods.isEmpty() ? "player" : "idle";
+        List<String> published = publishing.values().stream().map(p -> p.key().toString()).toList();
+        List<PlayerInfo> played = playing.values().stream()
+                .map(p -> new PlayerInfo(p.sink().key().toString(), p.sink().droppedFrames(), out.liveWaitMillis()))
+                .toList();
+        List<String> recordings = vods.values().stream().map(VodPlayback::name).toList();
+        return new Info(id, String.valueOf(socket.getRemoteSocketAddress()), role, app, published, played, recordings,
+                bytesIn, out.bytesWritten(), connectedAtMillis);
+    }
+
+    /** Keys this connection publishes; for kicking a stream's publisher. */
+    public boolean publishes(StreamKey key) {
+        return publishing.values().stream().anyMatch(p -> p.key().equals(key));
+    }
+
+    void connectedTo(String application) {
+        app = application;
+    }
+
     @Override
     public long lastActivityNanos() {
         return lastActivity;
@@ -104,8 +141,7 @@ public final class Connection implements Runnable, Publisher {
 
     @Override
     public void evict(String reason) {
-        Logger.info("{}: closing: {}", description, reason);
-        closeAsync();
+        closeAsync(reason);
     }
 
     /**
@@ -150,8 +186,10 @@ public final class Connection implements Runnable, Publisher {
      * Closes the socket from a thread of its own, for callers (the publisher's thread, the
      * watchdog) that must not wait on someone else's socket.
      */
-    public void closeAsync() {
+    public void closeAsync(String reason) {
         if (closeRequested.compareAndSet(false, true)) {
+            closeReason = reason;
+            Logger.info("{}: closing: {}", description, reason);
             Threads.startVirtual("conn-" + id + "-close", this::close);
         }
     }
@@ -181,18 +219,21 @@ public final class Connection implements Runnable, Publisher {
             writer = Threads.startVirtual("conn-" + id + "-writer", () -> write(rawOut));
             readLoop(new ChunkReader(in));
         } catch (SocketTimeoutException e) {
-            Logger.info("{}: handshake not completed within {}, closing", description,
-                    context.config().handshakeTimeout());
+            context.counters().handshakeFailures.increment();
+            ended("handshake not completed within " + context.config().handshakeTimeout().toSeconds() + " s");
         } catch (EOFException e) {
-            Logger.debug("{}: peer closed the connection", description);
+            ended("peer closed the connection");
         } catch (ProtocolException e) {
-            Logger.warn("{}: protocol error, closing: {}", description, e.getMessage());
+            (handshakeDone ? context.counters().protocolErrors : context.counters().handshakeFailures).increment();
+            Logger.warn("{}: protocol error: {}", description, e.getMessage());
+            ended("protocol error");
         } catch (SocketException e) {
-            Logger.debug("{}: socket closed: {}", description, e.getMessage());
+            ended("socket closed: " + e.getMessage());
         } catch (IOException e) {
-            Logger.info("{}: connection failed: {}", description, e.getMessage());
+            ended("connection failed: " + e.getMessage());
         } catch (RuntimeException e) {
             Logger.error(e, "{}: internal error, closing", description);
+            ended("internal error");
         } finally {
             cleanUp(writer);
         }
@@ -213,9 +254,15 @@ public final class Connection implements Runnable, Publisher {
 
     private void readLoop(ChunkReader reader) throws IOException {
         long acknowledged = 0;
+        long counted = 0;
         while (true) {
             RawMessage raw = reader.read();
             lastActivity = System.nanoTime();
+            long read = reader.bytesRead();
+            context.counters().bytesIn.add(read - counted);
+            context.counters().messagesIn.increment();
+            counted = read;
+            bytesIn = read;
             int window = reader.peerWindowAckSize() > 0 ? reader.peerWindowAckSize()
                     : context.config().windowAckSize();
             if (reader.bytesRead() - acknowledged >= window) {
@@ -334,6 +381,7 @@ public final class Connection implements Runnable, Publisher {
         try {
             stream = context.registry().publish(key, this);
         } catch (StreamBusyException e) {
+            context.counters().publishesRejected.increment();
             Logger.info("{}: publish {} refused: {}", description, key, e.getMessage());
             send(onStatus(StatusCode.PUBLISH_BAD_NAME, e.getMessage()), streamId);
             return;
@@ -352,10 +400,8 @@ public final class Connection implements Runnable, Publisher {
             send(onStatus(StatusCode.PLAY_FAILED, "stream " + streamId + " is already in use"), streamId);
             return;
         }
-        PlayerSink sink = new PlayerSink(out, streamId, key, description, context.config(), () -> {
-            Logger.info("{}: closing: player too slow", description);
-            closeAsync();
-        });
+        PlayerSink sink = new PlayerSink(out, streamId, key, description, context.config(),
+                context.counters().framesDroppedPlayerBehind, () -> closeAsync("player too slow"));
         send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);
         send(onStatus(StatusCode.PLAY_RESET, "playing and resetting " + key), streamId);
         send(onStatus(StatusCode.PLAY_START, "started playing " + key), streamId);
@@ -374,6 +420,7 @@ public final class Connection implements Runnable, Publisher {
         }
         var file = context.recordings().apply(name);
         if (file.isEmpty()) {
+            context.counters().playsRejected.increment();
             Logger.info("{}: no recording '{}' to play", description, CommandHandler.text(name));
             send(onStatus(StatusCode.PLAY_STREAM_NOT_FOUND, "no recording " + CommandHandler.text(name)), streamId);
             return;
@@ -448,6 +495,10 @@ public final class Connection implements Runnable, Publisher {
         }
     }
 
+    private void ended(String reason) {
+        endReason = closeReason != null ? closeReason : reason;
+    }
+
     private void cleanUp(Thread writer) {
         for (int streamId : List.copyOf(publishing.keySet())) {
             endStream(streamId, "connection closed", true);
@@ -467,7 +518,13 @@ public final class Connection implements Runnable, Publisher {
                 Thread.currentThread().interrupt();
             }
         }
-        Logger.debug("{}: closed", description);
+        if (handshakeDone || closeReason != null) {
+            Logger.info("{}: disconnected ({}) after {} s, {} bytes in, {} bytes out", description,
+                    closeReason != null ? closeReason : endReason,
+                    (System.currentTimeMillis() - connectedAtMillis) / 1000, bytesIn, out.bytesWritten());
+        } else {
+            Logger.debug("{}: disconnected before the handshake ({})", description, endReason);
+        }
     }
 
     private record Playing(PlayerSink sink, LiveStream stream, String query) {

@@ -1,5 +1,6 @@
 package dev.rtmpserver.session;
 
+import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.stream.MediaFrame;
 import dev.rtmpserver.wire.chunk.ChunkWriter;
 import dev.rtmpserver.wire.chunk.RawMessage;
@@ -53,6 +54,9 @@ final class Outbound {
     private boolean closed;
 
     private final long hardLimitBytes;
+    private final Counters counters;
+    /** Bytes the socket has accepted; written by the writer thread only. */
+    private volatile long bytesWritten;
     private final Runnable onOverflow;
 
     /** {@link System#nanoTime()} when the current batch started writing, or 0 when the writer waits. */
@@ -65,7 +69,8 @@ final class Outbound {
      *                       closes, and {@code onOverflow} runs (on the offering thread: it must
      *                       not block)
      */
-    Outbound(long hardLimitBytes, Runnable onOverflow) {
+    Outbound(long hardLimitBytes, Counters counters, Runnable onOverflow) {
+        this.counters = counters;
         this.hardLimitBytes = hardLimitBytes;
         this.onOverflow = onOverflow;
     }
@@ -127,6 +132,20 @@ final class Outbound {
         }
     }
 
+    /** How long the oldest live frame in the queue has waited, in milliseconds; 0 if none. */
+    long liveWaitMillis() {
+        lock.lock();
+        try {
+            return liveQueued ? (System.nanoTime() - oldestLiveQueuedAt) / 1_000_000 : 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long bytesWritten() {
+        return bytesWritten;
+    }
+
     /** How long the socket has refused to take bytes the writer has for it; 0 if it is not stuck. */
     long stalledNanos(long now) {
         long since = writingSince;
@@ -180,6 +199,7 @@ final class Outbound {
                 lock.unlock();
             }
             writingSince = System.nanoTime();
+            int batchSize = batch.size();
             for (Item item = batch.pollFirst(); item != null; item = batch.pollFirst()) {
                 writer.write(csidOf(item.typeId), item.typeId, item.streamId, item.timestamp, item.payload, 0,
                         item.payload.length);
@@ -189,6 +209,7 @@ final class Outbound {
             }
             out.flush();
             writingSince = 0;
+            counters.messagesOut.add(batchSize);
         }
     }
 
@@ -212,6 +233,8 @@ final class Outbound {
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
             lastProgress = System.nanoTime();
+            bytesWritten += len;
+            counters.bytesOut.add(len);
         }
     }
 }

@@ -9,6 +9,7 @@ import org.tinylog.Logger;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One player's view of a live stream: it decides which frames enter the connection's outbound
@@ -32,6 +33,7 @@ final class PlayerSink implements Sink {
     private final long maxQueueNanos;
     private final long maxLagNanos;
     private final Runnable disconnect;
+    private final LongAdder dropCounter;
 
     private volatile boolean receiveAudio = true;
     private volatile boolean receiveVideo = true;
@@ -47,7 +49,9 @@ final class PlayerSink implements Sink {
 
     private final AtomicLong droppedFrames = new AtomicLong();
 
-    PlayerSink(Outbound out, int streamId, StreamKey key, String player, SessionConfig config, Runnable disconnect) {
+    PlayerSink(Outbound out, int streamId, StreamKey key, String player, SessionConfig config, LongAdder dropCounter,
+               Runnable disconnect) {
+        this.dropCounter = dropCounter;
         this.out = out;
         this.streamId = streamId;
         this.key = key;
@@ -147,6 +151,7 @@ final class PlayerSink implements Sink {
 
     private void dropped() {
         droppedFrames.incrementAndGet();
+        dropCounter.increment();
         dropsThisRun++;
         long now = System.nanoTime();
         if (laggingSince == 0) {

@@ -1,5 +1,6 @@
 package dev.rtmpserver.session;
 
+import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.stream.StreamRegistry;
 
 import java.nio.file.Path;
@@ -14,5 +15,5 @@ import java.util.function.Function;
  *                   inside the record directory, or empty (always empty when recording is off)
  */
 public record SessionContext(StreamRegistry registry, SessionConfig config,
-                             Function<String, Optional<Path>> recordings) {
+                             Function<String, Optional<Path>> recordings, Counters counters) {
 }

@@ -42,6 +42,7 @@ public final class LiveStream {
     private long gopBytes;
     private boolean gopValid;
 
+    private final StreamStats stats = new StreamStats();
     private boolean delivered;
     private int lastTimestamp;
     private int timestampShift;
@@ -71,6 +72,7 @@ public final class LiveStream {
                 return;
             }
             frame = onTimeline(frame);
+            stats.onFrame(frame);
             if (frame.config()) {
                 switch (frame.kind()) {
                     case DATA -> metadata = frame;
@@ -146,6 +148,38 @@ public final class LiveStream {
         }
     }
 
+    /** Takes the once-a-second sample behind the bitrate and frame rate figures. */
+    public void sample(long nowNanos) {
+        lock.lock();
+        try {
+            stats.sample(nowNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What the API and metrics show of this stream, taken in one consistent moment. */
+    public View view() {
+        lock.lock();
+        try {
+            return new View(key, publisher == null ? null : publisher.describe(), orphaned, sinks.size(),
+                    videoConfig == null ? null : videoConfig.payload(), audioConfig == null ? null : audioConfig.payload(),
+                    stats.snapshot());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @param publisher   the publisher's description, or null while nobody publishes
+     * @param reconnecting the publisher's connection died and the grace period runs
+     * @param videoConfig the current video sequence header payload, or null
+     * @param audioConfig the current audio sequence header payload, or null
+     */
+    public record View(StreamKey key, String publisher, boolean reconnecting, int sinks, byte[] videoConfig,
+                       byte[] audioConfig, StreamStats.Snapshot stats) {
+    }
+
     /** Bytes of media held for joiners, for memory accounting. */
     public long cachedBytes() {
         lock.lock();
@@ -176,6 +210,9 @@ public final class LiveStream {
         try {
             publisher = p;
             orphaned = false;
+            if (!continuing) {
+                stats.onPublish(System.currentTimeMillis());
+            }
             // A new publisher may change codecs: never replay the previous one's configuration.
             metadata = null;
             videoConfig = null;
