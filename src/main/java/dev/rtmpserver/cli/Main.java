@@ -1,5 +1,6 @@
 package dev.rtmpserver.cli;
 
+import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.server.RtmpServer;
 import dev.rtmpserver.server.ServerConfig;
@@ -72,6 +73,18 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--record-segment-size", paramLabel = "BYTES", defaultValue = "0",
             description = "Start a new recording file at the first keyframe past this size; 0 never. Default: ${DEFAULT-VALUE}.")
     long recordSegmentBytes;
+
+    @Option(names = "--http-port", paramLabel = "PORT|off", defaultValue = "8080",
+            description = "Port for metrics (/metrics), the JSON API (/api) and the dashboard (/); 0 or off disables it. Default: ${DEFAULT-VALUE}.")
+    String httpPort;
+
+    @Option(names = "--http-bind", paramLabel = "ADDRESS",
+            description = "Address for the HTTP listener. Default: the --bind address.")
+    String httpBind;
+
+    @Option(names = "--api-token", paramLabel = "TOKEN",
+            description = "Required (Authorization: Bearer TOKEN) to kick streams or connections through the API; without it only this machine may.")
+    String apiToken;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Properties file with option values (see below).")
@@ -186,8 +199,7 @@ public final class Main implements Callable<Integer> {
         try {
             server.start();
         } catch (BindException e) {
-            spec.commandLine().getErr().println("rtmp-server: cannot listen on " + bind + ":" + port + ": "
-                    + e.getMessage());
+            spec.commandLine().getErr().println("rtmp-server: cannot listen for " + e.getMessage());
             return EXIT_START_FAILED;
         } catch (IOException e) {
             String what = recordDir != null && !server.isListening() ? "cannot write to --record-dir " + recordDir
@@ -250,7 +262,35 @@ public final class Main implements Callable<Integer> {
         Optional<RecordConfig> recording = recordDir == null ? Optional.empty()
                 : Optional.of(new RecordConfig(recordDir, recordSelections(), recordSegment, recordSegmentBytes,
                         RecordConfig.DEFAULT_QUEUE_BYTES));
-        return new ServerConfig(address, port, recording, session, streams, appPolicies(streams));
+        return new ServerConfig(address, port, recording, session, streams, appPolicies(streams), http(address));
+    }
+
+    private Optional<HttpConfig> http(InetAddress rtmpAddress) {
+        String value = httpPort.trim();
+        if (value.equals("0") || value.equalsIgnoreCase("off")) {
+            return Optional.empty();
+        }
+        int p;
+        try {
+            p = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw invalid("--http-port", httpPort, "must be a port number, 0 or off");
+        }
+        if (p < 1 || p > 65535) {
+            throw invalid("--http-port", httpPort, "must be 1..65535, 0 or off");
+        }
+        InetAddress address = rtmpAddress;
+        if (httpBind != null) {
+            try {
+                address = InetAddress.getByName(httpBind);
+            } catch (UnknownHostException e) {
+                throw invalid("--http-bind", httpBind, "not an address of this machine");
+            }
+        }
+        if (apiToken != null && apiToken.isBlank()) {
+            throw invalid("--api-token", "(blank)", "must not be blank");
+        }
+        return Optional.of(new HttpConfig(address, p, Optional.ofNullable(apiToken)));
     }
 
     /** Per-application recording choices from the config file: {@code app.NAME.record = all|none|a,b}. */

@@ -1,13 +1,18 @@
 package dev.rtmpserver.server;
 
 import dev.rtmpserver.concurrent.Threads;
+import dev.rtmpserver.http.HttpApi;
+import dev.rtmpserver.http.HttpConfig;
+import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.record.Recordings;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.session.SessionContext;
+import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.StreamRegistry;
 import org.tinylog.Logger;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -39,15 +44,17 @@ public final class RtmpServer implements AutoCloseable {
     private final SessionContext context;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextConnectionId = new AtomicLong(1);
+    private final Counters counters = new Counters();
     private ServerSocket serverSocket;
     private Thread acceptThread;
     private volatile boolean closing;
     private volatile Recordings recordings;
+    private HttpApi http;
 
     public RtmpServer(ServerConfig config) {
         this.config = config;
         this.registry = new StreamRegistry(config::policyFor, timer);
-        this.context = new SessionContext(registry, config.session(), this::recordingForPlayback);
+        this.context = new SessionContext(registry, config.session(), this::recordingForPlayback, counters);
     }
 
     /**
@@ -57,9 +64,17 @@ public final class RtmpServer implements AutoCloseable {
      */
     public RtmpServer start() throws IOException {
         if (config.recording().isPresent()) {
-            recordings = new Recordings(config.recording().get(), registry);
+            recordings = new Recordings(config.recording().get(), registry, counters);
             registry.setPublishListener(recordings);
             Logger.info("recording to {}", recordings.files().root());
+        }
+        if (config.http().isPresent()) {
+            HttpConfig h = config.http().get();
+            try {
+                http = new HttpApi(h, registry, this::connections, counters).start();
+            } catch (BindException e) {
+                throw new BindException("HTTP on " + h.bind().getHostAddress() + ":" + h.port() + ": " + e.getMessage());
+            }
         }
         ServerSocket socket = new ServerSocket();
         try {
@@ -67,6 +82,13 @@ public final class RtmpServer implements AutoCloseable {
             socket.bind(new InetSocketAddress(config.bind(), config.port()), ACCEPT_BACKLOG);
         } catch (IOException e) {
             socket.close();
+            if (http != null) {
+                http.close();
+            }
+            if (e instanceof BindException) {
+                throw new BindException("RTMP on " + config.bind().getHostAddress() + ":" + config.port() + ": "
+                        + e.getMessage());
+            }
             throw e;
         }
         serverSocket = socket;
@@ -95,6 +117,24 @@ public final class RtmpServer implements AutoCloseable {
         return connections.size();
     }
 
+    /** The connections open now, for the HTTP API. */
+    public java.util.List<Connection> connections() {
+        return java.util.List.copyOf(connections);
+    }
+
+    /** The HTTP listener's port, if it runs. */
+    public java.util.OptionalInt httpPort() {
+        return http == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(http.port());
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
     private void acceptLoop() {
         while (!closing) {
             Socket socket;
@@ -110,6 +150,7 @@ public final class RtmpServer implements AutoCloseable {
                 continue;
             }
             long id = nextConnectionId.getAndIncrement();
+            counters.connectionsAccepted.increment();
             Connection connection = new Connection(id, socket, context);
             connections.add(connection);
             if (closing) {
@@ -130,11 +171,14 @@ public final class RtmpServer implements AutoCloseable {
         // A periodic task that throws is never run again: keep the watchdog alive whatever happens.
         try {
             long now = System.nanoTime();
+            for (LiveStream s : registry.streams()) {
+                s.sample(now);
+            }
             for (Connection c : connections) {
                 String reason = c.watchdogCheck(now);
                 if (reason != null) {
-                    Logger.info("{}: closing: {}", c.describe(), reason);
-                    c.closeAsync();
+                    counters.timeouts.increment();
+                    c.closeAsync(reason);
                 }
             }
         } catch (RuntimeException e) {
@@ -165,6 +209,9 @@ public final class RtmpServer implements AutoCloseable {
         }
         if (recordings != null) {
             recordings.closeAll(RECORDING_CLOSE_TIMEOUT);
+        }
+        if (http != null) {
+            http.close();
         }
         timer.shutdownNow();
         connections.forEach(Connection::close);

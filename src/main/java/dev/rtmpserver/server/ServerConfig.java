@@ -1,5 +1,6 @@
 package dev.rtmpserver.server;
 
+import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.stream.StreamPolicy;
@@ -17,9 +18,10 @@ import java.util.Optional;
  * @param recording   what to record and where; empty means recording is off
  * @param streams     how live streams behave, unless their application has its own policy
  * @param appStreams  per-application policies, by application name
+ * @param http        the metrics/API/dashboard listener; empty means none
  */
 public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> recording, SessionConfig session,
-                           StreamPolicy streams, Map<String, StreamPolicy> appStreams) {
+                           StreamPolicy streams, Map<String, StreamPolicy> appStreams, Optional<HttpConfig> http) {
     public static final int DEFAULT_PORT = 1935;
 
     public ServerConfig {
@@ -32,11 +34,15 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     /** Loopback, a free port, default settings: what tests start with. */
     public static ServerConfig forTests() {
         return new ServerConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty(), SessionConfig.defaults(),
-                StreamPolicy.defaults(), Map.of());
+                StreamPolicy.defaults(), Map.of(), Optional.empty());
     }
 
     public ServerConfig withRecording(RecordConfig newRecording) {
-        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams);
+        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams, http);
+    }
+
+    public ServerConfig withHttp(HttpConfig newHttp) {
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, Optional.of(newHttp));
     }
 
     public StreamPolicy policyFor(String app) {
@@ -44,10 +50,10 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     }
 
     public ServerConfig withSession(SessionConfig newSession) {
-        return new ServerConfig(bind, port, recording, newSession, streams, appStreams);
+        return new ServerConfig(bind, port, recording, newSession, streams, appStreams, http);
     }
 
     public ServerConfig withStreams(StreamPolicy newStreams, Map<String, StreamPolicy> newAppStreams) {
-        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams);
+        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams, http);
     }
 }

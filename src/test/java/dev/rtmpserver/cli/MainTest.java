@@ -21,8 +21,12 @@ class MainTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
+    /** Runs the command; the HTTP listener stays off so no test depends on port 8080 being free. */
     private int run(String... args) {
-        return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--http-port";
+        all[args.length + 1] = "off";
+        return Main.run(all, new PrintWriter(out, true), new PrintWriter(err, true));
     }
 
     @Test
@@ -68,7 +72,7 @@ class MainTest {
     void portInUseGetsAClearErrorAndExitOne() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertEquals(1, run("--bind", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort())));
-            assertTrue(err.toString().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), err.toString());
+            assertTrue(err.toString().contains("cannot listen for RTMP on 127.0.0.1:" + taken.getLocalPort()), err.toString());
         }
     }
 

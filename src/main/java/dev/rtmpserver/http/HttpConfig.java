@@ -1,0 +1,21 @@
+package dev.rtmpserver.http;
+
+import java.net.InetAddress;
+import java.util.Optional;
+
+/**
+ * The HTTP listener for metrics, the API and the dashboard.
+ *
+ * @param port     0 picks a free port
+ * @param apiToken required (as {@code Authorization: Bearer TOKEN}) for requests that change
+ *                 anything; without one, only clients on this machine may make them
+ */
+public record HttpConfig(InetAddress bind, int port, Optional<String> apiToken) {
+    public static final int DEFAULT_PORT = 8080;
+
+    public HttpConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("HTTP port must be 0..65535: " + port);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.rtmpserver.http;
+
+import dev.rtmpserver.concurrent.Threads;
+import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.session.Connection;
+import dev.rtmpserver.stream.LiveStream;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Renders the server's figures in the Prometheus text exposition format (version 0.0.4). */
+final class Prometheus {
+    private final StringBuilder sb = new StringBuilder(8192);
+
+    static String render(Counters c, List<Connection.Info> connections, List<LiveStream.View> streams) {
+        Prometheus p = new Prometheus();
+        Map<String, Integer> roles = new TreeMap<>(Map.of("publisher", 0, "player", 0, "idle", 0));
+        connections.forEach(info -> roles.merge(info.role(), 1, Integer::sum));
+        p.help("rtmp_connections", "gauge", "Open RTMP connections by role.");
+        roles.forEach((role, n) -> p.sample("rtmp_connections", "role", role, n));
+        p.gauge("rtmp_streams", "Live streams in the registry, published or awaited.", streams.size());
+
+        p.counter("rtmp_connections_accepted_total", "Connections accepted.", c.connectionsAccepted.sum());
+        p.counter("rtmp_handshake_failures_total", "Connections that failed or timed out in the handshake.",
+                c.handshakeFailures.sum());
+        p.counter("rtmp_protocol_errors_total", "Connections closed for breaking the protocol.", c.protocolErrors.sum());
+        p.counter("rtmp_timeouts_total", "Connections closed by a timeout.", c.timeouts.sum());
+        p.counter("rtmp_kicks_total", "Connections closed through the HTTP API.", c.kicks.sum());
+        p.counter("rtmp_received_bytes_total", "Bytes received from RTMP peers.", c.bytesIn.sum());
+        p.counter("rtmp_sent_bytes_total", "Bytes sent to RTMP peers.", c.bytesOut.sum());
+        p.counter("rtmp_received_messages_total", "RTMP messages received.", c.messagesIn.sum());
+        p.counter("rtmp_sent_messages_total", "RTMP messages sent.", c.messagesOut.sum());
+        p.counter("rtmp_publishes_rejected_total", "Publish requests refused.", c.publishesRejected.sum());
+        p.counter("rtmp_plays_rejected_total", "Play requests refused.", c.playsRejected.sum());
+        p.help("rtmp_frames_dropped_total", "counter", "Frames dropped, by reason.");
+        p.sample("rtmp_frames_dropped_total", "reason", "player_behind", c.framesDroppedPlayerBehind.sum());
+        p.sample("rtmp_frames_dropped_total", "reason", "recorder_behind", c.framesDroppedRecorderBehind.sum());
+        p.counter("rtmp_recording_bytes_total", "Bytes written to recordings.", c.recordingBytes.sum());
+        p.counter("rtmp_recording_errors_total", "Recordings stopped by an error.", c.recordingErrors.sum());
+
+        p.help("rtmp_stream_bitrate_kbps", "gauge", "Incoming bitrate of a stream over the last second.");
+        streams.forEach(s -> p.streamSample("rtmp_stream_bitrate_kbps", s, s.stats().bitrateKbps()));
+        p.help("rtmp_stream_frame_rate", "gauge", "Video frames per second of a stream over the last second.");
+        streams.forEach(s -> p.streamSample("rtmp_stream_frame_rate", s, s.stats().frameRate()));
+        p.help("rtmp_stream_keyframe_interval_seconds", "gauge", "Time between the last two keyframes of a stream.");
+        streams.forEach(s -> p.streamSample("rtmp_stream_keyframe_interval_seconds", s,
+                s.stats().keyframeIntervalMillis() / 1000.0));
+        p.help("rtmp_stream_players", "gauge", "Sinks (players, recorders) attached to a stream.");
+        streams.forEach(s -> p.streamSample("rtmp_stream_players", s, s.sinks()));
+
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        p.gauge("jvm_memory_heap_used_bytes", "Heap in use.", heap.getUsed());
+        p.gauge("jvm_memory_heap_max_bytes", "Largest heap the JVM may use.", heap.getMax());
+        p.gauge("jvm_threads_platform", "Live platform threads.", ManagementFactory.getThreadMXBean().getThreadCount());
+        p.gauge("rtmp_virtual_threads", "Virtual threads of connections, writers, recorders and playbacks.",
+                Threads.liveVirtualThreads());
+        return p.sb.toString();
+    }
+
+    private void counter(String name, String help, long value) {
+        help(name, "counter", help);
+        sb.append(name).append(' ').append(value).append('\n');
+    }
+
+    private void gauge(String name, String help, double value) {
+        help(name, "gauge", help);
+        sb.append(name).append(' ').append(number(value)).append('\n');
+    }
+
+    private void help(String name, String type, String help) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private void sample(String name, String label, String value, double n) {
+        sb.append(name).append('{').append(label).append("=\"").append(escape(value)).append("\"} ")
+                .append(number(n)).append('\n');
+    }
+
+    private void streamSample(String name, LiveStream.View s, double n) {
+        sb.append(name).append("{app=\"").append(escape(s.key().app())).append("\",stream=\"")
+                .append(escape(s.key().name())).append("\"} ").append(number(n)).append('\n');
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** Label values escape backslash, double quote and line feed; stream names come from the network. */
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

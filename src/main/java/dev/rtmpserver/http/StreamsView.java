@@ -1,0 +1,134 @@
+package dev.rtmpserver.http;
+
+import dev.rtmpserver.session.Connection;
+import dev.rtmpserver.stream.LiveStream;
+import dev.rtmpserver.stream.StreamKey;
+import dev.rtmpserver.stream.StreamStats;
+import dev.rtmpserver.wire.ProtocolException;
+import dev.rtmpserver.wire.media.AacConfig;
+import dev.rtmpserver.wire.media.AudioTag;
+import dev.rtmpserver.wire.media.AvcDecoderConfig;
+import dev.rtmpserver.wire.media.CodecSummary;
+import dev.rtmpserver.wire.media.SpsInfo;
+import dev.rtmpserver.wire.media.VideoCodec;
+import dev.rtmpserver.wire.media.VideoTag;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the JSON documents of the API from live streams and connections. */
+final class StreamsView {
+    private StreamsView() {
+    }
+
+    static Map<String, Object> stream(LiveStream.View v, List<Connection.Info> connections, long nowMillis) {
+        StreamStats.Snapshot st = v.stats();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("app", v.key().app());
+        m.put("name", v.key().name());
+        m.put("publisher", v.publisher());
+        m.put("reconnecting", v.reconnecting());
+        m.put("video", video(v.videoConfig(), st.frameRate()));
+        m.put("audio", audio(v.audioConfig()));
+        m.put("bitrateInKbps", st.bitrateKbps());
+        List<Map<String, Object>> players = players(v.key(), connections);
+        m.put("bitrateOutKbps", st.bitrateKbps() * players.size());
+        m.put("frameRate", st.frameRate());
+        m.put("keyframeIntervalMs", st.keyframeIntervalMillis());
+        m.put("uptimeSeconds", st.publishedSince() == 0 || v.publisher() == null ? 0
+                : (nowMillis - st.publishedSince()) / 1000);
+        m.put("bytesIn", st.bytesIn());
+        m.put("sinks", v.sinks());
+        m.put("players", players);
+        m.put("bitrateHistoryKbps", st.bitrateHistory());
+        return m;
+    }
+
+    private static List<Map<String, Object>> players(StreamKey key, List<Connection.Info> connections) {
+        List<Map<String, Object>> players = new ArrayList<>();
+        String name = key.toString();
+        for (Connection.Info c : connections) {
+            for (Connection.PlayerInfo p : c.playing()) {
+                if (p.stream().equals(name)) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("connection", c.id());
+                    m.put("address", c.address());
+                    m.put("lagMs", p.lagMillis());
+                    m.put("droppedFrames", p.droppedFrames());
+                    m.put("bytesOut", c.bytesOut());
+                    players.add(m);
+                }
+            }
+        }
+        return players;
+    }
+
+    private static Map<String, Object> video(byte[] config, double measuredFrameRate) {
+        if (config == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        VideoTag tag = VideoTag.parse(config);
+        m.put("codec", tag.codec().displayName());
+        m.put("summary", CodecSummary.video(config));
+        if (tag.codec() == VideoCodec.AVC) {
+            try {
+                AvcDecoderConfig avc = AvcDecoderConfig.parse(config, tag.dataOffset(), config.length - tag.dataOffset());
+                m.put("profile", avc.profileName());
+                m.put("level", avc.levelName());
+                if (!avc.sps().isEmpty()) {
+                    byte[] sps = avc.sps().get(0);
+                    SpsInfo info = SpsInfo.parse(sps, 0, sps.length);
+                    m.put("width", info.width());
+                    m.put("height", info.height());
+                }
+            } catch (ProtocolException e) {
+                m.put("error", "unreadable decoder configuration");
+            }
+        }
+        m.put("frameRate", measuredFrameRate);
+        return m;
+    }
+
+    private static Map<String, Object> audio(byte[] config) {
+        if (config == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        AudioTag tag = AudioTag.parse(config);
+        m.put("codec", tag.codec().displayName());
+        m.put("summary", CodecSummary.audio(config));
+        if (tag.sequenceHeader() && tag.codec() == dev.rtmpserver.wire.media.AudioCodec.AAC) {
+            try {
+                AacConfig aac = AacConfig.parse(config, tag.dataOffset(), config.length - tag.dataOffset());
+                m.put("profile", aac.objectTypeName());
+                m.put("sampleRate", aac.sampleRate());
+                m.put("channels", aac.channels());
+            } catch (ProtocolException e) {
+                m.put("error", "unreadable AudioSpecificConfig");
+            }
+        }
+        return m;
+    }
+
+    static Map<String, Object> connection(Connection.Info c, long nowMillis) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id());
+        m.put("address", c.address());
+        m.put("role", c.role());
+        m.put("app", c.app());
+        m.put("publishing", c.publishing());
+        List<Map<String, Object>> playing = new ArrayList<>();
+        for (Connection.PlayerInfo p : c.playing()) {
+            playing.add(Map.of("stream", p.stream(), "lagMs", p.lagMillis(), "droppedFrames", p.droppedFrames()));
+        }
+        m.put("playing", playing);
+        m.put("playingRecordings", c.recordings());
+        m.put("bytesIn", c.bytesIn());
+        m.put("bytesOut", c.bytesOut());
+        m.put("connectedSeconds", (nowMillis - c.connectedAtMillis()) / 1000);
+        return m;
+    }
+}
