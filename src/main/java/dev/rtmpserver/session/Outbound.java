@@ -33,8 +33,11 @@ final class Outbound {
     /** Roughly what one queued item costs beyond its payload: the record and the deque slot. */
     private static final int ITEM_OVERHEAD_BYTES = 64;
 
-    /** @param chunkSize for a Set Chunk Size message, the size the writer switches to after it */
-    private record Item(int typeId, int streamId, int timestamp, byte[] payload, int chunkSize) {
+    /**
+     * @param chunkSize for a Set Chunk Size message, the size the writer switches to after it
+     * @param frame     for media, the shared frame whose chunked bytes every player reuses
+     */
+    private record Item(int typeId, int streamId, int timestamp, byte[] payload, int chunkSize, MediaFrame frame) {
     }
 
     /** Guards the fields below. Held only for queue operations, never for IO. */
@@ -78,17 +81,17 @@ final class Outbound {
     void send(RtmpMessage message, int streamId) {
         RawMessage raw = MessageCodec.encode(message, streamId, 0);
         int chunkSize = message instanceof RtmpMessage.SetChunkSize s ? s.size() : 0;
-        enqueue(new Item(raw.typeId(), streamId, 0, raw.payload(), chunkSize), false);
+        enqueue(new Item(raw.typeId(), streamId, 0, raw.payload(), chunkSize, null), false);
     }
 
     /** Queues a frame the stream already holds (a join backlog or a sequence header): not counted. */
     void sendCached(int streamId, MediaFrame frame) {
-        enqueue(new Item(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0), false);
+        enqueue(new Item(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0, frame), false);
     }
 
     /** Queues a live frame; the caller checked {@link #wouldOverflow} first. */
     void sendLive(int streamId, MediaFrame frame) {
-        enqueue(new Item(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0), true);
+        enqueue(new Item(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0, frame), true);
     }
 
     /** True if queueing {@code frame} would take the live media beyond either limit. */
@@ -201,8 +204,14 @@ final class Outbound {
             writingSince = System.nanoTime();
             int batchSize = batch.size();
             for (Item item = batch.pollFirst(); item != null; item = batch.pollFirst()) {
-                writer.write(csidOf(item.typeId), item.typeId, item.streamId, item.timestamp, item.payload, 0,
-                        item.payload.length);
+                int csid = csidOf(item.typeId);
+                if (item.frame != null) {
+                    out.write(item.frame.chunked(csid, item.streamId, writer.chunkSize()));
+                    writer.forget(csid);
+                } else {
+                    writer.write(csid, item.typeId, item.streamId, item.timestamp, item.payload, 0,
+                            item.payload.length);
+                }
                 if (item.chunkSize > 0) {
                     writer.setChunkSize(item.chunkSize);
                 }

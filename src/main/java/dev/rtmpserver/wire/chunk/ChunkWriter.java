@@ -123,6 +123,66 @@ public final class ChunkWriter {
         }
     }
 
+    /**
+     * Encodes a message on its own: a full type 0 header on the first chunk and type 3 on the
+     * rest. Such bytes do not depend on what this connection sent before, so one encoding can be
+     * shared by every connection with the same chunk size and message stream id. After writing
+     * them, call {@link #forget} for that chunk stream.
+     */
+    public static byte[] encodeStandalone(int csid, int typeId, int streamId, int timestamp, byte[] payload,
+                                          int chunkSize) {
+        if (csid < 2 || csid > MAX_CSID) {
+            throw new IllegalArgumentException("chunk stream id out of range: " + csid);
+        }
+        if (payload.length > MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("message of " + payload.length + " bytes does not fit RTMP's 24-bit length");
+        }
+        boolean extended = Integer.compareUnsigned(timestamp, EXTENDED_TIMESTAMP) >= 0;
+        int chunks = Math.max(1, (payload.length + chunkSize - 1) / chunkSize);
+        int continuationHeader = 1 + (extended ? 4 : 0);
+        byte[] out = new byte[12 + (extended ? 4 : 0) + (chunks - 1) * continuationHeader + payload.length];
+        int p = 0;
+        out[p++] = (byte) csid;
+        int ts24 = extended ? EXTENDED_TIMESTAMP : timestamp;
+        out[p++] = (byte) (ts24 >>> 16);
+        out[p++] = (byte) (ts24 >>> 8);
+        out[p++] = (byte) ts24;
+        out[p++] = (byte) (payload.length >>> 16);
+        out[p++] = (byte) (payload.length >>> 8);
+        out[p++] = (byte) payload.length;
+        out[p++] = (byte) typeId;
+        out[p++] = (byte) streamId;
+        out[p++] = (byte) (streamId >>> 8);
+        out[p++] = (byte) (streamId >>> 16);
+        out[p++] = (byte) (streamId >>> 24);
+        if (extended) {
+            p = putInt(out, p, timestamp);
+        }
+        for (int written = 0; written < payload.length; ) {
+            if (written > 0) {
+                out[p++] = (byte) (0xC0 | csid);
+                if (extended) {
+                    p = putInt(out, p, timestamp);
+                }
+            }
+            int n = Math.min(chunkSize, payload.length - written);
+            System.arraycopy(payload, written, out, p, n);
+            p += n;
+            written += n;
+        }
+        return out;
+    }
+
+    /**
+     * Bytes from {@link #encodeStandalone} went out on {@code csid}: the next message there must
+     * not be compressed against what this writer last sent on it.
+     */
+    public void forget(int csid) {
+        if (last[csid] != null) {
+            last[csid].used = false;
+        }
+    }
+
     private static int putInt(byte[] b, int off, int v) {
         b[off] = (byte) (v >>> 24);
         b[off + 1] = (byte) (v >>> 16);

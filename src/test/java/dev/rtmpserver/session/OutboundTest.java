@@ -1,0 +1,83 @@
+package dev.rtmpserver.session;
+
+import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.stream.MediaFrame;
+import dev.rtmpserver.wire.chunk.ChunkReader;
+import dev.rtmpserver.wire.chunk.RawMessage;
+import dev.rtmpserver.wire.message.MessageCodec;
+import dev.rtmpserver.wire.message.MessageType;
+import dev.rtmpserver.wire.message.RtmpMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+@Timeout(20)
+class OutboundTest {
+
+    @Test
+    void batchesKeepMessageOrderAndSharedFramesReadBackPerPlayerStreamId() throws Exception {
+        // Two players with different stream ids share the same frames.
+        List<List<RawMessage>> received = new ArrayList<>();
+        List<MediaFrame> frames = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            byte[] p = new byte[100 + i * 97];
+            p[0] = (byte) (i % 10 == 0 ? 0x17 : 0x27);
+            p[p.length - 1] = (byte) i;
+            frames.add(MediaFrame.video(i * 40, p));
+        }
+        for (int streamId : new int[] {1, 5}) {
+            Outbound out = new Outbound(64L * 1024 * 1024, new Counters(), () -> {
+            });
+            PipedInputStream in = new PipedInputStream(1 << 20);
+            PipedOutputStream pipe = new PipedOutputStream(in);
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    out.drainTo(pipe, 8192);
+                } catch (IOException | InterruptedException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            out.send(new RtmpMessage.SetChunkSize(4096), 0);
+            for (int i = 0; i < frames.size(); i++) {
+                out.sendLive(streamId, frames.get(i));
+                if (i % 7 == 0) {
+                    out.send(new RtmpMessage.Data(List.of("onStatus", "x" + i)), streamId);
+                }
+            }
+            ChunkReader reader = new ChunkReader(in);
+            List<RawMessage> got = new ArrayList<>();
+            int expected = 1 + frames.size() + (frames.size() + 6) / 7;
+            for (int i = 0; i < expected; i++) {
+                got.add(reader.read());
+            }
+            out.close();
+            writer.join();
+            received.add(got);
+        }
+        for (int player = 0; player < 2; player++) {
+            List<RawMessage> got = received.get(player);
+            int streamId = player == 0 ? 1 : 5;
+            assertEquals(MessageType.SET_CHUNK_SIZE, got.get(0).typeId());
+            int k = 1;
+            for (int i = 0; i < frames.size(); i++) {
+                RawMessage m = got.get(k++);
+                assertEquals(MessageType.VIDEO, m.typeId(), "message " + k);
+                assertEquals(streamId, m.streamId());
+                assertEquals(i * 40, m.timestamp());
+                assertArrayEquals(frames.get(i).payload(), m.payload(), "frame " + i + " intact and in order");
+                if (i % 7 == 0) {
+                    RawMessage data = got.get(k++);
+                    assertEquals(List.of("onStatus", "x" + i), ((RtmpMessage.Data) MessageCodec.decode(data)).values());
+                }
+            }
+        }
+    }
+}
