@@ -2,6 +2,7 @@ package dev.rtmpserver.cli;
 
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.record.RecordConfig;
+import dev.rtmpserver.server.Limits;
 import dev.rtmpserver.server.RtmpServer;
 import dev.rtmpserver.server.ServerConfig;
 import dev.rtmpserver.session.SessionConfig;
@@ -85,6 +86,23 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--api-token", paramLabel = "TOKEN",
             description = "Required (Authorization: Bearer TOKEN) to kick streams or connections through the API; without it only this machine may.")
     String apiToken;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",
+            description = "Open RTMP connections in all; more are refused. Default: ${DEFAULT-VALUE}.")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "1000",
+            description = "Open RTMP connections from one client address. Default: ${DEFAULT-VALUE}.")
+    int maxConnectionsPerAddress;
+
+    @Option(names = "--max-streams", paramLabel = "N", defaultValue = "10000",
+            description = "Live streams (published or awaited) at once. Default: ${DEFAULT-VALUE}.")
+    int maxStreams;
+
+    @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "On SIGTERM, time for players to be told their streams ended and recordings to close. Default: ${DEFAULT-VALUE}.")
+    Duration shutdownGrace;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Properties file with option values (see below).")
@@ -262,7 +280,15 @@ public final class Main implements Callable<Integer> {
         Optional<RecordConfig> recording = recordDir == null ? Optional.empty()
                 : Optional.of(new RecordConfig(recordDir, recordSelections(), recordSegment, recordSegmentBytes,
                         RecordConfig.DEFAULT_QUEUE_BYTES));
-        return new ServerConfig(address, port, recording, session, streams, appPolicies(streams), http(address));
+        requirePositive("--max-connections", maxConnections);
+        requirePositive("--max-connections-per-ip", maxConnectionsPerAddress);
+        requirePositive("--max-streams", maxStreams);
+        if (shutdownGrace.isNegative()) {
+            throw invalid("--shutdown-grace", shutdownGrace, "must not be negative");
+        }
+        Limits limits = new Limits(maxConnections, maxConnectionsPerAddress, maxStreams, shutdownGrace);
+        return new ServerConfig(address, port, recording, session, streams, appPolicies(streams), http(address),
+                limits);
     }
 
     private Optional<HttpConfig> http(InetAddress rtmpAddress) {
@@ -308,6 +334,12 @@ public final class Main implements Callable<Integer> {
             }
         });
         return result;
+    }
+
+    private void requirePositive(String option, int value) {
+        if (value <= 0) {
+            throw invalid(option, value, "must be positive");
+        }
     }
 
     private void requirePositive(String option, Duration value) {

@@ -24,6 +24,8 @@ final class Prometheus {
         p.gauge("rtmp_streams", "Live streams in the registry, published or awaited.", streams.size());
 
         p.counter("rtmp_connections_accepted_total", "Connections accepted.", c.connectionsAccepted.sum());
+        p.counter("rtmp_connections_refused_total", "Connections refused by a connection limit.",
+                c.connectionsRefused.sum());
         p.counter("rtmp_handshake_failures_total", "Connections that failed or timed out in the handshake.",
                 c.handshakeFailures.sum());
         p.counter("rtmp_protocol_errors_total", "Connections closed for breaking the protocol.", c.protocolErrors.sum());

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Counters {
     public final LongAdder connectionsAccepted = new LongAdder();
+    public final LongAdder connectionsRefused = new LongAdder();
     public final LongAdder handshakeFailures = new LongAdder();
     public final LongAdder protocolErrors = new LongAdder();
     public final LongAdder bytesIn = new LongAdder();

@@ -13,6 +13,7 @@ import org.tinylog.Logger;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -35,8 +36,6 @@ public final class RtmpServer implements AutoCloseable {
     /** How often the watchdog looks for connections that timed out. */
     private static final Duration WATCHDOG_PERIOD = Duration.ofSeconds(1);
     private static final Duration ACCEPT_RETRY_DELAY = Duration.ofMillis(100);
-    /** How long shutdown waits for recordings to write what they have queued and close their files. */
-    private static final Duration RECORDING_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ServerConfig config;
     private final ScheduledExecutorService timer = Threads.newTimer("rtmp-timer");
@@ -45,6 +44,10 @@ public final class RtmpServer implements AutoCloseable {
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextConnectionId = new AtomicLong(1);
     private final Counters counters = new Counters();
+    /** Open connections per client address; touched by the accept thread and departing connections. */
+    private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+    /** Only the accept thread touches it. */
+    private long lastRefusalLog;
     private ServerSocket serverSocket;
     private Thread acceptThread;
     private volatile boolean closing;
@@ -53,7 +56,7 @@ public final class RtmpServer implements AutoCloseable {
 
     public RtmpServer(ServerConfig config) {
         this.config = config;
-        this.registry = new StreamRegistry(config::policyFor, timer);
+        this.registry = new StreamRegistry(config::policyFor, timer, config.limits().maxStreams());
         this.context = new SessionContext(registry, config.session(), this::recordingForPlayback, counters);
     }
 
@@ -149,8 +152,14 @@ public final class RtmpServer implements AutoCloseable {
                 LockSupport.parkNanos(ACCEPT_RETRY_DELAY.toNanos());
                 continue;
             }
+            String refusal = admit(socket.getInetAddress());
+            if (refusal != null) {
+                refuse(socket, refusal);
+                continue;
+            }
             long id = nextConnectionId.getAndIncrement();
             counters.connectionsAccepted.increment();
+            InetAddress peer = socket.getInetAddress();
             Connection connection = new Connection(id, socket, context);
             connections.add(connection);
             if (closing) {
@@ -162,8 +171,40 @@ public final class RtmpServer implements AutoCloseable {
                     connection.run();
                 } finally {
                     connections.remove(connection);
+                    perAddress.computeIfPresent(peer, (a, n) -> n <= 1 ? null : n - 1);
                 }
             });
+        }
+    }
+
+    /** Why a new connection from {@code peer} must be refused, or null; counts it in if admitted. */
+    private String admit(InetAddress peer) {
+        Limits limits = config.limits();
+        if (connections.size() >= limits.maxConnections()) {
+            return "the server holds its maximum of " + limits.maxConnections() + " connections";
+        }
+        int[] count = {0};
+        perAddress.compute(peer, (a, n) -> {
+            count[0] = n == null ? 0 : n;
+            return count[0] >= limits.maxConnectionsPerAddress() ? n : count[0] + 1;
+        });
+        return count[0] >= limits.maxConnectionsPerAddress()
+                ? peer.getHostAddress() + " already has " + limits.maxConnectionsPerAddress() + " connections" : null;
+    }
+
+    private void refuse(Socket socket, String why) {
+        counters.connectionsRefused.increment();
+        // A flood would otherwise flood the log too: one line per second at most.
+        long now = System.nanoTime();
+        if (now - lastRefusalLog > 1_000_000_000L) {
+            lastRefusalLog = now;
+            Logger.warn("refusing connection from {}: {} ({} refused so far)", socket.getRemoteSocketAddress(), why,
+                    counters.connectionsRefused.sum());
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            Logger.debug(e, "closing a refused socket failed");
         }
     }
 
@@ -196,7 +237,10 @@ public final class RtmpServer implements AutoCloseable {
         return java.util.Optional.ofNullable(recordings);
     }
 
-    /** Stops accepting, completes every open recording, and closes every connection. */
+    /**
+     * Stops accepting, tells every player its stream ended, completes every open recording, and
+     * closes every connection once its notices are out, all within the shutdown grace period.
+     */
     @Override
     public void close() {
         closing = true;
@@ -207,14 +251,18 @@ public final class RtmpServer implements AutoCloseable {
         } catch (IOException e) {
             Logger.debug(e, "closing the listener failed");
         }
+        long deadline = System.nanoTime() + config.limits().shutdownGrace().toNanos();
+        registry.endAll();
         if (recordings != null) {
-            recordings.closeAll(RECORDING_CLOSE_TIMEOUT);
+            recordings.closeAll(config.limits().shutdownGrace());
         }
         if (http != null) {
             http.close();
         }
         timer.shutdownNow();
-        connections.forEach(Connection::close);
+        for (Connection c : connections) {
+            c.closeWhenDrained(deadline);
+        }
         if (acceptThread != null) {
             try {
                 acceptThread.join();

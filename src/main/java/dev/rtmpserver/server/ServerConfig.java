@@ -19,9 +19,11 @@ import java.util.Optional;
  * @param streams     how live streams behave, unless their application has its own policy
  * @param appStreams  per-application policies, by application name
  * @param http        the metrics/API/dashboard listener; empty means none
+ * @param limits      connection, stream and shutdown caps
  */
 public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> recording, SessionConfig session,
-                           StreamPolicy streams, Map<String, StreamPolicy> appStreams, Optional<HttpConfig> http) {
+                           StreamPolicy streams, Map<String, StreamPolicy> appStreams, Optional<HttpConfig> http,
+                           Limits limits) {
     public static final int DEFAULT_PORT = 1935;
 
     public ServerConfig {
@@ -34,15 +36,19 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     /** Loopback, a free port, default settings: what tests start with. */
     public static ServerConfig forTests() {
         return new ServerConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty(), SessionConfig.defaults(),
-                StreamPolicy.defaults(), Map.of(), Optional.empty());
+                StreamPolicy.defaults(), Map.of(), Optional.empty(), Limits.defaults());
     }
 
     public ServerConfig withRecording(RecordConfig newRecording) {
-        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams, http);
+        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams, http, limits);
     }
 
     public ServerConfig withHttp(HttpConfig newHttp) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, Optional.of(newHttp));
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, Optional.of(newHttp), limits);
+    }
+
+    public ServerConfig withLimits(Limits newLimits) {
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, newLimits);
     }
 
     public StreamPolicy policyFor(String app) {
@@ -50,10 +56,10 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     }
 
     public ServerConfig withSession(SessionConfig newSession) {
-        return new ServerConfig(bind, port, recording, newSession, streams, appStreams, http);
+        return new ServerConfig(bind, port, recording, newSession, streams, appStreams, http, limits);
     }
 
     public ServerConfig withStreams(StreamPolicy newStreams, Map<String, StreamPolicy> newAppStreams) {
-        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams, http);
+        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams, http, limits);
     }
 }

@@ -27,12 +27,18 @@ final class CommandHandler {
     private static final int MAX_STREAMS = 64;
     /** The application whose stream names are recordings: rtmp://host/vod/APP/FILE.flv. */
     static final String VOD_APP = "vod";
+    /**
+     * Real clients send connect first; a few stray calls are answered with _error, a stream of
+     * them is a peer probing or looping, and its connection is closed.
+     */
+    static final int MAX_COMMANDS_BEFORE_CONNECT = 10;
     /** Longest peer-supplied text echoed back or logged. */
     private static final int MAX_ECHOED_CHARS = 200;
 
     private final Connection conn;
     private String app;
     private int nextStreamId = 1;
+    private int commandsBeforeConnect;
     private final Set<Integer> openStreams = new HashSet<>();
 
     CommandHandler(Connection conn) {
@@ -41,6 +47,10 @@ final class CommandHandler {
 
     void handle(int messageStreamId, Command c) {
         if (app == null && !c.name().equals("connect")) {
+            if (++commandsBeforeConnect > MAX_COMMANDS_BEFORE_CONNECT) {
+                conn.closeAsync("more than " + MAX_COMMANDS_BEFORE_CONNECT + " commands before connect");
+                return;
+            }
             error(c, StatusCode.CALL_FAILED, "connect first: '" + text(c.name()) + "' before connect");
             return;
         }

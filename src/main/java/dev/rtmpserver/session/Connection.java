@@ -5,6 +5,7 @@ import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.Publisher;
 import dev.rtmpserver.stream.StreamBusyException;
 import dev.rtmpserver.stream.StreamKey;
+import dev.rtmpserver.stream.StreamLimitException;
 import dev.rtmpserver.wire.ProtocolException;
 import dev.rtmpserver.wire.amf.Amf0;
 import dev.rtmpserver.wire.chunk.ChunkReader;
@@ -32,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One RTMP connection: the handshake, then a blocking read loop on this connection's virtual
@@ -41,6 +43,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Connection implements Runnable, Publisher {
     private static final int READ_BUFFER_BYTES = 64 * 1024;
     private static final int WRITE_BUFFER_BYTES = 64 * 1024;
+    /** How often a shutdown checks whether a connection's queue has been written out. */
+    private static final long DRAIN_POLL_NANOS = 10_000_000L;
     /**
      * What may be queued beyond the live-media limit: sequence headers, metadata and replies, which
      * are never dropped. Past it the peer is not reading at all, and the connection is closed.
@@ -192,6 +196,18 @@ public final class Connection implements Runnable, Publisher {
             Logger.info("{}: closing: {}", description, reason);
             Threads.startVirtual("conn-" + id + "-close", this::close);
         }
+    }
+
+    /**
+     * Shutdown: lets the writer deliver what is queued (end-of-stream notices, say) until
+     * {@code deadlineNanos}, then closes.
+     */
+    public void closeWhenDrained(long deadlineNanos) {
+        while (!out.isDrained() && System.nanoTime() < deadlineNanos) {
+            LockSupport.parkNanos(DRAIN_POLL_NANOS);
+        }
+        closeReason = "server shutting down";
+        close();
     }
 
     /** Closes the socket; the reading thread then cleans up. Safe from any thread. */
@@ -380,7 +396,7 @@ public final class Connection implements Runnable, Publisher {
         LiveStream stream;
         try {
             stream = context.registry().publish(key, this);
-        } catch (StreamBusyException e) {
+        } catch (StreamBusyException | StreamLimitException e) {
             context.counters().publishesRejected.increment();
             Logger.info("{}: publish {} refused: {}", description, key, e.getMessage());
             send(onStatus(StatusCode.PUBLISH_BAD_NAME, e.getMessage()), streamId);
@@ -406,7 +422,15 @@ public final class Connection implements Runnable, Publisher {
         send(onStatus(StatusCode.PLAY_RESET, "playing and resetting " + key), streamId);
         send(onStatus(StatusCode.PLAY_START, "started playing " + key), streamId);
         send(new Data(List.of("|RtmpSampleAccess", true, true)), streamId);
-        LiveStream stream = context.registry().subscribe(key, sink);
+        LiveStream stream;
+        try {
+            stream = context.registry().subscribe(key, sink);
+        } catch (StreamLimitException e) {
+            context.counters().playsRejected.increment();
+            Logger.info("{}: play {} refused: {}", description, key, e.getMessage());
+            send(onStatus(StatusCode.PLAY_FAILED, e.getMessage()), streamId);
+            return;
+        }
         playing.put(streamId, new Playing(sink, stream, query));
         activityChanged();
         Logger.info("{}: playing {}{}", description, key, stream.isPublished() ? "" : " (waiting for a publisher)");

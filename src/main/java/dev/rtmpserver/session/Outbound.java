@@ -145,6 +145,16 @@ final class Outbound {
         }
     }
 
+    /** True when nothing is queued and nothing is being written. */
+    boolean isDrained() {
+        lock.lock();
+        try {
+            return (queue.isEmpty() || closed) && writingSince == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     long bytesWritten() {
         return bytesWritten;
     }

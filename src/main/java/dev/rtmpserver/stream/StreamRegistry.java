@@ -25,6 +25,7 @@ public final class StreamRegistry {
     private final ReentrantLock lock = new ReentrantLock();
     private final Function<String, StreamPolicy> policies;
     private final ScheduledExecutorService timer;
+    private final int maxStreams;
     private volatile PublishListener listener = (stream, continuing) -> {
     };
 
@@ -32,9 +33,18 @@ public final class StreamRegistry {
      * @param policies the policy of each application
      * @param timer    runs the end of reconnect grace periods
      */
-    public StreamRegistry(Function<String, StreamPolicy> policies, ScheduledExecutorService timer) {
+    public StreamRegistry(Function<String, StreamPolicy> policies, ScheduledExecutorService timer, int maxStreams) {
         this.policies = policies;
         this.timer = timer;
+        this.maxStreams = maxStreams;
+    }
+
+    /** A new stream, unless the registry is full. */
+    private LiveStream create(StreamKey key) {
+        if (streams.size() >= maxStreams) {
+            throw new StreamLimitException("the server already has its maximum of " + maxStreams + " streams");
+        }
+        return new LiveStream(key, policies.apply(key.app()));
     }
 
     /** Who is told of each publish; set once, before the server accepts connections. */
@@ -52,7 +62,7 @@ public final class StreamRegistry {
         Publisher[] evicted = new Publisher[1];
         boolean[] continued = new boolean[1];
         LiveStream result = update(key, (k, stream) -> {
-            LiveStream s = stream != null ? stream : new LiveStream(k, policies.apply(k.app()));
+            LiveStream s = stream != null ? stream : create(k);
             Publisher owner = s.publisher();
             boolean continuing = s.isOrphaned();
             if (owner == publisher) {
@@ -132,7 +142,7 @@ public final class StreamRegistry {
     /** Attaches a sink, creating the stream if nobody publishes it yet: it starts when they do. */
     public LiveStream subscribe(StreamKey key, Sink sink) {
         return update(key, (k, stream) -> {
-            LiveStream s = stream != null ? stream : new LiveStream(k, policies.apply(k.app()));
+            LiveStream s = stream != null ? stream : create(k);
             s.addSink(sink);
             return s;
         });
@@ -166,6 +176,18 @@ public final class StreamRegistry {
     /** As {@link #update}, but only if the key is present. */
     private void updateIfPresent(StreamKey key, BiFunction<StreamKey, LiveStream, LiveStream> change) {
         update(key, (k, s) -> s == null ? null : change.apply(k, s));
+    }
+
+    /** Shutdown: every stream's publisher is detached, so every player is told its stream ended. */
+    public void endAll() {
+        for (LiveStream stream : streams()) {
+            updateIfPresent(stream.key(), (k, s) -> {
+                if (s.publisher() != null || s.isOrphaned()) {
+                    s.detachPublisher();
+                }
+                return s;
+            });
+        }
     }
 
     public LiveStream get(StreamKey key) {

@@ -1,0 +1,120 @@
+package dev.rtmpserver.it;
+
+import dev.rtmpserver.client.RtmpClient;
+import dev.rtmpserver.server.Limits;
+import dev.rtmpserver.server.ServerConfig;
+import dev.rtmpserver.wire.chunk.ChunkReader;
+import dev.rtmpserver.wire.chunk.ChunkWriter;
+import dev.rtmpserver.wire.chunk.RawMessage;
+import dev.rtmpserver.wire.handshake.ClientHandshake;
+import dev.rtmpserver.wire.message.MessageCodec;
+import dev.rtmpserver.wire.message.RtmpMessage.Command;
+import dev.rtmpserver.wire.message.RtmpMessage.UserControl;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Connection limits, misbehaving peers and a graceful shutdown. */
+@Timeout(60)
+class LimitsIT {
+
+    private static Socket connectFrom(String localAddress, int port) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    /** A refused socket is closed by the server before it sends a byte. */
+    private static boolean refused(Socket s) throws IOException {
+        s.getOutputStream().write(3);
+        try {
+            return s.getInputStream().read() == -1;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheTotalAndPerAddressLimitsAreRefused() throws IOException {
+        ServerConfig config = ServerConfig.forTests().withLimits(new Limits(3, 2, 100, Duration.ofSeconds(1)));
+        try (TestServer server = new TestServer(config);
+             Socket a1 = connectFrom("127.0.0.1", server.port());
+             Socket a2 = connectFrom("127.0.0.1", server.port());
+             Socket a3 = connectFrom("127.0.0.1", server.port())) {
+            assertTrue(refused(a3), "a third connection from one address is refused");
+            try (Socket b1 = connectFrom("127.0.0.2", server.port());
+                 Socket b2 = connectFrom("127.0.0.2", server.port())) {
+                assertTrue(refused(b2), "a fourth connection in all is refused");
+                assertEquals(3, server.server.connectionCount(), "the admitted ones stay");
+            }
+            assertTrue(server.server.counters().connectionsRefused.sum() >= 2);
+        }
+    }
+
+    @Test
+    void aStreamOfCommandsBeforeConnectClosesOnlyThatConnection() throws IOException {
+        try (TestServer server = new TestServer();
+             RtmpClient good = RtmpClient.connect(server.appUrl("live"))) {
+            try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                raw.setSoTimeout(10_000);
+                ClientHandshake.perform(raw.getInputStream(), raw.getOutputStream(), false);
+                ChunkWriter w = new ChunkWriter(raw.getOutputStream());
+                for (int i = 0; i < 50; i++) {
+                    w.write(3, MessageCodec.encode(new Command("createStream", i + 1, null, List.of()), 0, 0));
+                }
+                assertThrows(IOException.class, () -> {
+                    ChunkReader r = new ChunkReader(raw.getInputStream());
+                    while (true) {
+                        r.read();
+                    }
+                }, "the connection is closed");
+            }
+            assertTrue(good.createStream() > 0, "other connections carry on");
+        }
+    }
+
+    @Test
+    void shutdownTellsPlayersTheirStreamEndedBeforeClosing() throws IOException {
+        TestServer server = new TestServer();
+        try (RtmpClient publisher = RtmpClient.connect(server.appUrl("live"));
+             RtmpClient player = RtmpClient.connect(server.appUrl("live"))) {
+            publisher.publish(publisher.createStream(), "closing");
+            player.play(player.createStream(), "closing");
+            PublisherReconnectIT.awaitAttached(server, "closing");
+            server.close();
+            boolean notified = false;
+            boolean eof = false;
+            player.setReadTimeout(Duration.ofSeconds(10));
+            try {
+                while (true) {
+                    RawMessage m = player.read();
+                    switch (MessageCodec.decode(m)) {
+                        case Command c when c.name().equals("onStatus") && c.argument(0) instanceof Map<?, ?> info
+                                && "NetStream.Play.UnpublishNotify".equals(info.get("code")) -> notified = true;
+                        case UserControl u when u.event() == UserControl.STREAM_EOF -> eof = true;
+                        default -> {
+                        }
+                    }
+                }
+            } catch (IOException closed) {
+                // The server closes the connection once the notices are out.
+            }
+            assertTrue(notified, "the player got UnpublishNotify");
+            assertTrue(eof, "and Stream EOF");
+        }
+    }
+}
