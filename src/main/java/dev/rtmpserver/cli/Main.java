@@ -5,6 +5,7 @@ import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.server.Limits;
 import dev.rtmpserver.server.RtmpServer;
 import dev.rtmpserver.server.ServerConfig;
+import dev.rtmpserver.server.TlsConfig;
 import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.stream.StreamPolicy;
 import org.tinylog.Logger;
@@ -103,6 +104,20 @@ public final class Main implements Callable<Integer> {
             converter = DurationConverter.class,
             description = "On SIGTERM, time for players to be told their streams ended and recordings to close. Default: ${DEFAULT-VALUE}.")
     Duration shutdownGrace;
+
+    @Option(names = "--tls-port", paramLabel = "PORT", defaultValue = "0",
+            description = "Port for RTMPS (RTMP over TLS, usually 443 or 1936); 0 disables it. Default: ${DEFAULT-VALUE}.")
+    int tlsPort;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "The RTMPS certificate: a PEM chain (with --tls-key) or a PKCS#12 .p12/.pfx file.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM (PKCS#8) private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-password", paramLabel = "PASSWORD", description = "The password of a PKCS#12 --tls-cert.")
+    String tlsPassword;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Properties file with option values (see below).")
@@ -288,7 +303,24 @@ public final class Main implements Callable<Integer> {
         }
         Limits limits = new Limits(maxConnections, maxConnectionsPerAddress, maxStreams, shutdownGrace);
         return new ServerConfig(address, port, recording, session, streams, appPolicies(streams), http(address),
-                limits);
+                limits, tls());
+    }
+
+    private Optional<TlsConfig> tls() {
+        if (tlsPort == 0) {
+            return Optional.empty();
+        }
+        if (tlsPort < 0 || tlsPort > 65535) {
+            throw invalid("--tls-port", tlsPort, "must be 1..65535, or 0 for no RTMPS");
+        }
+        if (tlsCert == null || !Files.isReadable(tlsCert)) {
+            throw invalid("--tls-cert", tlsCert, "RTMPS needs a readable certificate file");
+        }
+        if (tlsKey != null && !Files.isReadable(tlsKey)) {
+            throw invalid("--tls-key", tlsKey, "is not a readable file");
+        }
+        return Optional.of(new TlsConfig(tlsPort, tlsCert, tlsKey,
+                tlsPassword == null ? new char[0] : tlsPassword.toCharArray()));
     }
 
     private Optional<HttpConfig> http(InetAddress rtmpAddress) {

@@ -50,6 +50,8 @@ public final class RtmpServer implements AutoCloseable {
     private long lastRefusalLog;
     private ServerSocket serverSocket;
     private Thread acceptThread;
+    private ServerSocket tlsServerSocket;
+    private Thread tlsAcceptThread;
     private volatile boolean closing;
     private volatile Recordings recordings;
     private HttpApi http;
@@ -95,11 +97,39 @@ public final class RtmpServer implements AutoCloseable {
             throw e;
         }
         serverSocket = socket;
-        acceptThread = Threads.startPlatform("rtmp-accept-" + port(), this::acceptLoop);
+        if (config.tls().isPresent()) {
+            startTls(config.tls().get());
+        }
+        acceptThread = Threads.startPlatform("rtmp-accept-" + port(), () -> acceptLoop(serverSocket));
         timer.scheduleAtFixedRate(this::closeTimedOut, WATCHDOG_PERIOD.toMillis(), WATCHDOG_PERIOD.toMillis(),
                 TimeUnit.MILLISECONDS);
         Logger.info("RTMP listening on {}:{}", config.bind().getHostAddress(), port());
         return this;
+    }
+
+    private void startTls(TlsConfig tls) throws IOException {
+        ServerSocket socket = tls.sslContext().getServerSocketFactory().createServerSocket();
+        try {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(config.bind(), tls.port()), ACCEPT_BACKLOG);
+        } catch (IOException e) {
+            socket.close();
+            serverSocket.close();
+            if (http != null) {
+                http.close();
+            }
+            throw e instanceof BindException ? new BindException("RTMPS on " + config.bind().getHostAddress() + ":"
+                    + tls.port() + ": " + e.getMessage()) : e;
+        }
+        tlsServerSocket = socket;
+        tlsAcceptThread = Threads.startPlatform("rtmps-accept-" + socket.getLocalPort(), () -> acceptLoop(socket));
+        Logger.info("RTMPS listening on {}:{}", config.bind().getHostAddress(), socket.getLocalPort());
+    }
+
+    /** The RTMPS port, if TLS is configured. */
+    public java.util.OptionalInt tlsPort() {
+        return tlsServerSocket == null ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of(tlsServerSocket.getLocalPort());
     }
 
     /** True once the listener is bound. */
@@ -138,13 +168,13 @@ public final class RtmpServer implements AutoCloseable {
         return config;
     }
 
-    private void acceptLoop() {
+    private void acceptLoop(ServerSocket listener) {
         while (!closing) {
             Socket socket;
             try {
-                socket = serverSocket.accept();
+                socket = listener.accept();
             } catch (IOException e) {
-                if (closing || serverSocket.isClosed()) {
+                if (closing || listener.isClosed()) {
                     return;
                 }
                 // Typically "too many open files": refuse nothing for good, try again shortly.
@@ -248,6 +278,9 @@ public final class RtmpServer implements AutoCloseable {
             if (serverSocket != null) {
                 serverSocket.close();
             }
+            if (tlsServerSocket != null) {
+                tlsServerSocket.close();
+            }
         } catch (IOException e) {
             Logger.debug(e, "closing the listener failed");
         }
@@ -262,6 +295,13 @@ public final class RtmpServer implements AutoCloseable {
         timer.shutdownNow();
         for (Connection c : connections) {
             c.closeWhenDrained(deadline);
+        }
+        if (tlsAcceptThread != null) {
+            try {
+                tlsAcceptThread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (acceptThread != null) {
             try {

@@ -20,10 +20,11 @@ import java.util.Optional;
  * @param appStreams  per-application policies, by application name
  * @param http        the metrics/API/dashboard listener; empty means none
  * @param limits      connection, stream and shutdown caps
+ * @param tls         the RTMPS listener; empty means plain RTMP only
  */
 public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> recording, SessionConfig session,
                            StreamPolicy streams, Map<String, StreamPolicy> appStreams, Optional<HttpConfig> http,
-                           Limits limits) {
+                           Limits limits, Optional<TlsConfig> tls) {
     public static final int DEFAULT_PORT = 1935;
 
     public ServerConfig {
@@ -36,19 +37,23 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     /** Loopback, a free port, default settings: what tests start with. */
     public static ServerConfig forTests() {
         return new ServerConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty(), SessionConfig.defaults(),
-                StreamPolicy.defaults(), Map.of(), Optional.empty(), Limits.defaults());
+                StreamPolicy.defaults(), Map.of(), Optional.empty(), Limits.defaults(), Optional.empty());
     }
 
     public ServerConfig withRecording(RecordConfig newRecording) {
-        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams, http, limits);
+        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams, http, limits, tls);
     }
 
     public ServerConfig withHttp(HttpConfig newHttp) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, Optional.of(newHttp), limits);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, Optional.of(newHttp), limits, tls);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, newLimits);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, newLimits, tls);
+    }
+
+    public ServerConfig withTls(TlsConfig newTls) {
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, Optional.of(newTls));
     }
 
     public StreamPolicy policyFor(String app) {
@@ -56,10 +61,10 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     }
 
     public ServerConfig withSession(SessionConfig newSession) {
-        return new ServerConfig(bind, port, recording, newSession, streams, appStreams, http, limits);
+        return new ServerConfig(bind, port, recording, newSession, streams, appStreams, http, limits, tls);
     }
 
     public ServerConfig withStreams(StreamPolicy newStreams, Map<String, StreamPolicy> newAppStreams) {
-        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams, http, limits);
+        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams, http, limits, tls);
     }
 }
