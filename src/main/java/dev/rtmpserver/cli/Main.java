@@ -1,5 +1,6 @@
 package dev.rtmpserver.cli;
 
+import dev.rtmpserver.access.AccessConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.server.Limits;
@@ -28,7 +29,10 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.net.URI;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -118,6 +122,18 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--tls-password", paramLabel = "PASSWORD", description = "The password of a PKCS#12 --tls-cert.")
     String tlsPassword;
+
+    @Option(names = "--on-publish", paramLabel = "URL",
+            description = "Ask this URL (form POST: call, app, name, args, addr, tcurl) before every publish; 2xx allows.")
+    URI onPublish;
+
+    @Option(names = "--on-play", paramLabel = "URL",
+            description = "Ask this URL before every play, as --on-publish does; 2xx allows.")
+    URI onPlay;
+
+    @Option(names = "--auth-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+            description = "A callback that has not answered by then denies. Default: ${DEFAULT-VALUE}.")
+    Duration authTimeout;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Properties file with option values (see below).")
@@ -302,8 +318,38 @@ public final class Main implements Callable<Integer> {
             throw invalid("--shutdown-grace", shutdownGrace, "must not be negative");
         }
         Limits limits = new Limits(maxConnections, maxConnectionsPerAddress, maxStreams, shutdownGrace);
+        requirePositive("--auth-timeout", authTimeout);
+        for (var callback : new URI[] {onPublish, onPlay}) {
+            if (callback != null && !("http".equals(callback.getScheme()) || "https".equals(callback.getScheme()))) {
+                throw invalid(callback == onPublish ? "--on-publish" : "--on-play", callback, "must be an http(s) URL");
+            }
+        }
+        AccessConfig access = new AccessConfig(appTokens("publish-token"), appTokens("play-token"),
+                Optional.ofNullable(onPublish), Optional.ofNullable(onPlay), authTimeout);
         return new ServerConfig(address, port, recording, session, streams, appPolicies(streams), http(address),
-                limits, tls());
+                limits, tls(), access);
+    }
+
+    /** {@code app.NAME.publish-token = a,b} lines of the config file, by application. */
+    private Map<String, Set<String>> appTokens(String key) {
+        Map<String, Set<String>> result = new HashMap<>();
+        appSettings.forEach((app, settings) -> {
+            String value = settings.get(key);
+            if (value != null) {
+                Set<String> tokens = new HashSet<>();
+                for (String t : value.split(",")) {
+                    if (!t.isBlank()) {
+                        tokens.add(t.trim());
+                    }
+                }
+                if (tokens.isEmpty()) {
+                    throw new ParameterException(spec.commandLine(), "Invalid value for option '--config': app." + app
+                            + "." + key + " is empty");
+                }
+                result.put(app, tokens);
+            }
+        });
+        return result;
     }
 
     private Optional<TlsConfig> tls() {
@@ -389,11 +435,12 @@ public final class Main implements Callable<Integer> {
                 String where = "app." + app + "." + e.getKey();
                 switch (e.getKey()) {
                     case "gop-cache" -> p = p.withGopCache(parseOnOff(where, e.getValue()));
-                    case "record" -> {
-                        // Read by recordSelections().
+                    case "record", "publish-token", "play-token" -> {
+                        // Read by recordSelections() and appTokens().
                     }
                     default -> throw new ParameterException(spec.commandLine(), "Invalid value for option '--config': "
-                            + "unknown per-application key '" + where + "' (known: app.NAME.gop-cache, app.NAME.record)");
+                            + "unknown per-application key '" + where
+                            + "' (known: app.NAME.gop-cache, record, publish-token, play-token)");
                 }
             }
             result.put(app, p);

@@ -1,5 +1,6 @@
 package dev.rtmpserver.server;
 
+import dev.rtmpserver.access.Access;
 import dev.rtmpserver.concurrent.Threads;
 import dev.rtmpserver.http.HttpApi;
 import dev.rtmpserver.http.HttpConfig;
@@ -59,7 +60,8 @@ public final class RtmpServer implements AutoCloseable {
     public RtmpServer(ServerConfig config) {
         this.config = config;
         this.registry = new StreamRegistry(config::policyFor, timer, config.limits().maxStreams());
-        this.context = new SessionContext(registry, config.session(), this::recordingForPlayback, counters);
+        this.context = new SessionContext(registry, config.session(), this::recordingForPlayback, counters,
+                Access.of(config.access()));
     }
 
     /**

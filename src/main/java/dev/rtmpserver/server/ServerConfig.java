@@ -1,5 +1,6 @@
 package dev.rtmpserver.server;
 
+import dev.rtmpserver.access.AccessConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.session.SessionConfig;
@@ -21,10 +22,11 @@ import java.util.Optional;
  * @param http        the metrics/API/dashboard listener; empty means none
  * @param limits      connection, stream and shutdown caps
  * @param tls         the RTMPS listener; empty means plain RTMP only
+ * @param access      publish and play permissions
  */
 public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> recording, SessionConfig session,
                            StreamPolicy streams, Map<String, StreamPolicy> appStreams, Optional<HttpConfig> http,
-                           Limits limits, Optional<TlsConfig> tls) {
+                           Limits limits, Optional<TlsConfig> tls, AccessConfig access) {
     public static final int DEFAULT_PORT = 1935;
 
     public ServerConfig {
@@ -37,23 +39,28 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     /** Loopback, a free port, default settings: what tests start with. */
     public static ServerConfig forTests() {
         return new ServerConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty(), SessionConfig.defaults(),
-                StreamPolicy.defaults(), Map.of(), Optional.empty(), Limits.defaults(), Optional.empty());
+                StreamPolicy.defaults(), Map.of(), Optional.empty(), Limits.defaults(), Optional.empty(),
+                AccessConfig.open());
     }
 
     public ServerConfig withRecording(RecordConfig newRecording) {
-        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams, http, limits, tls);
+        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams, http, limits, tls, access);
     }
 
     public ServerConfig withHttp(HttpConfig newHttp) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, Optional.of(newHttp), limits, tls);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, Optional.of(newHttp), limits, tls, access);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, newLimits, tls);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, newLimits, tls, access);
     }
 
     public ServerConfig withTls(TlsConfig newTls) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, Optional.of(newTls));
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, Optional.of(newTls), access);
+    }
+
+    public ServerConfig withAccess(AccessConfig newAccess) {
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, newAccess);
     }
 
     public StreamPolicy policyFor(String app) {
@@ -61,10 +68,10 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     }
 
     public ServerConfig withSession(SessionConfig newSession) {
-        return new ServerConfig(bind, port, recording, newSession, streams, appStreams, http, limits, tls);
+        return new ServerConfig(bind, port, recording, newSession, streams, appStreams, http, limits, tls, access);
     }
 
     public ServerConfig withStreams(StreamPolicy newStreams, Map<String, StreamPolicy> newAppStreams) {
-        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams, http, limits, tls);
+        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams, http, limits, tls, access);
     }
 }

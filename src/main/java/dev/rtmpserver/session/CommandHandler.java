@@ -115,7 +115,7 @@ final class CommandHandler {
             return;
         }
         app = name;
-        conn.connectedTo(name);
+        conn.connectedTo(name, props.get("tcUrl") instanceof String url ? url : "");
         double objectEncoding = props.get("objectEncoding") instanceof Double d ? d : 0;
         SessionConfig config = conn.context().config();
         conn.send(new WindowAckSize(config.windowAckSize()), 0);
@@ -169,7 +169,7 @@ final class CommandHandler {
         String path = app + "/" + stripFlvPrefix(nq.name());
         if (path.startsWith(VOD_APP + "/")) {
             int start = c.argument(1) instanceof Double d && d >= 0 ? d.intValue() : 0;
-            conn.startVod(streamId, path.substring(VOD_APP.length() + 1), start);
+            conn.startVod(streamId, path.substring(VOD_APP.length() + 1), start, nq.query());
             return;
         }
         conn.startPlaying(streamId, new StreamKey(app, nq.name()), nq.query());

@@ -82,6 +82,8 @@ public final class Connection implements Runnable, Publisher {
     private String endReason = "closed";
     private volatile long bytesIn;
     private volatile String app;
+    /** Only the reading thread touches it; it may carry a token, so it is never logged. */
+    private String tcUrl;
     private final long connectedAtMillis = System.currentTimeMillis();
     /** When the watchdog last pinged the peer; only the watchdog thread touches it. */
     private long lastPing = System.nanoTime();
@@ -134,8 +136,22 @@ public final class Connection implements Runnable, Publisher {
         return publishing.values().stream().anyMatch(p -> p.key().equals(key));
     }
 
-    void connectedTo(String application) {
+    void connectedTo(String application, String url) {
         app = application;
+        tcUrl = url;
+    }
+
+    /** Null if the access rules allow it; otherwise the reason, already counted and logged. */
+    private String denied(AccessControl.Action action, StreamKey key, String query) {
+        String reason = context.access().deny(new AccessControl.Request(action, key.app(), key.name(), query,
+                tcUrl == null ? "" : tcUrl, socket.getInetAddress().getHostAddress()));
+        if (reason != null) {
+            (action == AccessControl.Action.PUBLISH ? context.counters().publishesRejected
+                    : context.counters().playsRejected).increment();
+            Logger.info("{}: {} {} denied: {}", description, action.name().toLowerCase(java.util.Locale.ROOT), key,
+                    reason);
+        }
+        return reason;
     }
 
     @Override
@@ -393,6 +409,11 @@ public final class Connection implements Runnable, Publisher {
             send(onStatus(StatusCode.PUBLISH_BAD_NAME, "stream " + streamId + " is already in use"), streamId);
             return;
         }
+        String denial = denied(AccessControl.Action.PUBLISH, key, query);
+        if (denial != null) {
+            send(onStatus(StatusCode.PUBLISH_BAD_NAME, "publish " + key + " denied: " + denial), streamId);
+            return;
+        }
         LiveStream stream;
         try {
             stream = context.registry().publish(key, this);
@@ -416,6 +437,11 @@ public final class Connection implements Runnable, Publisher {
             send(onStatus(StatusCode.PLAY_FAILED, "stream " + streamId + " is already in use"), streamId);
             return;
         }
+        String denial = denied(AccessControl.Action.PLAY, key, query);
+        if (denial != null) {
+            send(onStatus(StatusCode.PLAY_FAILED, "play " + key + " denied: " + denial), streamId);
+            return;
+        }
         PlayerSink sink = new PlayerSink(out, streamId, key, description, context.config(),
                 context.counters().framesDroppedPlayerBehind, () -> closeAsync("player too slow"));
         send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);
@@ -437,9 +463,14 @@ public final class Connection implements Runnable, Publisher {
     }
 
     /** Plays the recording {@code name} (a path inside the record directory) on {@code streamId}. */
-    void startVod(int streamId, String name, int startMillis) {
+    void startVod(int streamId, String name, int startMillis, String query) {
         if (publishing.containsKey(streamId) || playing.containsKey(streamId) || vods.containsKey(streamId)) {
             send(onStatus(StatusCode.PLAY_FAILED, "stream " + streamId + " is already in use"), streamId);
+            return;
+        }
+        String denial = denied(AccessControl.Action.PLAY, new StreamKey(CommandHandler.VOD_APP, name), query);
+        if (denial != null) {
+            send(onStatus(StatusCode.PLAY_FAILED, "play denied: " + denial), streamId);
             return;
         }
         var file = context.recordings().apply(name);
