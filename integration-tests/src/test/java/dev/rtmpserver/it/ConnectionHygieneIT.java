@@ -14,8 +14,6 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,7 +40,7 @@ class ConnectionHygieneIT {
             assertEquals(-1, silent.getInputStream().read(), "a client that sends nothing is closed");
             InputStream in = halfway.getInputStream();
             assertEquals(-1, in.read(), "a client that stops inside C1 is closed");
-            awaitTrue(() -> server.server.connectionCount() == 0, "no connection is left");
+            Await.until(() -> server.server.connectionCount() == 0, "no connection is left");
         }
     }
 
@@ -68,13 +66,13 @@ class ConnectionHygieneIT {
             player.play(player.createStream(), "leaving");
             LiveStream stream = server.server.registry().get(key);
             // Play.Start is queued before the sink attaches, so the client can see it a moment early.
-            awaitTrue(() -> stream.sinkCount() == 1, "the player's sink is attached");
+            Await.until(() -> stream.sinkCount() == 1, "the player's sink is attached");
 
             player.close();
-            awaitTrue(() -> stream.sinkCount() == 0, "the player's sink is detached");
+            Await.until(() -> stream.sinkCount() == 0, "the player's sink is detached");
             publisher.close();
-            awaitTrue(() -> server.server.registry().get(key) == null, "the stream leaves the registry");
-            awaitTrue(() -> server.server.connectionCount() == 0, "both connections are gone");
+            Await.until(() -> server.server.registry().get(key) == null, "the stream leaves the registry");
+            Await.until(() -> server.server.connectionCount() == 0, "both connections are gone");
         }
     }
 
@@ -95,7 +93,7 @@ class ConnectionHygieneIT {
                     }
                 }, "the server closes the connection");
             }
-            awaitTrue(() -> server.server.registry().size() == 0, "the silent publisher's stream is gone");
+            Await.until(() -> server.server.registry().size() == 0, "the silent publisher's stream is gone");
         }
     }
 
@@ -115,23 +113,13 @@ class ConnectionHygieneIT {
                     player.play(player.createStream(), i % 2 == 0 ? "busy" : "nobody-" + i);
                 }
             }
-            awaitTrue(() -> server.server.connectionCount() == 1, "only the publisher stays connected");
-            awaitTrue(() -> Threads.liveVirtualThreads() == threadsBefore, "virtual threads back to "
+            Await.until(() -> server.server.connectionCount() == 1, "only the publisher stays connected");
+            Await.until(() -> Threads.liveVirtualThreads() == threadsBefore, "virtual threads back to "
                     + threadsBefore + " (now " + Threads.liveVirtualThreads() + ")");
-            awaitTrue(() -> server.server.registry().size() == 1, "only the published stream stays registered");
+            Await.until(() -> server.server.registry().size() == 1, "only the published stream stays registered");
             assertEquals(0, server.server.registry().get(new StreamKey("live", "busy")).sinkCount());
             assertTrue(Thread.activeCount() <= platformBefore + 2, "no platform threads pile up");
         }
     }
 
-    /** Polls a condition that another thread makes true, failing after a generous deadline. */
-    static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-        }
-    }
 }

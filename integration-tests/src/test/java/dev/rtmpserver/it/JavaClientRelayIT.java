@@ -85,7 +85,7 @@ class JavaClientRelayIT {
         RtmpClient player = connect("live");
         int playId = player.createStream();
         player.play(playId, "cam1");
-        awaitAttached("cam1", 1);
+        Await.attached(server, "cam1", 1);
 
         List<RawMessage> sent = new ArrayList<>();
         sent.add(new RawMessage(MessageType.VIDEO, pubId, 0, AVC_HEADER));
@@ -134,7 +134,7 @@ class JavaClientRelayIT {
         RtmpClient player = connect("live");
         int playId = player.createStream();
         player.play(playId, "late");
-        awaitAttached("late", 1);
+        Await.attached(server, "late", 1);
         publisher.sendVideo(pubId, 1200, videoFrame(false, 30));
         publisher.sendVideo(pubId, 1240, videoFrame(true, 31));
 
@@ -183,19 +183,11 @@ class JavaClientRelayIT {
         RtmpClient player = connect("live");
         int playId = player.createStream();
         player.play(playId, "nocache");
-        awaitAttached("nocache", 1);
+        Await.attached(server, "nocache", 1);
         publisher.sendVideo(pubId, 200, videoFrame(false, 5));
         publisher.sendVideo(pubId, 240, videoFrame(true, 6));
         assertArrayEquals(AVC_HEADER, player.readMedia().payload(), "the sequence header comes first");
         assertArrayEquals(videoFrame(true, 6), player.readMedia().payload(), "then the next keyframe");
-    }
-
-    /** Play.Start is queued before the player's sink attaches, so a client can see it a moment early. */
-    private void awaitAttached(String name, int players) {
-        ConnectionHygieneIT.awaitTrue(() -> {
-            var stream = server.server.registry().get(new dev.rtmpserver.stream.StreamKey("live", name));
-            return stream != null && stream.sinkCount() == players;
-        }, players + " player(s) attached to " + name);
     }
 
     /** Once a round trip on the publisher's connection completes, the server has read all it sent. */
@@ -211,7 +203,7 @@ class JavaClientRelayIT {
         RtmpClient player = connect("live");
         int playId = player.createStream();
         player.play(playId, "filtered");
-        awaitAttached("filtered", 1);
+        Await.attached(server, "filtered", 1);
 
         player.sendCommand(playId, new Command("receiveAudio", 0, null, List.of(false)));
         player.call("getStreamLength", null, "filtered");
@@ -220,23 +212,14 @@ class JavaClientRelayIT {
         assertEquals(MessageType.VIDEO, player.readMedia().typeId(), "audio is not sent after receiveAudio(false)");
 
         player.sendCommand(playId, new Command("pause", 0, null, List.of(true, 40.0)));
-        awaitStatus(player, "NetStream.Pause.Notify");
+        Await.status(player, "NetStream.Pause.Notify");
         publisher.sendVideo(pubId, 40, videoFrame(true, 1));
         player.sendCommand(playId, new Command("pause", 0, null, List.of(false, 40.0)));
-        awaitStatus(player, "NetStream.Unpause.Notify");
+        Await.status(player, "NetStream.Unpause.Notify");
         publisher.sendVideo(pubId, 80, videoFrame(false, 2));
         publisher.sendVideo(pubId, 120, videoFrame(true, 3));
         assertArrayEquals(videoFrame(true, 3), player.readMedia().payload(),
                 "nothing while paused; after unpausing, video resumes at a keyframe");
-    }
-
-    private static void awaitStatus(RtmpClient player, String code) throws IOException {
-        while (true) {
-            if (MessageCodec.decode(player.read()) instanceof Command c && c.name().equals("onStatus")
-                    && c.argument(0) instanceof Map<?, ?> info && code.equals(info.get("code"))) {
-                return;
-            }
-        }
     }
 
     @Test
@@ -283,7 +266,7 @@ class JavaClientRelayIT {
         RtmpClient player = connect("live");
         int playId = player.createStream();
         player.play(playId, "bye");
-        awaitAttached("bye", 1);
+        Await.attached(server, "bye", 1);
         publisher.close();
 
         boolean unpublishNotify = false;
@@ -326,7 +309,7 @@ class JavaClientRelayIT {
             players[s] = connect("live");
             playIds[s] = players[s].createStream();
             players[s].play(playIds[s], "s" + s);
-            awaitAttached("s" + s, 1);
+            Await.attached(server, "s" + s, 1);
         }
         for (int i = 0; i < 50; i++) {
             for (int s = 0; s < streams; s++) {

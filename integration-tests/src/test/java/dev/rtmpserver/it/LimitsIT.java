@@ -94,7 +94,7 @@ class LimitsIT {
              RtmpClient player = RtmpClient.connect(server.appUrl("live"))) {
             publisher.publish(publisher.createStream(), "closing");
             player.play(player.createStream(), "closing");
-            PublisherReconnectIT.awaitAttached(server, "closing");
+            Await.attached(server, "closing", 1);
             server.close();
             boolean notified = false;
             boolean eof = false;

@@ -105,7 +105,7 @@ class ObservabilityIT {
                 assertEquals(401, request(server, "DELETE", "/api/streams/live/obs", "wrong").statusCode());
                 assertEquals(204, request(server, "DELETE", "/api/streams/live/obs", TOKEN).statusCode());
                 publisher.await(Duration.ofSeconds(20));
-                ConnectionHygieneIT.awaitTrue(() -> server.server.connectionCount() == 0,
+                Await.until(() -> server.server.connectionCount() == 0,
                         "the kicked publisher is disconnected");
             } finally {
                 publisher.process().destroyForcibly();

@@ -73,7 +73,7 @@ class PublisherReconnectIT {
             int pubId = publisher.createStream();
             publisher.publish(pubId, "gone");
             player.play(player.createStream(), "gone");
-            awaitAttached(server, "gone");
+            Await.attached(server, "gone", 1);
             publisher.sendVideo(pubId, 0, JavaClientRelayIT.videoFrame(true, 0));
             publisher.call("getStreamLength", null, "gone");
             long lost = System.nanoTime();
@@ -119,7 +119,7 @@ class PublisherReconnectIT {
             int ownerId = owner.createStream();
             owner.publish(ownerId, "contested");
             player.play(player.createStream(), "contested");
-            awaitAttached(server, "contested");
+            Await.attached(server, "contested", 1);
             owner.sendVideo(ownerId, 0, JavaClientRelayIT.videoFrame(true, 0));
             int rivalId = rival.createStream();
             RtmpStatusException refused = assertThrows(RtmpStatusException.class,
@@ -151,14 +151,6 @@ class PublisherReconnectIT {
             watch.untilVideoPayload(JavaClientRelayIT.videoFrame(true, 1));
             assertFalse(watch.unpublishNotified, "the player carried on with the new publisher");
         }
-    }
-
-    /** Play.Start is queued before the player's sink attaches, so a client can see it a moment early. */
-    static void awaitAttached(TestServer server, String name) {
-        ConnectionHygieneIT.awaitTrue(() -> {
-            var stream = server.server.registry().get(new dev.rtmpserver.stream.StreamKey("live", name));
-            return stream != null && stream.sinkCount() > 0;
-        }, "a player attached to " + name);
     }
 
     /** Reads a player's messages, noting what matters to these tests. */

@@ -23,7 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import static dev.rtmpserver.it.ConnectionHygieneIT.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +47,7 @@ class RecordingIT {
 
     private static void awaitRecordingsDone(TestServer server) {
         Recordings r = server.server.recordings().orElseThrow();
-        awaitTrue(() -> r.runningCount() == 0, "every recording is finished");
+        Await.until(() -> r.runningCount() == 0, "every recording is finished");
     }
 
     @Test
@@ -100,7 +99,7 @@ class RecordingIT {
                     c.call("getStreamLength", null, name);
                 }
             }
-            awaitTrue(() -> server.server.recordings().orElseThrow().runningCount() == 0, "recordings finished");
+            Await.until(() -> server.server.recordings().orElseThrow().runningCount() == 0, "recordings finished");
         }
         List<Path> files = flvFiles(dir);
         assertEquals(names.length, files.size(), "one file per publish, all found: " + files);
@@ -138,7 +137,7 @@ class RecordingIT {
             Tools.Run publisher = Tools.publishTestStream(kill ? "kill-publish" : "term-publish",
                     "rtmp://127.0.0.1:" + server.port + "/live/crash", "320x240", 60, true, true);
             try {
-                awaitTrue(() -> fileLongerThan(records, 4.0), "about 4 s recorded");
+                Await.until(() -> fileLongerThan(records, 4.0), "about 4 s recorded");
                 if (kill) {
                     server.process.destroyForcibly();
                 } else {

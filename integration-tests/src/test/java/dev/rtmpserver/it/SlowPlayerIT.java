@@ -14,7 +14,6 @@ import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import static dev.rtmpserver.it.ConnectionHygieneIT.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,7 +52,7 @@ class SlowPlayerIT {
             assertEquals("", Tools.decodeErrors(file), "and it decodes cleanly");
 
             LiveStream stream = server.server.registry().get(new StreamKey("live", "shared"));
-            awaitTrue(() -> stream.sinkCount() == 0, "the stalled player is disconnected");
+            Await.until(() -> stream.sinkCount() == 0, "the stalled player is disconnected");
             publisher.expectSuccess(Duration.ofSeconds(40));
             stalled.close();
         }

@@ -41,7 +41,7 @@ class VodPlaybackIT {
         server = new TestServer(ServerConfig.forTests().withRecording(RecordConfig.all(dir.resolve("records"))));
         Tools.publishTestStream("vod-source", server.url("live", "show"), "320x240", (int) RECORDED_SECONDS, true,
                 true).expectSuccess(Duration.ofSeconds(40));
-        ConnectionHygieneIT.awaitTrue(() -> server.server.recordings().orElseThrow().runningCount() == 0,
+        Await.until(() -> server.server.recordings().orElseThrow().runningCount() == 0,
                 "the recording is finished");
         Path file = RecordingIT.flvFiles(dir.resolve("records")).get(0);
         recording = "live/" + file.getFileName();
@@ -106,11 +106,11 @@ class VodPlaybackIT {
                     + first.timestamp());
 
             client.sendCommand(id, new Command("pause", 0, null, List.of(true, 3000.0)));
-            awaitStatus(client, "NetStream.Pause.Notify");
+            Await.status(client, "NetStream.Pause.Notify");
             client.sendCommand(id, new Command("pause", 0, null, List.of(false, 3000.0)));
-            awaitStatus(client, "NetStream.Unpause.Notify");
+            Await.status(client, "NetStream.Unpause.Notify");
             client.sendCommand(id, new Command("seek", 0, null, List.of(5000.0)));
-            awaitStatus(client, "NetStream.Seek.Notify");
+            Await.status(client, "NetStream.Seek.Notify");
             RawMessage afterSeek = firstVideoFrame(client);
             assertTrue(afterSeek.timestamp() >= 4000, "continues from the seek point: " + afterSeek.timestamp());
 
@@ -149,12 +149,4 @@ class VodPlaybackIT {
         }
     }
 
-    private static void awaitStatus(RtmpClient client, String code) throws IOException {
-        while (true) {
-            if (MessageCodec.decode(client.read()) instanceof Command c && c.name().equals("onStatus")
-                    && c.argument(0) instanceof Map<?, ?> info && code.equals(info.get("code"))) {
-                return;
-            }
-        }
-    }
 }
