@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Fan-out load, rtmp-server against nginx-rtmp, side by side in one run: for each player count,
+# the FanOut tool (dev.rtmpserver.tools.FanOut) publishes a synthetic stream and plays it with that
+# many players, first against one server, then the other (the order alternates between counts),
+# with the same parameters. Needs target/rtmp-server.jar (mvn package) and nginx with
+# libnginx-mod-rtmp (apt-get install nginx libnginx-mod-rtmp).
+#
+#   interop/bench/fanout.sh [PLAYERS...]          (default: 100 400)
+#
+# Environment: FANOUT_SECONDS (measured window, default 15), FANOUT_WARMUP (3), FANOUT_STREAMS (1),
+# FANOUT_BITRATE_KBPS (2500), FANOUT_FPS (25), FANOUT_GOP_SECONDS (2), CLIENT_HEAP (2g).
+#
+# Everything shares this machine's CPUs: the table shows the load client's CPU and how busy the
+# machine was, so a run limited by the client rather than the server can be told apart.
+set -u
+cd "$(dirname "$0")/../.."
+if [ $# -gt 0 ]; then COUNTS=("$@"); else COUNTS=(100 400); fi
+for n in "${COUNTS[@]}"; do
+    [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [PLAYERS...]   (player counts, e.g. 100 400)"; exit 2; }
+done
+WINDOW=${FANOUT_SECONDS:-15}
+WARMUP=${FANOUT_WARMUP:-3}
+STREAMS=${FANOUT_STREAMS:-1}
+BITRATE=${FANOUT_BITRATE_KBPS:-2500}
+FPS=${FANOUT_FPS:-25}
+GOP=${FANOUT_GOP_SECONDS:-2}
+CLIENT_HEAP=${CLIENT_HEAP:-2g}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+JAR=target/rtmp-server.jar
+NGINX_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
+[ -f "$JAR" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
+command -v nginx >/dev/null && [ -f "$NGINX_MODULE" ] || { echo "needs: apt-get install nginx libnginx-mod-rtmp"; exit 1; }
+command -v python3 >/dev/null && command -v ss >/dev/null || { echo "needs python3 and ss (iproute2)"; exit 1; }
+
+# Every player is a socket in the client and in the server; ask for room for the largest count.
+MAX_PLAYERS=$(printf '%s\n' "${COUNTS[@]}" | sort -n | tail -1)
+NEED_FDS=$((MAX_PLAYERS * 2 + STREAMS * 2 + 256))
+[ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge "$NEED_FDS" ] || ulimit -n "$NEED_FDS" 2>/dev/null \
+    || { echo "needs $NEED_FDS open files (ulimit -n is $(ulimit -n), hard limit $(ulimit -Hn))"; exit 1; }
+
+WORK=$(mktemp -d /tmp/rtmp-fanout.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Looks at the listen table rather than connecting, which a server would log as a failed handshake.
+listening() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+wait_listening() { # port pid name
+    for _ in $(seq 50); do
+        kill -0 "$2" 2>/dev/null || { echo "$3 exited at start; its log:"; cat "$WORK/$3.log"; exit 1; }
+        listening "$1" && return 0
+        sleep 0.2
+    done
+    echo "$3 is not listening on 127.0.0.1:$1 after 10 s"; exit 1
+}
+OURS_PORT=$(free_port)
+NGINX_PORT=$(free_port)
+
+# All players come from 127.0.0.1: lift the server's connection limits (where it has them) above
+# the largest count, or the benchmark would measure the limit.
+LIMITS=()
+HELP=$("$JAVA" -jar "$JAR" --help 2>&1)
+for opt in --max-connections --max-connections-per-ip; do
+    grep -q -- "$opt[ =]" <<<"$HELP" && LIMITS+=("$opt" "$((MAX_PLAYERS + STREAMS + 64))")
+done
+# GC pauses are logged so that a latency spike can be told apart from one the server caused itself.
+"$JAVA" -Xlog:gc:file="$WORK/rtmp-server-gc.log":time,uptime -jar "$JAR" --http-port off --bind 127.0.0.1 \
+    --port "$OURS_PORT" "${LIMITS[@]}" >"$WORK/rtmp-server.log" 2>&1 &
+OURS_PID=$!
+PIDS+=("$OURS_PID")
+
+mkdir -p "$WORK/nginx/logs"
+cat >"$WORK/nginx/nginx.conf" <<CONF
+load_module $NGINX_MODULE;
+daemon off;
+master_process off;
+worker_processes 1;
+worker_rlimit_nofile $NEED_FDS;
+error_log $WORK/nginx/logs/error.log warn;
+pid $WORK/nginx/nginx.pid;
+events { worker_connections $NEED_FDS; }
+rtmp {
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        chunk_size 4096;
+        application live { live on; }
+    }
+}
+CONF
+# With master_process off the process started here is the one that serves connections.
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.log" 2>&1 &
+NGINX_PID=$!
+PIDS+=("$NGINX_PID")
+
+wait_listening "$OURS_PORT" "$OURS_PID" rtmp-server
+wait_listening "$NGINX_PORT" "$NGINX_PID" nginx
+rss() { awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null; }
+echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "rtmp-server pid $OURS_PID on 127.0.0.1:$OURS_PORT (idle RSS $(rss "$OURS_PID") MB)," \
+    "nginx-rtmp pid $NGINX_PID on 127.0.0.1:$NGINX_PORT (idle RSS $(rss "$NGINX_PID") MB)"
+echo "each run: $STREAMS stream(s), ${BITRATE} kbit/s video + 64 audio, $FPS fps, GOP $GOP s," \
+    "warm-up $WARMUP s, window $WINDOW s; raw output in $WORK"
+
+run_fanout() { # server-label port pid players
+    local label=$1 port=$2 pid=$3 n=$4 out="$WORK/fanout-$4-$1.txt"
+    kill -0 "$pid" 2>/dev/null || { echo "$label (pid $pid) is no longer running"; return 1; }
+    echo
+    echo "== $n players, $label"
+    timeout $((WINDOW + WARMUP + 120 + n / 20)) "$JAVA" -Xms512m -Xmx"$CLIENT_HEAP" \
+        -Xlog:gc:file="$WORK/fanout-$n-$label-gc.log":time,uptime -cp "$JAR" dev.rtmpserver.tools.FanOut \
+        --url "rtmp://127.0.0.1:$port/live/fanout-$n" --players "$n" --streams "$STREAMS" \
+        --bitrate-kbps "$BITRATE" --fps "$FPS" --gop-seconds "$GOP" --seconds "$WINDOW" \
+        --warmup-seconds "$WARMUP" --server-pid "$pid" >"$out" 2>"$WORK/fanout-$n-$label.err"
+    local rc=$?
+    cat "$out"
+    [ -s "$WORK/fanout-$n-$label.err" ] && sed 's/^/  stderr: /' "$WORK/fanout-$n-$label.err" | head -5
+    [ $rc -eq 0 ] || echo "  FanOut exited with status $rc"
+    # Let closed connections drain before the next run measures anything.
+    sleep 2
+}
+
+# A long-running JVM has compiled its hot paths; a fresh one compiles them during the first run and
+# would bill that to the first player count. One short unreported run per server warms both alike.
+echo
+echo "priming both servers (50 players, 5 s each, not reported)"
+for target in "ours $OURS_PORT" "nginx $NGINX_PORT"; do
+    read -r label port <<<"$target"
+    timeout 120 "$JAVA" -Xmx"$CLIENT_HEAP" -cp "$JAR" dev.rtmpserver.tools.FanOut \
+        --url "rtmp://127.0.0.1:$port/live/prime" --players 50 --streams "$STREAMS" --bitrate-kbps "$BITRATE" \
+        --fps "$FPS" --gop-seconds "$GOP" --seconds 5 --warmup-seconds 1 >"$WORK/prime-$label.txt" 2>&1 \
+        || echo "  priming $label failed: see $WORK/prime-$label.txt"
+done
+sleep 2
+
+round=0
+for n in "${COUNTS[@]}"; do
+    if [ $((round % 2)) -eq 0 ]; then
+        run_fanout ours "$OURS_PORT" "$OURS_PID" "$n"
+        run_fanout nginx "$NGINX_PORT" "$NGINX_PID" "$n"
+    else
+        run_fanout nginx "$NGINX_PORT" "$NGINX_PID" "$n"
+        run_fanout ours "$OURS_PORT" "$OURS_PID" "$n"
+    fi
+    round=$((round + 1))
+done
+
+field() { # file key
+    sed -n "s/^RESULT.* $2=\([^ ]*\).*/\1/p" "$1" 2>/dev/null | tail -1
+}
+ratio() { # ours nginx
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "na" || b == "na" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'
+}
+or_dash() { [ -n "$1" ] && echo "$1" || echo "-"; }
+
+echo
+printf '%-7s %-11s %9s %9s %9s %20s %16s %7s %8s %7s %9s %7s %12s %11s %6s\n' players server connected min_frac \
+    med_kbps "latency p50/p99/max" "1st frame med/max" cpu_s kernel_s GB "cpu_s/GB" rss_MB "client cpu_s" \
+    "other cpu_s" busy%
+for n in "${COUNTS[@]}"; do
+    for label in ours nginx; do
+        f="$WORK/fanout-$n-$label.txt"
+        name=$([ $label = ours ] && echo rtmp-server || echo nginx-rtmp)
+        printf '%-7s %-11s %9s %9s %9s %20s %16s %7s %8s %7s %9s %7s %12s %11s %6s\n' "$n" "$name" \
+            "$(or_dash "$(field "$f" players)")/$n" "$(or_dash "$(field "$f" min_frac)")" \
+            "$(or_dash "$(field "$f" med_kbps)")" \
+            "$(field "$f" lat_p50_ms)/$(field "$f" lat_p99_ms)/$(field "$f" lat_max_ms)" \
+            "$(field "$f" ttff_med_ms)/$(field "$f" ttff_max_ms)" "$(or_dash "$(field "$f" cpu_s)")" \
+            "$(or_dash "$(field "$f" cpu_sys_s)")" \
+            "$(or_dash "$(field "$f" delivered_gb)")" "$(or_dash "$(field "$f" cpu_s_per_gb)")" \
+            "$(or_dash "$(field "$f" rss_mb)")" "$(or_dash "$(field "$f" client_cpu_s)")" \
+            "$(or_dash "$(field "$f" other_cpu_s)")" \
+            "$(or_dash "$(field "$f" host_busy_pct)")"
+    done
+done
+echo
+echo "ratios, rtmp-server / nginx-rtmp (below 1 is better for ours, except min_frac where 1 is ideal):"
+printf '%-7s %12s %8s %12s %10s\n' players "cpu_s/GB" RSS "p99 latency" min_frac
+for n in "${COUNTS[@]}"; do
+    o="$WORK/fanout-$n-ours.txt" g="$WORK/fanout-$n-nginx.txt"
+    printf '%-7s %12s %8s %12s %10s\n' "$n" "$(ratio "$(field "$o" cpu_s_per_gb)" "$(field "$g" cpu_s_per_gb)")" \
+        "$(ratio "$(field "$o" rss_mb)" "$(field "$g" rss_mb)")" \
+        "$(ratio "$(field "$o" lat_p99_ms)" "$(field "$g" lat_p99_ms)")" \
+        "$(ratio "$(field "$o" min_frac)" "$(field "$g" min_frac)")"
+done
+
+echo "(cpu_s: the server's CPU time in the window, kernel_s the part spent in system calls; client: the"
+echo " load tool's; other: everything else on the machine, which competes with both, +-0.5 s of tick"
+echo " rounding; busy: all CPUs together. rtmp-server's RSS only grows: the JVM keeps heap it has touched"
+echo " in earlier runs.)"
+
+# A JVM has a fixed cost (JIT, GC, timers) that a small load does not amortise: show it, warm.
+idle() { # pid -> CPU-s per second over 5 s
+    local t0 t1 hz
+    hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+    t0=$(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat")
+    sleep 5
+    t1=$(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat")
+    awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN { printf "%.3f", (b - a) / hz / 5 }'
+}
+echo
+echo "idle after the runs, CPU-s per second: rtmp-server $(idle "$OURS_PID"), nginx-rtmp $(idle "$NGINX_PID");" \
+    "RSS: rtmp-server $(rss "$OURS_PID") MB, nginx-rtmp $(rss "$NGINX_PID") MB"
+pauses=$(grep -c 'Pause' "$WORK/rtmp-server-gc.log" 2>/dev/null)
+longest=$(sed -n 's/.* \([0-9.]*\)ms$/\1/p' "$WORK/rtmp-server-gc.log" | sort -n | tail -1)
+echo "rtmp-server GC: ${pauses:-0} pauses, longest ${longest:-0} ms (log: $WORK/rtmp-server-gc.log)"
+
+echo
+# What the servers themselves said about the load: warnings, errors and frames they dropped.
+dropped=$(sed -n 's/.*, \([0-9][0-9]*\) frames dropped.*/\1/p' "$WORK/rtmp-server.log" | awk '{s += $1} END {print s + 0}')
+echo "rtmp-server log: $(grep -c ' WARN \| ERROR ' "$WORK/rtmp-server.log") warning/error lines," \
+    "$dropped frames dropped in total (per player, summed)"
+grep ' WARN \| ERROR ' "$WORK/rtmp-server.log" | head -5 | sed 's/^/  /'
+echo "nginx error.log: $(wc -l <"$WORK/nginx/logs/error.log") lines"
+head -5 "$WORK/nginx/logs/error.log" | sed 's/^/  /'
+for p in "$OURS_PID" "$NGINX_PID"; do kill -0 "$p" 2>/dev/null || echo "server pid $p died during the run"; done
+echo "raw results: $WORK"
