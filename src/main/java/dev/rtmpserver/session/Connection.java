@@ -256,8 +256,14 @@ public final class Connection implements Runnable, Publisher {
         } catch (EOFException e) {
             ended("peer closed the connection");
         } catch (ProtocolException e) {
-            (handshakeDone ? context.counters().protocolErrors : context.counters().handshakeFailures).increment();
-            Logger.warn("{}: protocol error: {}", description, e.getMessage());
+            if (handshakeDone) {
+                context.counters().protocolErrors.increment();
+                Logger.warn("{}: protocol error: {}", description, e.getMessage());
+            } else {
+                // Mostly scanners and non-RTMP clients: a log line each, but not a warning each.
+                context.counters().handshakeFailures.increment();
+                Logger.info("{}: not an RTMP handshake: {}", description, e.getMessage());
+            }
             ended("protocol error");
         } catch (SocketException e) {
             ended("socket closed: " + e.getMessage());
