@@ -1,6 +1,7 @@
 package dev.rtmpserver.it;
 
 import dev.rtmpserver.client.RtmpClient;
+import dev.rtmpserver.client.RtmpStatusException;
 import dev.rtmpserver.server.Limits;
 import dev.rtmpserver.server.ServerConfig;
 import dev.rtmpserver.wire.chunk.ChunkReader;
@@ -62,6 +63,22 @@ class LimitsIT {
                 assertEquals(3, server.server.connectionCount(), "the admitted ones stay");
             }
             assertTrue(server.server.counters().connectionsRefused.sum() >= 2);
+        }
+    }
+
+    @Test
+    void streamsBeyondTheLimitAreRefused() throws IOException {
+        ServerConfig config = ServerConfig.forTests().withLimits(new Limits(100, 100, 2, Duration.ofSeconds(1)));
+        try (TestServer server = new TestServer(config);
+             RtmpClient a = RtmpClient.connect(server.appUrl("live"));
+             RtmpClient b = RtmpClient.connect(server.appUrl("live"));
+             RtmpClient c = RtmpClient.connect(server.appUrl("live"))) {
+            a.publish(a.createStream(), "one");
+            b.publish(b.createStream(), "two");
+            int id = c.createStream();
+            RtmpStatusException e = assertThrows(RtmpStatusException.class, () -> c.publish(id, "three"));
+            assertEquals("NetStream.Publish.BadName", e.code());
+            assertEquals(2, server.server.registry().size());
         }
     }
 

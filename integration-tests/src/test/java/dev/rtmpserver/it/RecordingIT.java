@@ -138,12 +138,19 @@ class RecordingIT {
                     "rtmp://127.0.0.1:" + server.port + "/live/crash", "320x240", 60, true, true);
             try {
                 Await.until(() -> fileLongerThan(records, 4.0), "about 4 s recorded");
+                long signalled = System.nanoTime();
                 if (kill) {
                     server.process.destroyForcibly();
                 } else {
                     server.process.destroy();
                 }
                 server.process.waitFor();
+                long exitMillis = Duration.ofNanos(System.nanoTime() - signalled).toMillis();
+                if (!kill) {
+                    System.out.printf("SIGTERM to exit: %d ms%n", exitMillis);
+                    // The default shutdown grace is 5 s; the JVM's own exit adds a little.
+                    assertTrue(exitMillis < 8000, "exits within the shutdown grace period: " + exitMillis + " ms");
+                }
             } finally {
                 publisher.process().destroyForcibly();
             }
