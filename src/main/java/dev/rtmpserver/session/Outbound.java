@@ -20,9 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Everything one connection sends, in order, written by that connection's own writer thread.
  *
  * <p>Control and command messages are always queued. Live media is queued by {@link PlayerSink},
- * which asks {@link #wouldOverflow} first, so that a slow socket costs only its own player. The
- * writer drains the whole queue at once and flushes once per batch, so a burst of frames costs one
- * system call per buffer, not one per frame.
+ * through {@link #offerLive}, which refuses frames beyond the player's limits, so that a slow
+ * socket costs only its own player. The writer drains the whole queue at once and flushes once per
+ * batch, so a burst of frames costs one system call per buffer, not one per frame.
  */
 final class Outbound {
     private static final int CSID_PROTOCOL = 2;
@@ -89,34 +89,42 @@ final class Outbound {
         enqueue(new Item(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0, frame), false);
     }
 
-    /** Queues a live frame; the caller checked {@link #wouldOverflow} first. */
+    /** Queues a live frame whatever the limits (audio of a player that is keeping up). */
     void sendLive(int streamId, MediaFrame frame) {
-        enqueue(new Item(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0, frame), true);
+        offerLive(streamId, frame, Long.MAX_VALUE, Long.MAX_VALUE);
     }
 
-    /** True if queueing {@code frame} would take the live media beyond either limit. */
-    boolean wouldOverflow(MediaFrame frame, long maxBytes, long maxWaitNanos) {
-        lock.lock();
-        try {
-            return liveBytes + frame.size() > maxBytes
-                    || liveQueued && System.nanoTime() - oldestLiveQueuedAt > maxWaitNanos;
-        } finally {
-            lock.unlock();
-        }
+    /**
+     * Queues a live frame unless that would take the live media beyond either limit; checked and
+     * queued under one lock acquisition, since this runs for every frame and every player.
+     *
+     * @return false if the frame was not queued because the player is behind
+     */
+    boolean offerLive(int streamId, MediaFrame frame, long maxBytes, long maxWaitNanos) {
+        return enqueue(new Item(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0, frame), true,
+                maxBytes, maxWaitNanos);
     }
 
     private void enqueue(Item item, boolean live) {
+        enqueue(item, live, Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    private boolean enqueue(Item item, boolean live, long maxLiveBytes, long maxWaitNanos) {
         boolean overflowed = false;
         lock.lock();
         try {
             if (closed) {
-                return;
+                return true;
+            }
+            if (live && (liveBytes + item.payload.length > maxLiveBytes
+                    || liveQueued && System.nanoTime() - oldestLiveQueuedAt > maxWaitNanos)) {
+                return false;
             }
             totalBytes += item.payload.length + ITEM_OVERHEAD_BYTES;
             if (totalBytes > hardLimitBytes) {
                 closeLocked();
                 overflowed = true;
-                return;
+                return true;
             }
             queue.addLast(item);
             if (live) {
@@ -127,6 +135,7 @@ final class Outbound {
                 liveBytes += item.payload.length;
             }
             readyOrClosed.signal();
+            return true;
         } finally {
             lock.unlock();
             if (overflowed) {

@@ -124,14 +124,13 @@ final class PlayerSink implements Sink {
             }
             return;
         }
-        if (out.wouldOverflow(frame, maxQueueBytes, maxQueueNanos)) {
+        if (!out.offerLive(streamId, frame, maxQueueBytes, maxQueueNanos)) {
             awaitingKeyframe = true;
             dropped();
             return;
         }
         awaitingKeyframe = false;
         caughtUp();
-        out.sendLive(streamId, frame);
     }
 
     private void offerAudio(MediaFrame frame) {
@@ -139,14 +138,17 @@ final class PlayerSink implements Sink {
             return;
         }
         boolean mayDrop = laggingSince != 0 || !videoSeen;
-        if (mayDrop && out.wouldOverflow(frame, maxQueueBytes, maxQueueNanos)) {
+        if (!mayDrop) {
+            out.sendLive(streamId, frame);
+            return;
+        }
+        if (!out.offerLive(streamId, frame, maxQueueBytes, maxQueueNanos)) {
             dropped();
             return;
         }
         if (!videoSeen) {
             caughtUp();
         }
-        out.sendLive(streamId, frame);
     }
 
     private void dropped() {
