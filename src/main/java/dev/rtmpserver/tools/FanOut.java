@@ -1,13 +1,13 @@
 package dev.rtmpserver.tools;
 
 import dev.rtmpserver.client.RtmpClient;
+import dev.rtmpserver.client.StreamUrl;
 import dev.rtmpserver.wire.amf.AmfEcmaArray;
 import dev.rtmpserver.wire.chunk.RawMessage;
 import dev.rtmpserver.wire.message.MessageType;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -433,16 +433,11 @@ public final class FanOut {
         if (url == null) {
             throw new UsageException("--url is required");
         }
-        URI uri;
+        StreamUrl stream;
         try {
-            uri = URI.create(url);
+            stream = StreamUrl.parse(url);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--url: " + e.getMessage());
-        }
-        String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
-        int slash = path.lastIndexOf('/');
-        if (!"rtmp".equals(uri.getScheme()) || uri.getHost() == null || slash <= 0 || slash == path.length() - 1) {
-            throw new UsageException("--url must be rtmp://host[:port]/app/key, got " + url);
         }
         int players = intOption(given, "--players", 100, 1, 100_000);
         int streams = intOption(given, "--streams", 1, 1, 10_000);
@@ -455,8 +450,7 @@ public final class FanOut {
         if (pid > 0 && ProcStats.cpuTicks(pid) < 0) {
             throw new UsageException("--server-pid " + pid + ": no such process readable in /proc");
         }
-        return new Options(uri.getHost(), uri.getPort() < 0 ? 1935 : uri.getPort(), path.substring(0, slash),
-                path.substring(slash + 1), players, streams, bitrate, fps, gop, seconds, warmup, pid);
+        return new Options(stream.host(), stream.port(), stream.app(), stream.name(), players, streams, bitrate, fps, gop, seconds, warmup, pid);
     }
 
     private static int intOption(Map<String, String> given, String name, int dflt, int min, int max) {

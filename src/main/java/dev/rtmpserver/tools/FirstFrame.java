@@ -1,12 +1,12 @@
 package dev.rtmpserver.tools;
 
 import dev.rtmpserver.client.RtmpClient;
+import dev.rtmpserver.client.StreamUrl;
 import dev.rtmpserver.wire.chunk.RawMessage;
 import dev.rtmpserver.wire.media.VideoTag;
 import dev.rtmpserver.wire.message.MessageType;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -39,18 +39,12 @@ public final class FirstFrame {
 
     /** Plays {@code rtmp://host[:port]/app/name} and waits for its first keyframe. */
     public static Result measure(String url, Duration limit) throws IOException {
-        URI uri = URI.create(url);
-        String path = uri.getPath().replaceFirst("^/", "");
-        int slash = path.lastIndexOf('/');
-        if (slash <= 0) {
-            throw new IllegalArgumentException("expected rtmp://host/app/stream, got " + url);
-        }
-        try (RtmpClient client = RtmpClient.connect(uri.getHost(), uri.getPort() < 0 ? 1935 : uri.getPort(),
-                path.substring(0, slash), true)) {
+        StreamUrl stream = StreamUrl.parse(url);
+        try (RtmpClient client = RtmpClient.connect(stream.host(), stream.port(), stream.app(), true)) {
             client.setReadTimeout(limit);
             int streamId = client.createStream();
             long start = System.nanoTime();
-            client.play(streamId, path.substring(slash + 1));
+            client.play(streamId, stream.name());
             double firstMillis = -1;
             boolean keyframeFirst = false;
             int timestamp = 0;

@@ -1,9 +1,9 @@
 package dev.rtmpserver.tools;
 
 import dev.rtmpserver.client.RtmpClient;
+import dev.rtmpserver.client.StreamUrl;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -24,12 +24,10 @@ public final class StalledPlayer {
             System.err.println("usage: StalledPlayer rtmp://host[:port]/app/stream SECONDS");
             System.exit(2);
         }
-        URI uri = URI.create(args[0]);
-        String path = uri.getPath().replaceFirst("^/", "");
-        int slash = path.lastIndexOf('/');
-        try (RtmpClient client = RtmpClient.connect(uri.getHost(), uri.getPort() < 0 ? 1935 : uri.getPort(),
-                path.substring(0, slash), true, RECEIVE_BUFFER_BYTES)) {
-            client.play(client.createStream(), path.substring(slash + 1));
+        StreamUrl stream = StreamUrl.parse(args[0]);
+        try (RtmpClient client = RtmpClient.connect(stream.host(), stream.port(), stream.app(), true,
+                RECEIVE_BUFFER_BYTES)) {
+            client.play(client.createStream(), stream.name());
             Thread.sleep(Duration.ofSeconds(Long.parseLong(args[1])));
         }
     }
