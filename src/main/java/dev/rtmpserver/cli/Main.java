@@ -7,6 +7,7 @@ import dev.rtmpserver.server.Limits;
 import dev.rtmpserver.server.RtmpServer;
 import dev.rtmpserver.server.ServerConfig;
 import dev.rtmpserver.server.TlsConfig;
+import dev.rtmpserver.session.ProtocolLimits;
 import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.stream.StreamPolicy;
 import org.tinylog.Logger;
@@ -103,6 +104,22 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--max-streams", paramLabel = "N", defaultValue = "10000",
             description = "Live streams (published or awaited) at once. Default: ${DEFAULT-VALUE}.")
     int maxStreams;
+
+    @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "1048576",
+            description = "Longest command, data or control message a peer may send, refused from its header; audio and video may use the protocol's 16 MiB. Default: ${DEFAULT-VALUE}.")
+    int maxMessageBytes;
+
+    @Option(names = "--max-chunk-size", paramLabel = "BYTES", defaultValue = "2147483647",
+            description = "Largest Set Chunk Size accepted from a peer (memory follows message sizes, so the spec's maximum is safe). Default: ${DEFAULT-VALUE}.")
+    int maxChunkSize;
+
+    @Option(names = "--max-amf-depth", paramLabel = "N", defaultValue = "64",
+            description = "How deeply AMF objects and arrays in a command may nest. Default: ${DEFAULT-VALUE}.")
+    int maxAmfDepth;
+
+    @Option(names = "--max-commands-before-connect", paramLabel = "N", defaultValue = "10",
+            description = "Commands a peer may send before a successful connect; each gets an _error reply. Default: ${DEFAULT-VALUE}.")
+    int maxCommandsBeforeConnect;
 
     @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "5s",
             converter = DurationConverter.class,
@@ -300,7 +317,8 @@ public final class Main implements Callable<Integer> {
             throw invalid("--record-dir", recordDir, "exists and is not a directory");
         }
         SessionConfig session = new SessionConfig(chunkSize, SessionConfig.DEFAULT_WINDOW_ACK_SIZE, handshakeTimeout,
-                idleTimeout, mediaTimeout, writeTimeout, playerQueueBytes, playerQueueWait, playerMaxLag);
+                idleTimeout, mediaTimeout, writeTimeout, playerQueueBytes, playerQueueWait, playerMaxLag,
+                protocolLimits());
         StreamPolicy streams = new StreamPolicy(gopCache, gopCacheBytes, gopCacheLength, reconnectGrace, staleAfter);
         if (recordSegment.isNegative()) {
             throw invalid("--record-segment", recordSegment, "must not be negative");
@@ -412,6 +430,21 @@ public final class Main implements Callable<Integer> {
             }
         });
         return result;
+    }
+
+    private ProtocolLimits protocolLimits() {
+        if (maxMessageBytes < ProtocolLimits.MIN_MESSAGE_BYTES || maxMessageBytes > 0xFFFFFF) {
+            throw invalid("--max-message-size", maxMessageBytes, "must be " + ProtocolLimits.MIN_MESSAGE_BYTES + ".."
+                    + 0xFFFFFF);
+        }
+        if (maxChunkSize < SessionConfig.MIN_CHUNK_SIZE) {
+            throw invalid("--max-chunk-size", maxChunkSize, "must be at least " + SessionConfig.MIN_CHUNK_SIZE);
+        }
+        if (maxAmfDepth < ProtocolLimits.MIN_AMF_DEPTH) {
+            throw invalid("--max-amf-depth", maxAmfDepth, "must be at least " + ProtocolLimits.MIN_AMF_DEPTH);
+        }
+        requirePositive("--max-commands-before-connect", maxCommandsBeforeConnect);
+        return new ProtocolLimits(maxMessageBytes, maxChunkSize, maxAmfDepth, maxCommandsBeforeConnect);
     }
 
     private void requirePositive(String option, int value) {

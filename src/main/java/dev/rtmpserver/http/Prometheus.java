@@ -35,6 +35,9 @@ final class Prometheus {
         p.counter("rtmp_sent_bytes_total", "Bytes sent to RTMP peers.", c.bytesOut.sum());
         p.counter("rtmp_received_messages_total", "RTMP messages received.", c.messagesIn.sum());
         p.counter("rtmp_sent_messages_total", "RTMP messages sent.", c.messagesOut.sum());
+        p.help("rtmp_limit_exceeded_total", "counter",
+                "Connections refused or closed, and publish or play requests refused, by the limit they exceeded.");
+        c.limitsExceeded().forEach((limit, n) -> p.sample("rtmp_limit_exceeded_total", "limit", limit, n));
         p.counter("rtmp_publishes_rejected_total", "Publish requests refused.", c.publishesRejected.sum());
         p.counter("rtmp_plays_rejected_total", "Play requests refused.", c.playsRejected.sum());
         p.help("rtmp_frames_dropped_total", "counter", "Frames dropped, by reason.");

@@ -1,5 +1,8 @@
 package dev.rtmpserver.metrics;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -7,6 +10,13 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link LongAdder}) and read when /metrics is scraped. One instance per server.
  */
 public final class Counters {
+    /**
+     * The limits that refuse or close connections, by the names they carry in /metrics; listed so
+     * that each is exported (as 0) before it first trips.
+     */
+    public static final String[] LIMITS = {"connections", "connections_per_address", "streams", "message_size",
+        "chunk_size", "chunk_streams", "pending_bytes", "amf_depth", "amf_references", "commands_before_connect"};
+
     public final LongAdder connectionsAccepted = new LongAdder();
     public final LongAdder connectionsRefused = new LongAdder();
     public final LongAdder handshakeFailures = new LongAdder();
@@ -25,4 +35,23 @@ public final class Counters {
     public final LongAdder framesDroppedRecorderBehind = new LongAdder();
     public final LongAdder recordingBytes = new LongAdder();
     public final LongAdder recordingErrors = new LongAdder();
+    private final Map<String, LongAdder> limitsExceeded = new ConcurrentHashMap<>();
+
+    public Counters() {
+        for (String limit : LIMITS) {
+            limitsExceeded.put(limit, new LongAdder());
+        }
+    }
+
+    /** Counts one connection or request refused by the named limit. */
+    public void limitExceeded(String limit) {
+        limitsExceeded.computeIfAbsent(limit, l -> new LongAdder()).increment();
+    }
+
+    /** A snapshot: limit name to refusals so far. */
+    public Map<String, Long> limitsExceeded() {
+        Map<String, Long> snapshot = new TreeMap<>();
+        limitsExceeded.forEach((limit, n) -> snapshot.put(limit, n.sum()));
+        return snapshot;
+    }
 }

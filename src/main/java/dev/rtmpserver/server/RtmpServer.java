@@ -213,6 +213,7 @@ public final class RtmpServer implements AutoCloseable {
     private String admit(InetAddress peer) {
         Limits limits = config.limits();
         if (connections.size() >= limits.maxConnections()) {
+            counters.limitExceeded("connections");
             return "the server holds its maximum of " + limits.maxConnections() + " connections";
         }
         int[] count = {0};
@@ -220,8 +221,11 @@ public final class RtmpServer implements AutoCloseable {
             count[0] = n == null ? 0 : n;
             return count[0] >= limits.maxConnectionsPerAddress() ? n : count[0] + 1;
         });
-        return count[0] >= limits.maxConnectionsPerAddress()
-                ? peer.getHostAddress() + " already has " + limits.maxConnectionsPerAddress() + " connections" : null;
+        if (count[0] < limits.maxConnectionsPerAddress()) {
+            return null;
+        }
+        counters.limitExceeded("connections_per_address");
+        return peer.getHostAddress() + " already has " + limits.maxConnectionsPerAddress() + " connections";
     }
 
     private void refuse(Socket socket, String why) {

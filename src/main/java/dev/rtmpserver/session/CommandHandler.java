@@ -2,6 +2,7 @@ package dev.rtmpserver.session;
 
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamKey.NameAndQuery;
+import dev.rtmpserver.wire.LimitExceededException;
 import dev.rtmpserver.wire.amf.Amf0;
 import dev.rtmpserver.wire.message.RtmpMessage.Command;
 import dev.rtmpserver.wire.message.RtmpMessage.SetChunkSize;
@@ -31,7 +32,6 @@ final class CommandHandler {
      * Real clients send connect first; a few stray calls are answered with _error, a stream of
      * them is a peer probing or looping, and its connection is closed.
      */
-    static final int MAX_COMMANDS_BEFORE_CONNECT = 10;
     /** Longest peer-supplied text echoed back or logged. */
     private static final int MAX_ECHOED_CHARS = 200;
 
@@ -45,11 +45,12 @@ final class CommandHandler {
         this.conn = conn;
     }
 
-    void handle(int messageStreamId, Command c) {
+    void handle(int messageStreamId, Command c) throws LimitExceededException {
         if (app == null && !c.name().equals("connect")) {
-            if (++commandsBeforeConnect > MAX_COMMANDS_BEFORE_CONNECT) {
-                conn.closeAsync("more than " + MAX_COMMANDS_BEFORE_CONNECT + " commands before connect");
-                return;
+            int max = conn.context().config().protocolLimits().maxCommandsBeforeConnect();
+            if (++commandsBeforeConnect > max) {
+                throw new LimitExceededException("commands_before_connect", "more than " + max
+                        + " commands before connect");
             }
             error(c, StatusCode.CALL_FAILED, "connect first: '" + text(c.name()) + "' before connect");
             return;

@@ -6,6 +6,7 @@ import dev.rtmpserver.stream.Publisher;
 import dev.rtmpserver.stream.StreamBusyException;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamLimitException;
+import dev.rtmpserver.wire.LimitExceededException;
 import dev.rtmpserver.wire.ProtocolException;
 import dev.rtmpserver.wire.amf.Amf0;
 import dev.rtmpserver.wire.chunk.ChunkReader;
@@ -249,12 +250,18 @@ public final class Connection implements Runnable, Publisher {
             idleSince = System.nanoTime();
             Logger.debug("{}: handshake done", description);
             writer = Threads.startVirtual("conn-" + id + "-writer", () -> write(rawOut));
-            readLoop(new ChunkReader(in));
+            ProtocolLimits limits = context.config().protocolLimits();
+            readLoop(new ChunkReader(in, limits.maxMessageBytes(), limits.maxChunkSize()));
         } catch (SocketTimeoutException e) {
             context.counters().handshakeFailures.increment();
             ended("handshake not completed within " + context.config().handshakeTimeout().toSeconds() + " s");
         } catch (EOFException e) {
             ended("peer closed the connection");
+        } catch (LimitExceededException e) {
+            context.counters().protocolErrors.increment();
+            context.counters().limitExceeded(e.limit());
+            Logger.warn("{}: closing, over the {} limit: {}", description, e.limit(), e.getMessage());
+            ended("limit exceeded");
         } catch (ProtocolException e) {
             if (handshakeDone) {
                 context.counters().protocolErrors.increment();
@@ -328,7 +335,7 @@ public final class Connection implements Runnable, Publisher {
                 }
             }
             default -> {
-                switch (MessageCodec.decode(raw)) {
+                switch (MessageCodec.decode(raw, context.config().protocolLimits().maxAmfDepth())) {
                     case Command c -> commands.handle(raw.streamId(), c);
                     case Data d -> onData(raw, d);
                     case UserControl u -> onUserControl(u);
@@ -423,7 +430,13 @@ public final class Connection implements Runnable, Publisher {
         LiveStream stream;
         try {
             stream = context.registry().publish(key, this);
-        } catch (StreamBusyException | StreamLimitException e) {
+        } catch (StreamLimitException e) {
+            context.counters().publishesRejected.increment();
+            context.counters().limitExceeded("streams");
+            Logger.warn("{}: publish {} refused: {}", description, key, e.getMessage());
+            send(onStatus(StatusCode.PUBLISH_BAD_NAME, e.getMessage()), streamId);
+            return;
+        } catch (StreamBusyException e) {
             context.counters().publishesRejected.increment();
             Logger.info("{}: publish {} refused: {}", description, key, e.getMessage());
             send(onStatus(StatusCode.PUBLISH_BAD_NAME, e.getMessage()), streamId);
@@ -459,7 +472,8 @@ public final class Connection implements Runnable, Publisher {
             stream = context.registry().subscribe(key, sink);
         } catch (StreamLimitException e) {
             context.counters().playsRejected.increment();
-            Logger.info("{}: play {} refused: {}", description, key, e.getMessage());
+            context.counters().limitExceeded("streams");
+            Logger.warn("{}: play {} refused: {}", description, key, e.getMessage());
             send(onStatus(StatusCode.PLAY_FAILED, e.getMessage()), streamId);
             return;
         }

@@ -1,6 +1,7 @@
 package dev.rtmpserver.session;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * What a connection needs to know of the server's configuration.
@@ -14,10 +15,11 @@ import java.time.Duration;
  * @param playerQueueBytes   media bytes queued for one player beyond which its frames are dropped
  * @param playerQueueWait    how long live media may wait in a player's queue before its frames are dropped
  * @param playerMaxLag       a player that keeps losing frames for this long is disconnected
+ * @param protocolLimits     what one peer may send before it is cut off
  */
 public record SessionConfig(int chunkSize, int windowAckSize, Duration handshakeTimeout, Duration idleTimeout,
                             Duration mediaTimeout, Duration writeTimeout, long playerQueueBytes,
-                            Duration playerQueueWait, Duration playerMaxLag) {
+                            Duration playerQueueWait, Duration playerMaxLag, ProtocolLimits protocolLimits) {
     public static final int DEFAULT_CHUNK_SIZE = 4096;
     public static final int DEFAULT_WINDOW_ACK_SIZE = 2_500_000;
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -43,6 +45,7 @@ public record SessionConfig(int chunkSize, int windowAckSize, Duration handshake
                 throw new IllegalArgumentException("durations must be positive: " + d);
             }
         }
+        Objects.requireNonNull(protocolLimits, "protocolLimits");
         if (playerQueueBytes <= 0) {
             throw new IllegalArgumentException("player queue size must be positive: " + playerQueueBytes);
         }
@@ -51,21 +54,26 @@ public record SessionConfig(int chunkSize, int windowAckSize, Duration handshake
     public static SessionConfig defaults() {
         return new SessionConfig(DEFAULT_CHUNK_SIZE, DEFAULT_WINDOW_ACK_SIZE, DEFAULT_HANDSHAKE_TIMEOUT,
                 DEFAULT_IDLE_TIMEOUT, DEFAULT_MEDIA_TIMEOUT, DEFAULT_WRITE_TIMEOUT, DEFAULT_PLAYER_QUEUE_BYTES,
-                DEFAULT_PLAYER_QUEUE_WAIT, DEFAULT_PLAYER_MAX_LAG);
+                DEFAULT_PLAYER_QUEUE_WAIT, DEFAULT_PLAYER_MAX_LAG, ProtocolLimits.defaults());
     }
 
     public SessionConfig withTimeouts(Duration handshake, Duration idle, Duration media, Duration write) {
         return new SessionConfig(chunkSize, windowAckSize, handshake, idle, media, write, playerQueueBytes,
-                playerQueueWait, playerMaxLag);
+                playerQueueWait, playerMaxLag, protocolLimits);
     }
 
     public SessionConfig withPlayerQueue(long bytes, Duration length, Duration maxLag) {
         return new SessionConfig(chunkSize, windowAckSize, handshakeTimeout, idleTimeout, mediaTimeout,
-                writeTimeout, bytes, length, maxLag);
+                writeTimeout, bytes, length, maxLag, protocolLimits);
     }
 
     public SessionConfig withChunkSize(int size) {
         return new SessionConfig(size, windowAckSize, handshakeTimeout, idleTimeout, mediaTimeout, writeTimeout,
-                playerQueueBytes, playerQueueWait, playerMaxLag);
+                playerQueueBytes, playerQueueWait, playerMaxLag, protocolLimits);
+    }
+
+    public SessionConfig withProtocolLimits(ProtocolLimits limits) {
+        return new SessionConfig(chunkSize, windowAckSize, handshakeTimeout, idleTimeout, mediaTimeout, writeTimeout,
+                playerQueueBytes, playerQueueWait, playerMaxLag, limits);
     }
 }

@@ -2,13 +2,17 @@ package dev.rtmpserver.it;
 
 import dev.rtmpserver.client.RtmpClient;
 import dev.rtmpserver.client.RtmpStatusException;
+import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.server.Limits;
 import dev.rtmpserver.server.ServerConfig;
+import dev.rtmpserver.session.ProtocolLimits;
+import dev.rtmpserver.wire.amf.Amf0;
 import dev.rtmpserver.wire.chunk.ChunkReader;
 import dev.rtmpserver.wire.chunk.ChunkWriter;
 import dev.rtmpserver.wire.chunk.RawMessage;
 import dev.rtmpserver.wire.handshake.ClientHandshake;
 import dev.rtmpserver.wire.message.MessageCodec;
+import dev.rtmpserver.wire.message.MessageType;
 import dev.rtmpserver.wire.message.RtmpMessage.Command;
 import dev.rtmpserver.wire.message.RtmpMessage.UserControl;
 import org.junit.jupiter.api.Test;
@@ -16,12 +20,17 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -101,6 +110,82 @@ class LimitsIT {
                 }, "the connection is closed");
             }
             assertTrue(good.createStream() > 0, "other connections carry on");
+        }
+    }
+
+    /** Opens a raw connection, optionally connects, sends {@code bytes} and reports whether the server hung up. */
+    private static boolean closedAfter(TestServer server, boolean connect, byte[] bytes) throws IOException {
+        try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            raw.setSoTimeout(10_000);
+            ClientHandshake.perform(raw.getInputStream(), raw.getOutputStream(), false);
+            ChunkWriter w = new ChunkWriter(raw.getOutputStream());
+            if (connect) {
+                w.write(3, MessageCodec.encode(new Command("connect", 1, Map.of("app", "live"), List.of()), 0, 0));
+            }
+            raw.getOutputStream().write(bytes);
+            ChunkReader r = new ChunkReader(raw.getInputStream());
+            try {
+                while (true) {
+                    r.read();
+                }
+            } catch (SocketException | java.io.EOFException e) {
+                return true;
+            }
+        }
+    }
+
+    private static byte[] chunked(RawMessage... messages) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ChunkWriter w = new ChunkWriter(bytes);
+        for (RawMessage m : messages) {
+            w.write(3, m);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void configuredProtocolLimitsCloseOnlyTheOffenderAndAreCountedByName() throws Exception {
+        ProtocolLimits tight = new ProtocolLimits(8192, 65536, 4, 3);
+        ServerConfig config = ServerConfig.forTests()
+                .withSession(ServerConfig.forTests().session().withProtocolLimits(tight))
+                .withHttp(new HttpConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty()));
+        try (TestServer server = new TestServer(config);
+             RtmpClient good = RtmpClient.connect(server.appUrl("live"))) {
+            byte[] bigData = Amf0.encode("@setDataFrame", "onMetaData", "x".repeat(9000));
+            assertTrue(closedAfter(server, true, chunked(new RawMessage(MessageType.DATA_AMF0, 1, 0, bigData))),
+                    "a 9 KB data message over an 8 KiB limit");
+
+            byte[] chunkSize = java.nio.ByteBuffer.allocate(4).putInt(65537).array();
+            assertTrue(closedAfter(server, true,
+                    chunked(new RawMessage(MessageType.SET_CHUNK_SIZE, 0, 0, chunkSize))), "chunk size 65,537");
+
+            Object deep = List.of();
+            for (int i = 0; i < 5; i++) {
+                deep = List.of(deep);
+            }
+            assertTrue(closedAfter(server, true, chunked(MessageCodec.encode(
+                    new Command("createStream", 2, null, List.of(deep)), 0, 0))), "AMF nested 6 deep");
+
+            RawMessage early = MessageCodec.encode(new Command("createStream", 2, null, List.of()), 0, 0);
+            assertTrue(closedAfter(server, false, chunked(early, early, early, early)), "4 commands before connect");
+
+            assertTrue(good.createStream() > 0, "the well-behaved connection carries on");
+            try (RtmpClient other = RtmpClient.connect(server.appUrl("live"))) {
+                int id = other.createStream();
+                other.publish(id, "meta");
+                other.sendData(id, 0, "@setDataFrame", "onMetaData", "x".repeat(8000));
+                assertTrue(other.createStream() > 0, "a data message within the limit is fine");
+            }
+
+            Map<String, Long> counted = server.server.counters().limitsExceeded();
+            for (String limit : new String[] {"message_size", "chunk_size", "amf_depth", "commands_before_connect"}) {
+                assertEquals(1L, counted.get(limit), limit + " in " + counted);
+            }
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + server.server.httpPort().orElseThrow() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("rtmp_limit_exceeded_total{limit=\"amf_depth\"} 1\n"), metrics);
+            assertTrue(metrics.contains("rtmp_limit_exceeded_total{limit=\"connections\"} 0\n"), metrics);
         }
     }
 

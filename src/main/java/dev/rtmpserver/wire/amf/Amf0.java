@@ -10,6 +10,11 @@ import java.util.Objects;
 public final class Amf0 {
     /** The ActionScript {@code undefined} value, as decoded and as accepted by the encoder. */
     public static final AmfUndefined UNDEFINED = AmfUndefined.INSTANCE;
+    /**
+     * How deeply decoded containers may nest unless a reader is told otherwise. A hostile peer
+     * could nest containers to exhaust the stack; real RTMP commands nest two or three levels.
+     */
+    public static final int DEFAULT_MAX_DEPTH = 64;
 
     private Amf0() {}
 
@@ -37,7 +42,14 @@ public final class Amf0 {
      * @throws IndexOutOfBoundsException if the slice does not lie within {@code data}
      */
     public static List<Object> decodeAll(byte[] data, int off, int len) throws ProtocolException {
-        return new Amf0Reader(data, off, len).readAll();
+        return decodeAll(data, off, len, DEFAULT_MAX_DEPTH);
+    }
+
+    /**
+     * @throws IndexOutOfBoundsException if the slice does not lie within {@code data}
+     */
+    public static List<Object> decodeAll(byte[] data, int off, int len, int maxDepth) throws ProtocolException {
+        return new Amf0Reader(data, off, len, maxDepth).readAll();
     }
 
     /**
@@ -75,11 +87,17 @@ public final class Amf0 {
      * @throws IndexOutOfBoundsException if the slice does not lie within {@code payload}
      */
     public static List<Object> decodeAmf3Command(byte[] payload, int off, int len) throws ProtocolException {
+        return decodeAmf3Command(payload, off, len, DEFAULT_MAX_DEPTH);
+    }
+
+    /** As {@link #decodeAmf3Command(byte[], int, int)}, with containers nested at most {@code maxDepth} deep. */
+    public static List<Object> decodeAmf3Command(byte[] payload, int off, int len, int maxDepth)
+            throws ProtocolException {
         Objects.requireNonNull(payload, "payload");
         Objects.checkFromIndexSize(off, len, payload.length);
         if (len > 0 && payload[off] == 0x00) {
-            return decodeAll(payload, off + 1, len - 1);
+            return decodeAll(payload, off + 1, len - 1, maxDepth);
         }
-        return decodeAll(payload, off, len);
+        return decodeAll(payload, off, len, maxDepth);
     }
 }

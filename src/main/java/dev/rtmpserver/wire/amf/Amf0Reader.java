@@ -30,7 +30,15 @@ public final class Amf0Reader {
      * @throws IndexOutOfBoundsException if the slice does not lie within {@code data}
      */
     public Amf0Reader(byte[] data, int offset, int length) {
-        this.in = new AmfCursor(data, offset, length);
+        this(data, offset, length, Amf0.DEFAULT_MAX_DEPTH);
+    }
+
+    /**
+     * @param maxDepth how deeply containers may nest, counting AMF3 values inside AMF0 ones
+     * @throws IndexOutOfBoundsException if the slice does not lie within {@code data}
+     */
+    public Amf0Reader(byte[] data, int offset, int length, int maxDepth) {
+        this.in = new AmfCursor(data, offset, length, maxDepth);
     }
 
     public boolean hasRemaining() {

@@ -124,8 +124,8 @@ public final class Amf0Writer {
 
     /** Refusing what our own decoder would refuse also turns a cyclic structure into an exception instead of a stack overflow. */
     private void enter() {
-        if (++depth > AmfCursor.MAX_DEPTH) {
-            throw new IllegalArgumentException("AMF0 value nested deeper than " + AmfCursor.MAX_DEPTH + " levels (a cycle?)");
+        if (++depth > Amf0.DEFAULT_MAX_DEPTH) {
+            throw new IllegalArgumentException("AMF0 value nested deeper than " + Amf0.DEFAULT_MAX_DEPTH + " levels (a cycle?)");
         }
     }
 

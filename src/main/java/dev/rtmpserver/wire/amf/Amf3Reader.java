@@ -48,7 +48,7 @@ public final class Amf3Reader {
      * @throws IndexOutOfBoundsException if the slice does not lie within {@code data}
      */
     public Amf3Reader(byte[] data, int offset, int length) {
-        this(new AmfCursor(data, offset, length));
+        this(new AmfCursor(data, offset, length, Amf0.DEFAULT_MAX_DEPTH));
     }
 
     /** Reads from, and advances, a cursor shared with an AMF0 reader. */

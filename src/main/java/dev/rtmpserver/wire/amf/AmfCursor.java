@@ -1,5 +1,6 @@
 package dev.rtmpserver.wire.amf;
 
+import dev.rtmpserver.wire.LimitExceededException;
 import dev.rtmpserver.wire.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -15,8 +16,6 @@ import java.util.Objects;
  * allocated for it, so the memory a message can make us allocate is bounded by its own size.
  */
 final class AmfCursor {
-    /** A hostile peer could nest containers to exhaust the stack; real RTMP commands nest two or three levels. */
-    static final int MAX_DEPTH = 64;
 
     /**
      * References let a few bytes stand for a whole earlier subtree, so a small message can describe
@@ -30,14 +29,19 @@ final class AmfCursor {
     private final byte[] data;
     private final int start;
     private final int end;
+    private final int maxDepth;
     private int pos;
     private int depth;
     private long valueCount;
     private long referencedValues;
 
-    AmfCursor(byte[] data, int offset, int length) {
+    AmfCursor(byte[] data, int offset, int length, int maxDepth) {
         Objects.requireNonNull(data, "data");
         Objects.checkFromIndexSize(offset, length, data.length);
+        if (maxDepth <= 0) {
+            throw new IllegalArgumentException("maximum depth must be positive: " + maxDepth);
+        }
+        this.maxDepth = maxDepth;
         this.data = data;
         this.start = offset;
         this.end = offset + length;
@@ -136,8 +140,9 @@ final class AmfCursor {
 
     /** Called before reading the members of a container; pairs with {@link #exit()}. */
     void enter() throws ProtocolException {
-        if (depth >= MAX_DEPTH) {
-            throw fail("AMF values nested deeper than " + MAX_DEPTH + " levels");
+        if (depth >= maxDepth) {
+            throw new LimitExceededException("amf_depth", "AMF values nested deeper than " + maxDepth
+                    + " levels" + at());
         }
         depth++;
     }
@@ -160,11 +165,16 @@ final class AmfCursor {
         referencedValues += weight;
         valueCount += weight;
         if (referencedValues > MAX_REFERENCED_VALUES) {
-            throw fail("AMF references expand to more than " + MAX_REFERENCED_VALUES + " values");
+            throw new LimitExceededException("amf_references", "AMF references expand to more than "
+                    + MAX_REFERENCED_VALUES + " values" + at());
         }
     }
 
     ProtocolException fail(String message) {
-        return new ProtocolException(message + " (at byte " + position() + " of the AMF data)");
+        return new ProtocolException(message + at());
+    }
+
+    private String at() {
+        return " (at byte " + position() + " of the AMF data)";
     }
 }

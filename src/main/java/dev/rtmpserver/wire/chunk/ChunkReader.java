@@ -1,5 +1,6 @@
 package dev.rtmpserver.wire.chunk;
 
+import dev.rtmpserver.wire.LimitExceededException;
 import dev.rtmpserver.wire.ProtocolException;
 
 import java.io.EOFException;
@@ -31,7 +32,12 @@ public final class ChunkReader {
      * Commands, data and control messages of real clients are a few kilobytes (metadata included);
      * nginx-rtmp caps every message at 1 MiB by default.
      */
-    public static final int MAX_OTHER_MESSAGE_BYTES = 1024 * 1024;
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+    /**
+     * The spec allows Set Chunk Size up to 2^31-1, and some encoders do send 128 MiB. Memory here
+     * follows message lengths, not the chunk size, so by default every legal size is accepted.
+     */
+    public static final int DEFAULT_MAX_CHUNK_SIZE = Integer.MAX_VALUE;
     /** A peer may open at most this many chunk streams; real clients use fewer than ten. */
     public static final int MAX_CHUNK_STREAMS = 256;
 
@@ -44,6 +50,8 @@ public final class ChunkReader {
     private static final int TYPE_AGGREGATE = 22;
 
     private final InputStream in;
+    private final int maxMessageBytes;
+    private final int maxChunkSize;
     private final Map<Integer, ChunkStream> streams = new HashMap<>();
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private int pendingBytes;
@@ -52,7 +60,21 @@ public final class ChunkReader {
     private final byte[] header = new byte[11];
 
     public ChunkReader(InputStream in) {
+        this(in, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_CHUNK_SIZE);
+    }
+
+    /**
+     * @param maxMessageBytes the longest command, data or control message accepted; audio and video
+     *                        may always use the whole 24-bit length
+     * @param maxChunkSize    the largest Set Chunk Size accepted from the peer
+     */
+    public ChunkReader(InputStream in, int maxMessageBytes, int maxChunkSize) {
+        if (maxMessageBytes <= 0 || maxChunkSize <= 0) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
         this.in = in;
+        this.maxMessageBytes = maxMessageBytes;
+        this.maxChunkSize = maxChunkSize;
     }
 
     /** Reads chunks until one message is complete and returns it. */
@@ -96,7 +118,7 @@ public final class ChunkReader {
                 throw new ProtocolException("chunk stream " + csid + " starts with a type " + fmt + " header");
             }
             if (streams.size() >= MAX_CHUNK_STREAMS) {
-                throw new ProtocolException("more than " + MAX_CHUNK_STREAMS + " chunk streams");
+                throw new LimitExceededException("chunk_streams", "more than " + MAX_CHUNK_STREAMS + " chunk streams");
             }
             cs = new ChunkStream();
             streams.put(csid, cs);
@@ -158,10 +180,10 @@ public final class ChunkReader {
         }
 
         if (startsMessage) {
-            int limit = isMedia(cs.typeId) ? MAX_MEDIA_MESSAGE_BYTES : MAX_OTHER_MESSAGE_BYTES;
+            int limit = isMedia(cs.typeId) ? MAX_MEDIA_MESSAGE_BYTES : maxMessageBytes;
             if (cs.length > limit) {
-                throw new ProtocolException("message of type " + cs.typeId + " announces " + cs.length
-                        + " bytes; the limit is " + limit);
+                throw new LimitExceededException("message_size", "message of type " + cs.typeId + " announces "
+                        + cs.length + " bytes; the limit is " + limit);
             }
             cs.buffer = EMPTY;
             cs.filled = 0;
@@ -188,7 +210,8 @@ public final class ChunkReader {
     private void grow(ChunkStream cs, int needed) throws ProtocolException {
         int capacity = (int) Math.min(cs.length, Math.max(needed, Math.max(MIN_BUFFER_BYTES, 2L * cs.buffer.length)));
         if (pendingBytes - cs.buffer.length + capacity > MAX_PENDING_BYTES) {
-            throw new ProtocolException("partly received messages exceed " + MAX_PENDING_BYTES + " bytes");
+            throw new LimitExceededException("pending_bytes",
+                    "partly received messages exceed " + MAX_PENDING_BYTES + " bytes");
         }
         pendingBytes += capacity - cs.buffer.length;
         cs.buffer = Arrays.copyOf(cs.buffer, capacity);
@@ -213,6 +236,10 @@ public final class ChunkReader {
                 int size = int32(p, "Set Chunk Size");
                 if (size <= 0) {
                     throw new ProtocolException("invalid chunk size " + Integer.toUnsignedString(size));
+                }
+                if (size > maxChunkSize) {
+                    throw new LimitExceededException("chunk_size", "chunk size " + size + " exceeds the limit of "
+                            + maxChunkSize);
                 }
                 chunkSize = size;
             }

@@ -25,6 +25,11 @@ public final class MessageCodec {
     }
 
     public static RtmpMessage decode(RawMessage raw) throws ProtocolException {
+        return decode(raw, Amf0.DEFAULT_MAX_DEPTH);
+    }
+
+    /** @param maxAmfDepth how deeply AMF containers in commands and data may nest */
+    public static RtmpMessage decode(RawMessage raw, int maxAmfDepth) throws ProtocolException {
         byte[] p = raw.payload();
         return switch (raw.typeId()) {
             case MessageType.SET_CHUNK_SIZE -> new SetChunkSize(int32(p, 0, "Set Chunk Size"));
@@ -39,10 +44,10 @@ public final class MessageCodec {
             }
             case MessageType.USER_CONTROL -> decodeUserControl(p);
             case MessageType.AUDIO, MessageType.VIDEO -> new Media(raw.typeId(), p);
-            case MessageType.COMMAND_AMF0 -> command(Amf0.decodeAll(p));
-            case MessageType.COMMAND_AMF3 -> command(Amf0.decodeAmf3Command(p, 0, p.length));
-            case MessageType.DATA_AMF0 -> new Data(Amf0.decodeAll(p));
-            case MessageType.DATA_AMF3 -> new Data(Amf0.decodeAmf3Command(p, 0, p.length));
+            case MessageType.COMMAND_AMF0 -> command(Amf0.decodeAll(p, 0, p.length, maxAmfDepth));
+            case MessageType.COMMAND_AMF3 -> command(Amf0.decodeAmf3Command(p, 0, p.length, maxAmfDepth));
+            case MessageType.DATA_AMF0 -> new Data(Amf0.decodeAll(p, 0, p.length, maxAmfDepth));
+            case MessageType.DATA_AMF3 -> new Data(Amf0.decodeAmf3Command(p, 0, p.length, maxAmfDepth));
             default -> new Unknown(raw.typeId(), p);
         };
     }

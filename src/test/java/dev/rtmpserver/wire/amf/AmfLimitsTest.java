@@ -2,9 +2,11 @@ package dev.rtmpserver.wire.amf;
 
 import static dev.rtmpserver.wire.amf.AmfFixture.hex;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rtmpserver.wire.LimitExceededException;
 import dev.rtmpserver.wire.ProtocolException;
 import java.util.HashSet;
 import java.util.Set;
@@ -131,14 +133,14 @@ class AmfLimitsTest {
     @ParameterizedTest
     @MethodSource("nestingShapes")
     void nestingUpToTheLimitIsAccepted(String shape) {
-        byte[] data = nested(shape, AmfCursor.MAX_DEPTH);
+        byte[] data = nested(shape, Amf0.DEFAULT_MAX_DEPTH);
         assertDoesNotThrow(() -> Amf0.decodeAll(data));
     }
 
     @ParameterizedTest
     @MethodSource("nestingShapes")
     void nestingDeeperThanTheLimitFailsWithProtocolException(String shape) {
-        byte[] data = nested(shape, AmfCursor.MAX_DEPTH + 1);
+        byte[] data = nested(shape, Amf0.DEFAULT_MAX_DEPTH + 1);
         ProtocolException e = assertThrows(ProtocolException.class, () -> Amf0.decodeAll(data));
         assertTrue(e.getMessage().contains("nested"), e.getMessage());
     }
@@ -219,5 +221,15 @@ class AmfLimitsTest {
         }
         byte[] data = hex(hex.toString());
         assertThrows(ProtocolException.class, () -> Amf0.decodeAll(data));
+    }
+
+    @ParameterizedTest
+    @MethodSource("nestingShapes")
+    void aConfiguredDepthIsEnforcedAndNamed(String shape) throws ProtocolException {
+        byte[] data = nested(shape, 4);
+        assertEquals(1, Amf0.decodeAll(data, 0, data.length, 4).size());
+        LimitExceededException e = assertThrows(LimitExceededException.class,
+                () -> Amf0.decodeAll(data, 0, data.length, 3));
+        assertEquals("amf_depth", e.limit());
     }
 }

@@ -1,6 +1,7 @@
 package dev.rtmpserver.wire.chunk;
 
 import dev.rtmpserver.testing.AnnotatedHex;
+import dev.rtmpserver.wire.LimitExceededException;
 import dev.rtmpserver.wire.ProtocolException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,6 +13,8 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.HexFormat;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,5 +120,53 @@ class ChunkLimitsTest {
                 r.read();
             }
         });
+    }
+
+    @Test
+    void configuredMessageSizeIsEnforcedBeforeTheBodyArrives() throws IOException {
+        String header = "03 000000 000401 14 00000000  # a command announcing 1,025 bytes, no body sent\n";
+        ChunkReader tight = new ChunkReader(
+                new ByteArrayInputStream(AnnotatedHex.bytes(header)), 1024, ChunkReader.DEFAULT_MAX_CHUNK_SIZE);
+        LimitExceededException e = assertThrows(LimitExceededException.class, tight::read);
+        assertEquals("message_size", e.limit());
+
+        byte[] fits = AnnotatedHex.bytes("""
+                03 000000 000004 14 00000000  # a command of 4 bytes
+                01020304
+                """);
+        RawMessage m = new ChunkReader(new ByteArrayInputStream(fits), 4, ChunkReader.DEFAULT_MAX_CHUNK_SIZE).read();
+        assertArrayEquals(new byte[] {1, 2, 3, 4}, m.payload());
+    }
+
+    @Test
+    void mediaMayAlwaysUseTheWholeLengthField() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new ChunkWriter(bytes).write(6, new RawMessage(9, 1, 0, new byte[5000]));
+        ChunkReader r = new ChunkReader(new ByteArrayInputStream(bytes.toByteArray()), 1024, 4096);
+        assertEquals(5000, r.read().payload().length);
+    }
+
+    @Test
+    void chunkSizeAboveTheConfiguredLimitIsRejected() throws IOException {
+        String setChunkSize = "02 000000 000004 01 00000000  # Set Chunk Size\n";
+        ChunkReader atLimit = new ChunkReader(
+                new ByteArrayInputStream(AnnotatedHex.bytes(setChunkSize + "00010000  # 65,536")), 1024, 65536);
+        atLimit.read();
+        assertEquals(65536, atLimit.chunkSize());
+
+        ChunkReader above = new ChunkReader(
+                new ByteArrayInputStream(AnnotatedHex.bytes(setChunkSize + "00010001  # 65,537")), 1024, 65536);
+        LimitExceededException e = assertThrows(LimitExceededException.class, above::read);
+        assertEquals("chunk_size", e.limit());
+    }
+
+    @Test
+    void byDefaultEveryChunkSizeTheSpecAllowsIsAccepted() throws IOException {
+        ChunkReader r = reader("""
+                02 000000 000004 01 00000000  # Set Chunk Size
+                7fffffff                      # 2^31-1, the largest the spec allows
+                """);
+        r.read();
+        assertEquals(Integer.MAX_VALUE, r.chunkSize());
     }
 }
