@@ -12,6 +12,7 @@ import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.stream.StreamPolicy;
 import org.tinylog.Logger;
 import org.tinylog.configuration.Configuration;
+import org.tinylog.provider.ProviderRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -232,7 +233,21 @@ public final class Main implements Callable<Integer> {
     private static final java.util.Set<String> LOG_LEVELS = java.util.Set.of("trace", "debug", "info", "warn", "error");
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        flushLog();
+        System.exit(status);
+    }
+
+    /**
+     * Writes out the log lines still queued for tinylog's writing thread. Its own shutdown hook is
+     * off (config/tinylog.properties) because it would race ours and lose the lines of a shutdown.
+     */
+    private static void flushLog() {
+        try {
+            ProviderRegistry.getLoggingProvider().shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Runs the command; returns the exit status. */
@@ -277,6 +292,8 @@ public final class Main implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Logger.info("shutting down");
             server.close();
+            Logger.info("stopped");
+            flushLog();
             stopped.countDown();
         }, "shutdown"));
         stopped.await();

@@ -9,6 +9,7 @@ import dev.rtmpserver.wire.message.RtmpMessage.Command;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -26,6 +27,25 @@ final class Await {
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting until " + what);
+            }
+            LockSupport.parkNanos(POLL.toNanos());
+        }
+    }
+
+    /** Polls until {@code probe} returns a value other than null; a probe that throws counts as not yet. */
+    static <T> T value(Callable<T> probe, String what) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            try {
+                T value = probe.call();
+                if (value != null) {
+                    return value;
+                }
+            } catch (Exception e) {
+                // Not there yet: a file not yet written, a port not yet open.
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
             }
             LockSupport.parkNanos(POLL.toNanos());
         }
