@@ -21,10 +21,8 @@ import dev.rtmpserver.wire.message.RtmpMessage.UserControl;
 import dev.rtmpserver.wire.message.StatusCode;
 import org.tinylog.Logger;
 
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
@@ -42,8 +40,18 @@ import java.util.concurrent.locks.LockSupport;
  * thread. A connection may publish and play any number of NetStreams.
  */
 public final class Connection implements Runnable, Publisher {
-    private static final int READ_BUFFER_BYTES = 64 * 1024;
-    private static final int WRITE_BUFFER_BYTES = 64 * 1024;
+    /**
+     * Buffers start small because most connections are players, which read a few commands in
+     * their lifetime: ten thousand of them then cost little. The handshake's C1 (1,536 bytes) fits.
+     */
+    private static final int INITIAL_BUFFER_BYTES = 2048;
+    /** A publisher's reads: one system call for many chunks, even at tens of Mbit/s. */
+    private static final int PUBLISHER_READ_BUFFER_BYTES = 64 * 1024;
+    /**
+     * A writer's batch of small messages (audio, control, small video frames) goes out in one
+     * system call; larger frames are written straight from their shared encoded bytes.
+     */
+    private static final int MAX_WRITE_BUFFER_BYTES = 16 * 1024;
     /** How often a shutdown checks whether a connection's queue has been written out. */
     private static final long DRAIN_POLL_NANOS = 10_000_000L;
     /**
@@ -75,6 +83,8 @@ public final class Connection implements Runnable, Publisher {
     /** When the connection last had nothing to publish or play; 0 while it has. */
     private volatile long idleSince = System.nanoTime();
     private volatile boolean handshakeDone;
+    /** Set and used by the reading thread only: publishing enlarges it. */
+    private ReadBuffer readBuffer;
     private final long acceptedAt = System.nanoTime();
     private final AtomicBoolean closeRequested = new AtomicBoolean();
     /** Why we closed the connection, if we did; read by the reading thread's last log line. */
@@ -242,7 +252,8 @@ public final class Connection implements Runnable, Publisher {
         try {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) context.config().handshakeTimeout().toMillis());
-            InputStream in = new BufferedInputStream(socket.getInputStream(), READ_BUFFER_BYTES);
+            ReadBuffer in = new ReadBuffer(socket.getInputStream(), INITIAL_BUFFER_BYTES);
+            readBuffer = in;
             OutputStream rawOut = socket.getOutputStream();
             ServerHandshake.perform(in, rawOut);
             socket.setSoTimeout(0);
@@ -286,7 +297,7 @@ public final class Connection implements Runnable, Publisher {
 
     private void write(OutputStream stream) {
         try {
-            out.drainTo(stream, WRITE_BUFFER_BYTES);
+            out.drainTo(stream, INITIAL_BUFFER_BYTES, MAX_WRITE_BUFFER_BYTES);
         } catch (IOException e) {
             Logger.debug("{}: write failed: {}", description, e.getMessage());
         } catch (InterruptedException e) {
@@ -443,6 +454,7 @@ public final class Connection implements Runnable, Publisher {
             return;
         }
         publishing.put(streamId, new Publishing(this, streamId, key, query, stream));
+        readBuffer.enlarge(PUBLISHER_READ_BUFFER_BYTES);
         lastMedia = System.nanoTime();
         activityChanged();
         send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);

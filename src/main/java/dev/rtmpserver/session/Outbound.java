@@ -8,7 +8,6 @@ import dev.rtmpserver.wire.message.MessageCodec;
 import dev.rtmpserver.wire.message.MessageType;
 import dev.rtmpserver.wire.message.RtmpMessage;
 
-import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -197,9 +196,12 @@ final class Outbound {
      * The writer loop: runs until {@link #close()} or until the socket fails.
      *
      * @param socketOut the socket's own stream; buffering is added here
+     * @param initialBufferBytes the size the batch buffer starts at
+     * @param maxBufferBytes     the size it may grow to when batches need it
      */
-    void drainTo(OutputStream socketOut, int bufferBytes) throws IOException, InterruptedException {
-        OutputStream out = new BufferedOutputStream(new ProgressStream(socketOut), bufferBytes);
+    void drainTo(OutputStream socketOut, int initialBufferBytes, int maxBufferBytes)
+            throws IOException, InterruptedException {
+        OutputStream out = new WriteBuffer(new ProgressStream(socketOut), initialBufferBytes, maxBufferBytes);
         ChunkWriter writer = new ChunkWriter(out);
         ArrayDeque<Item> batch = new ArrayDeque<>();
         while (true) {

@@ -40,7 +40,7 @@ class OutboundTest {
             PipedOutputStream pipe = new PipedOutputStream(in);
             Thread writer = Thread.ofVirtual().start(() -> {
                 try {
-                    out.drainTo(pipe, 8192);
+                    out.drainTo(pipe, 512, 8192);
                 } catch (IOException | InterruptedException e) {
                     throw new RuntimeException(e);
                 }
