@@ -359,17 +359,17 @@ public final class Main implements Callable<Integer> {
                 throw invalid(callback == onPublish ? "--on-publish" : "--on-play", callback, "must be an http(s) URL");
             }
         }
-        AccessConfig access = new AccessConfig(appTokens("publish-token"), appTokens("play-token"),
+        AccessConfig access = new AccessConfig(appTokens(AppKey.PUBLISH_TOKEN), appTokens(AppKey.PLAY_TOKEN),
                 Optional.ofNullable(onPublish), Optional.ofNullable(onPlay), authTimeout);
         return new ServerConfig(address, port, recording, session, streams, appPolicies(streams), http(address),
                 limits, tls(), access);
     }
 
     /** {@code app.NAME.publish-token = a,b} lines of the config file, by application. */
-    private Map<String, Set<String>> appTokens(String key) {
+    private Map<String, Set<String>> appTokens(AppKey key) {
         Map<String, Set<String>> result = new HashMap<>();
         appSettings.forEach((app, settings) -> {
-            String value = settings.get(key);
+            String value = settings.get(key.key);
             if (value != null) {
                 Set<String> tokens = new HashSet<>();
                 for (String t : value.split(",")) {
@@ -379,7 +379,7 @@ public final class Main implements Callable<Integer> {
                 }
                 if (tokens.isEmpty()) {
                     throw new ParameterException(spec.commandLine(), "Invalid value for option '--config': app." + app
-                            + "." + key + " is empty");
+                            + "." + key.key + " is empty");
                 }
                 result.put(app, tokens);
             }
@@ -436,13 +436,13 @@ public final class Main implements Callable<Integer> {
     private Map<String, RecordConfig.Selection> recordSelections() {
         Map<String, RecordConfig.Selection> result = new HashMap<>();
         appSettings.forEach((app, settings) -> {
-            String value = settings.get("record");
+            String value = settings.get(AppKey.RECORD.key);
             if (value != null) {
                 try {
                     result.put(app, RecordConfig.Selection.parse(value));
                 } catch (IllegalArgumentException e) {
                     throw new ParameterException(spec.commandLine(), "Invalid value for option '--config': app." + app
-                            + ".record: " + e.getMessage());
+                            + "." + AppKey.RECORD.key + ": " + e.getMessage());
                 }
             }
         });
@@ -483,14 +483,12 @@ public final class Main implements Callable<Integer> {
             StreamPolicy p = defaults;
             for (Map.Entry<String, String> e : settings.entrySet()) {
                 String where = "app." + app + "." + e.getKey();
-                switch (e.getKey()) {
-                    case "gop-cache" -> p = p.withGopCache(parseOnOff(where, e.getValue()));
-                    case "record", "publish-token", "play-token" -> {
-                        // Read by recordSelections() and appTokens().
-                    }
-                    default -> throw new ParameterException(spec.commandLine(), "Invalid value for option '--config': "
-                            + "unknown per-application key '" + where
-                            + "' (known: app.NAME.gop-cache, record, publish-token, play-token)");
+                AppKey key = AppKey.of(e.getKey()).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                        "Invalid value for option '--config': unknown per-application key '" + where + "' (known: "
+                                + AppKey.allProperties() + ")"));
+                // The other keys are read by recordSelections() and appTokens().
+                if (key == AppKey.GOP_CACHE) {
+                    p = p.withGopCache(parseOnOff(where, e.getValue()));
                 }
             }
             result.put(app, p);
@@ -531,21 +529,32 @@ public final class Main implements Callable<Integer> {
                 appSettings.computeIfAbsent(parts[1], a -> new HashMap<>()).put(parts[2], props.getProperty(key).trim());
                 continue;
             }
-            if (key.equals("config") || cmd.getCommandSpec().findOption("--" + key) == null
-                    || key.equals("help") || key.equals("version")) {
+            OptionSpec option = cmd.getCommandSpec().findOption("--" + key);
+            if (option == null || !propertyKey(option).equals(Optional.of(key))) {
                 throw new ParameterException(cmd, "Invalid value for option '--config': unknown key '" + key
                         + "' in " + file);
             }
         }
         return argSpec -> {
             if (argSpec instanceof OptionSpec option) {
-                String value = props.getProperty(option.longestName().replaceFirst("^--", ""));
+                String value = propertyKey(option).map(props::getProperty).orElse(null);
                 if (value != null) {
                     return value.trim();
                 }
             }
             return argSpec.defaultValue();
         };
+    }
+
+    /**
+     * An option's key in the {@code --config} file: its long name without dashes. {@code --config} itself,
+     * {@code --help} and {@code --version} have none, since they make no sense as defaults.
+     */
+    static Optional<String> propertyKey(OptionSpec option) {
+        if (option.usageHelp() || option.versionHelp() || option.longestName().equals("--config")) {
+            return Optional.empty();
+        }
+        return Optional.of(option.longestName().replaceFirst("^--", ""));
     }
 
     private boolean parseOnOff(String where, String value) {

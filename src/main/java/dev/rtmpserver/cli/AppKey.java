@@ -1,0 +1,46 @@
+package dev.rtmpserver.cli;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The per-application keys of the {@code --config} file, {@code app.NAME.KEY = VALUE}, which have no
+ * flag. {@link Main} reads them and {@link ConfigReference} documents them from here, so the two agree.
+ */
+enum AppKey {
+    GOP_CACHE("gop-cache", "on|off", null, "Overrides --gop-cache for this application."),
+    RECORD("record", "all|none|NAMES", "all",
+            "Which of this application's streams are recorded under --record-dir: all, none, or a comma-separated"
+                    + " list of stream names."),
+    PUBLISH_TOKEN("publish-token", "TOKENS", null,
+            "Publishers must give one of these comma-separated tokens as ?token=... on the stream name or the"
+                    + " connect URL."),
+    PLAY_TOKEN("play-token", "TOKENS", null, "Players must give one of these tokens, as for publish-token.");
+
+    final String key;
+    final String valueLabel;
+    /** What an absent key amounts to, or null when that is nothing of its own (no tokens, --gop-cache). */
+    final String defaultValue;
+    final String description;
+
+    AppKey(String key, String valueLabel, String defaultValue, String description) {
+        this.key = key;
+        this.valueLabel = valueLabel;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** How the key is written in the config file, for example {@code app.NAME.record}. */
+    String property() {
+        return "app.NAME." + key;
+    }
+
+    static Optional<AppKey> of(String key) {
+        return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+    }
+
+    static String allProperties() {
+        return Arrays.stream(values()).map(AppKey::property).collect(Collectors.joining(", "));
+    }
+}
