@@ -42,9 +42,10 @@ import java.util.concurrent.locks.LockSupport;
 public final class Connection implements Runnable, Publisher {
     /**
      * Buffers start small because most connections are players, which read a few commands in
-     * their lifetime: ten thousand of them then cost little. The handshake's C1 (1,536 bytes) fits.
+     * their lifetime: ten thousand of them then cost little. A command fits; the handshake's
+     * 1,536-byte blocks are larger and bypass the buffer.
      */
-    private static final int INITIAL_BUFFER_BYTES = 2048;
+    private static final int INITIAL_BUFFER_BYTES = 1024;
     /** A publisher's reads: one system call for many chunks, even at tens of Mbit/s. */
     private static final int PUBLISHER_READ_BUFFER_BYTES = 64 * 1024;
     /**
