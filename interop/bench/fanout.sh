@@ -27,9 +27,9 @@ GOP=${FANOUT_GOP_SECONDS:-2}
 CLIENT_HEAP=${CLIENT_HEAP:-2g}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=target/rtmp-server.jar
-NGINX_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
 [ -f "$JAR" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
-command -v nginx >/dev/null && [ -f "$NGINX_MODULE" ] || { echo "needs: apt-get install nginx libnginx-mod-rtmp"; exit 1; }
+. interop/bench/nginx.sh
+require_nginx
 command -v python3 >/dev/null && command -v ss >/dev/null || { echo "needs python3 and ss (iproute2)"; exit 1; }
 
 # Every player is a socket in the client and in the server; ask for room for the largest count.
@@ -43,9 +43,6 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-# Looks at the listen table rather than connecting, which a server would log as a failed handshake.
-listening() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 wait_listening() { # port pid name
     for _ in $(seq 50); do
         kill -0 "$2" 2>/dev/null || { echo "$3 exited at start; its log:"; cat "$WORK/$3.log"; exit 1; }
@@ -70,27 +67,7 @@ done
 OURS_PID=$!
 PIDS+=("$OURS_PID")
 
-mkdir -p "$WORK/nginx/logs"
-cat >"$WORK/nginx/nginx.conf" <<CONF
-load_module $NGINX_MODULE;
-daemon off;
-master_process off;
-worker_processes 1;
-worker_rlimit_nofile $NEED_FDS;
-error_log $WORK/nginx/logs/error.log warn;
-pid $WORK/nginx/nginx.pid;
-events { worker_connections $NEED_FDS; }
-rtmp {
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        chunk_size 4096;
-        application live { live on; }
-    }
-}
-CONF
-# With master_process off the process started here is the one that serves connections.
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.log" 2>&1 &
-NGINX_PID=$!
+start_nginx "$WORK/nginx" "$NGINX_PORT" "$NEED_FDS"
 PIDS+=("$NGINX_PID")
 
 wait_listening "$OURS_PORT" "$OURS_PID" rtmp-server

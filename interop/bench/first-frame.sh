@@ -14,16 +14,15 @@ cd "$(dirname "$0")/../.."
 JOINS=${1:-10}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=target/rtmp-server.jar
-NGINX_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
 [ -f "$JAR" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
-command -v nginx >/dev/null && [ -f "$NGINX_MODULE" ] || { echo "needs: apt-get install nginx libnginx-mod-rtmp"; exit 1; }
+. interop/bench/nginx.sh
+require_nginx
 
 WORK=$(mktemp -d /tmp/rtmp-bench.XXXXXX)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 OURS=$(free_port)
 NGINX=$(free_port)
 
@@ -33,25 +32,8 @@ printf 'app.nocache.gop-cache = off\n' >"$WORK/rtmp-server.properties"
     >"$WORK/rtmp-server.log" 2>&1 &
 PIDS+=($!)
 
-mkdir -p "$WORK/nginx/logs"
-cat >"$WORK/nginx/nginx.conf" <<CONF
-load_module $NGINX_MODULE;
-daemon off;
-master_process off;
-worker_processes 1;
-error_log $WORK/nginx/logs/error.log warn;
-pid $WORK/nginx/nginx.pid;
-events { worker_connections 1024; }
-rtmp {
-    server {
-        listen 127.0.0.1:$NGINX;
-        chunk_size 4096;
-        application live { live on; }
-    }
-}
-CONF
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.log" 2>&1 &
-PIDS+=($!)
+start_nginx "$WORK/nginx" "$NGINX" 1024
+PIDS+=("$NGINX_PID")
 sleep 1.5
 
 for gop in 2 10; do

@@ -13,9 +13,9 @@ N=${1:-10000}
 [[ $N =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [CONNECTIONS]"; exit 2; }
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=target/rtmp-server.jar
-NGINX_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
 [ -f "$JAR" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
-command -v nginx >/dev/null && [ -f "$NGINX_MODULE" ] || { echo "needs: apt-get install nginx libnginx-mod-rtmp"; exit 1; }
+. interop/bench/nginx.sh
+require_nginx
 
 # Each connection is a socket in the client and one in the server, in separate processes.
 NEED_FDS=$((N + 1024))
@@ -26,8 +26,6 @@ WORK=$(mktemp -d /tmp/rtmp-idle.XXXXXX)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-listening() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 OURS_PORT=$(free_port)
 NGINX_PORT=$(free_port)
@@ -37,26 +35,7 @@ NGINX_PORT=$(free_port)
     --max-connections $((N + 100)) --log-level warn >"$WORK/rtmp-server.log" 2>&1 &
 OURS_PID=$!
 PIDS+=("$OURS_PID")
-mkdir -p "$WORK/nginx/logs"
-cat >"$WORK/nginx/nginx.conf" <<CONF
-load_module $NGINX_MODULE;
-daemon off;
-master_process off;
-worker_processes 1;
-worker_rlimit_nofile $NEED_FDS;
-error_log $WORK/nginx/logs/error.log warn;
-pid $WORK/nginx/nginx.pid;
-events { worker_connections $NEED_FDS; }
-rtmp {
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        chunk_size 4096;
-        application live { live on; }
-    }
-}
-CONF
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.log" 2>&1 &
-NGINX_PID=$!
+start_nginx "$WORK/nginx" "$NGINX_PORT" "$NEED_FDS"
 PIDS+=("$NGINX_PID")
 for _ in $(seq 50); do listening "$OURS_PORT" && listening "$NGINX_PORT" && break; sleep 0.2; done
 listening "$OURS_PORT" && listening "$NGINX_PORT" || { echo "servers did not start; logs in $WORK"; exit 1; }

@@ -1,0 +1,40 @@
+# Sourced by the benchmarks that measure against nginx-rtmp: helpers to start it beside
+# rtmp-server on loopback with the same settings in every benchmark.
+
+NGINX_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
+
+require_nginx() {
+    command -v nginx >/dev/null && [ -f "$NGINX_MODULE" ] \
+        || { echo "needs: apt-get install nginx libnginx-mod-rtmp"; exit 1; }
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# Looks at the listen table rather than connecting, which a server would log as a failed handshake.
+listening() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+
+# start_nginx DIR PORT CONNECTIONS: one worker, in the foreground, so that $! is the process that
+# serves connections; sets NGINX_PID.
+start_nginx() {
+    local dir=$1 port=$2 connections=$3
+    mkdir -p "$dir/logs"
+    cat >"$dir/nginx.conf" <<CONF
+load_module $NGINX_MODULE;
+daemon off;
+master_process off;
+worker_processes 1;
+worker_rlimit_nofile $connections;
+error_log $dir/logs/error.log warn;
+pid $dir/nginx.pid;
+events { worker_connections $connections; }
+rtmp {
+    server {
+        listen 127.0.0.1:$port;
+        chunk_size 4096;
+        application live { live on; }
+    }
+}
+CONF
+    nginx -p "$dir" -c "$dir/nginx.conf" >"$dir/nginx.log" 2>&1 &
+    NGINX_PID=$!
+}
