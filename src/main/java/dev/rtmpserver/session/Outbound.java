@@ -219,10 +219,12 @@ final class Outbound {
                 liveBytes = 0;
                 liveQueued = false;
                 totalBytes = 0;
+                // Under the lock, so that isDrained() never sees an empty queue and an idle writer
+                // while this batch has yet to be written.
+                writingSince = System.nanoTime();
             } finally {
                 lock.unlock();
             }
-            writingSince = System.nanoTime();
             int batchSize = batch.size();
             for (Item item = batch.pollFirst(); item != null; item = batch.pollFirst()) {
                 int csid = csidOf(item.typeId);

@@ -42,7 +42,12 @@ public final class ChunkReader {
     public static final int MAX_CHUNK_STREAMS = 256;
 
     private static final int EXTENDED_TIMESTAMP = 0xFFFFFF;
-    private static final int MIN_BUFFER_BYTES = 4096;
+    /**
+     * A message up to this size gets its whole buffer with its first chunk, a larger one grows
+     * from this size as its bytes arrive. Even 256 chunk streams each announcing this much stay
+     * within {@link #MAX_PENDING_BYTES}, and most audio and video frames are allocated once.
+     */
+    private static final int EXACT_BUFFER_BYTES = 64 * 1024;
     private static final byte[] EMPTY = new byte[0];
     // Message type ids, repeated here because this layer must not depend on the message layer.
     private static final int TYPE_AUDIO = 8;
@@ -204,11 +209,11 @@ public final class ChunkReader {
     }
 
     /**
-     * Memory follows the bytes that actually arrive, not the length a header announces, so a peer
-     * must send what it wants us to hold.
+     * Beyond the first {@value #EXACT_BUFFER_BYTES} bytes, memory follows the bytes that actually
+     * arrive, not the length a header announces, so a peer must send what it wants us to hold.
      */
     private void grow(ChunkStream cs, int needed) throws ProtocolException {
-        int capacity = (int) Math.min(cs.length, Math.max(needed, Math.max(MIN_BUFFER_BYTES, 2L * cs.buffer.length)));
+        int capacity = (int) Math.min(cs.length, Math.max(needed, Math.max(EXACT_BUFFER_BYTES, 2L * cs.buffer.length)));
         if (pendingBytes - cs.buffer.length + capacity > MAX_PENDING_BYTES) {
             throw new LimitExceededException("pending_bytes",
                     "partly received messages exceed " + MAX_PENDING_BYTES + " bytes");
