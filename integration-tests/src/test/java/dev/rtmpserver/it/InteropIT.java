@@ -1,22 +1,36 @@
 package dev.rtmpserver.it;
 
+import dev.rtmpserver.server.ServerConfig;
+import dev.rtmpserver.server.TlsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Runs {@code interop/run.sh} (ffmpeg, ffplay, rtmpdump, GStreamer) against the in-process server. */
+/**
+ * Runs {@code interop/run.sh} (ffmpeg, ffplay, rtmpdump, GStreamer, VLC) against the in-process
+ * server, with RTMPS on a certificate made at test time so that the rtmps rows run too.
+ */
 @Timeout(240)
 class InteropIT {
+    @TempDir
+    Path dir;
 
     @Test
     void everyRealClientInTheInteropMatrixPasses() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Tools.output(Duration.ofSeconds(60), "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost");
         Path script = Path.of(System.getProperty("rtmp.projectDir", "."), "interop", "run.sh");
-        try (TestServer server = new TestServer()) {
-            Tools.Run run = Tools.start("interop", "bash", script.toString(), "--port", String.valueOf(server.port()));
+        ServerConfig config = ServerConfig.forTests().withTls(new TlsConfig(0, cert, key, new char[0]));
+        try (TestServer server = new TestServer(config)) {
+            Tools.Run run = Tools.start("interop", "bash", script.toString(), "--port", String.valueOf(server.port()),
+                    "--tls-port", String.valueOf(server.server.tlsPort().orElseThrow()));
             int code = run.await(Duration.ofSeconds(200));
             String output = run.output();
             System.out.println(output);
