@@ -44,10 +44,17 @@ public final class ChunkReader {
     private static final int EXTENDED_TIMESTAMP = 0xFFFFFF;
     /**
      * A message up to this size gets its whole buffer with its first chunk, a larger one grows
-     * from this size as its bytes arrive. Even 256 chunk streams each announcing this much stay
-     * within {@link #MAX_PENDING_BYTES}, and most audio and video frames are allocated once.
+     * from this size as its bytes arrive, so that most audio and video frames are allocated once.
      */
     private static final int EXACT_BUFFER_BYTES = 64 * 1024;
+    /**
+     * Buffers allocated ahead of the bytes that fill them, across all chunk streams: room for the
+     * few messages a real client interleaves (audio, video, data). Beyond it a message's buffer
+     * starts at {@link #MIN_BUFFER_BYTES} and grows as its bytes arrive, so that a peer cannot
+     * make us hold 256 chunk streams of 64 KiB with a few kilobytes of headers.
+     */
+    private static final int EXACT_BUDGET_BYTES = 1024 * 1024;
+    private static final int MIN_BUFFER_BYTES = 4096;
     private static final byte[] EMPTY = new byte[0];
     // Message type ids, repeated here because this layer must not depend on the message layer.
     private static final int TYPE_AUDIO = 8;
@@ -105,6 +112,11 @@ public final class ChunkReader {
 
     public int chunkSize() {
         return chunkSize;
+    }
+
+    /** Bytes allocated for partly received messages. */
+    int pendingBytes() {
+        return pendingBytes;
     }
 
     private RawMessage readChunk() throws IOException {
@@ -209,11 +221,15 @@ public final class ChunkReader {
     }
 
     /**
-     * Beyond the first {@value #EXACT_BUFFER_BYTES} bytes, memory follows the bytes that actually
+     * Beyond the first {@value #EXACT_BUFFER_BYTES} bytes (and beyond {@value #EXACT_BUDGET_BYTES}
+     * across chunk streams), memory follows the bytes that actually
      * arrive, not the length a header announces, so a peer must send what it wants us to hold.
      */
     private void grow(ChunkStream cs, int needed) throws ProtocolException {
-        int capacity = (int) Math.min(cs.length, Math.max(needed, Math.max(EXACT_BUFFER_BYTES, 2L * cs.buffer.length)));
+        long exact = Math.min(cs.length, EXACT_BUFFER_BYTES);
+        int floor = pendingBytes - cs.buffer.length + exact <= EXACT_BUDGET_BYTES ? EXACT_BUFFER_BYTES
+                : MIN_BUFFER_BYTES;
+        int capacity = (int) Math.min(cs.length, Math.max(needed, Math.max(floor, 2L * cs.buffer.length)));
         if (pendingBytes - cs.buffer.length + capacity > MAX_PENDING_BYTES) {
             throw new LimitExceededException("pending_bytes",
                     "partly received messages exceed " + MAX_PENDING_BYTES + " bytes");

@@ -108,6 +108,23 @@ class ChunkLimitsTest {
     }
 
     @Test
+    void headersAloneCannotMakeTheReaderHoldMegabytes() throws IOException {
+        // Set Chunk Size 1, then the first byte of a 64 KiB video message on each of 256 chunk
+        // streams: under 4 KB sent. Held memory must stay near what the old 4 KiB floor allowed
+        // (256 x 4 KiB), not 256 x 64 KiB.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(AnnotatedHex.bytes("02 000000 000004 01 00000000 00000001"));
+        for (int i = 0; i < ChunkReader.MAX_CHUNK_STREAMS; i++) {
+            bytes.write(AnnotatedHex.bytes(String.format("00 %02x 000000 010000 09 01000000 55", i)));
+        }
+        ChunkReader r = new ChunkReader(new ByteArrayInputStream(bytes.toByteArray()));
+        r.read();
+        assertThrows(ProtocolException.class, r::read, "the stream ends inside the messages");
+        assertTrue(r.pendingBytes() <= 2 * 1024 * 1024,
+                bytes.size() + " bytes sent, " + r.pendingBytes() + " bytes held");
+    }
+
+    @Test
     void tooManyChunkStreamsAreRejected() {
         StringBuilder hex = new StringBuilder();
         for (int csid = 64; csid < 64 + ChunkReader.MAX_CHUNK_STREAMS + 2; csid++) {
