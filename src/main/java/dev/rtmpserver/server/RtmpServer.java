@@ -42,6 +42,9 @@ public final class RtmpServer implements AutoCloseable {
     private final ScheduledExecutorService timer = Threads.newTimer("rtmp-timer");
     private final StreamRegistry registry;
     private final SessionContext context;
+    /** How long close() waits, past the grace period, for connection threads to finish. */
+    private static final Duration CONNECTIONS_END_WAIT = Duration.ofSeconds(2);
+    private static final Duration CONNECTIONS_END_POLL = Duration.ofMillis(10);
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextConnectionId = new AtomicLong(1);
     private final Counters counters = new Counters();
@@ -315,6 +318,12 @@ public final class RtmpServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        // Each connection's thread ends streams and logs its last line after its socket closes;
+        // wait for them, so that whoever flushes the log after close() gets those lines too.
+        long ended = Math.max(deadline, System.nanoTime()) + CONNECTIONS_END_WAIT.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < ended) {
+            LockSupport.parkNanos(CONNECTIONS_END_POLL.toNanos());
         }
     }
 }
