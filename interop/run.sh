@@ -16,8 +16,8 @@ PORT=""
 TLS_PORT=""
 while [ $# -gt 0 ]; do
     case "$1" in
-        --port) PORT="$2"; shift 2 ;;
-        --tls-port) TLS_PORT="$2"; shift 2 ;;
+        --port) PORT="${2:?usage: $0 [--port PORT [--tls-port PORT]]}"; shift 2 ;;
+        --tls-port) TLS_PORT="${2:?usage: $0 [--port PORT [--tls-port PORT]]}"; shift 2 ;;
         *) echo "usage: $0 [--port PORT [--tls-port PORT]]" >&2; exit 2 ;;
     esac
 done
@@ -44,6 +44,9 @@ start_server() {
         kill -0 "$SERVER_PID" 2>/dev/null || break
         sleep 0.1
     done
+    # Not up in time: stop it, or it would outlive the script.
+    kill "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
     SERVER_PID=""
     return 1
 }
@@ -146,7 +149,7 @@ else
 fi
 
 # rtmpdump: records the live stream until interrupted; the file must decode.
-timeout --preserve-status -s INT 5 rtmpdump -r "$BASE/interop" --live -o "$WORK/rtmpdump.flv" \
+timeout --preserve-status -k 10 -s INT 5 rtmpdump -r "$BASE/interop" --live -o "$WORK/rtmpdump.flv" \
     >"$WORK/rtmpdump.log" 2>&1
 code=$?
 # rtmpdump exits 2 ("incomplete download") when interrupted, which is how a live capture ends.
@@ -154,7 +157,7 @@ code=$?
 verdict "rtmpdump play" $?
 
 # GStreamer rtmp2src: reads 4 s of FLV, then EOS on interrupt.
-timeout -s INT 5 gst-launch-1.0 -e rtmp2src location="$BASE/interop" ! filesink location="$WORK/gst-play.flv" \
+timeout -k 10 -s INT 5 gst-launch-1.0 -e rtmp2src location="$BASE/interop" ! filesink location="$WORK/gst-play.flv" \
     >"$WORK/gst-play.log" 2>&1
 decodes "$WORK/gst-play.flv" >>"$WORK/gst-play.log" 2>&1
 verdict "gstreamer rtmp2src play" $?

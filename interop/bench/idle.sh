@@ -44,6 +44,7 @@ hold() { # port connections seconds -> runs the tool in the background, output i
     "$JAVA" -Xmx2g -cp "$JAR" dev.rtmpserver.tools.IdleConnections "rtmp://127.0.0.1:$1/live/waiting" "$2" "$3" \
         >"$WORK/idle.out" 2>"$WORK/idle.err" &
     HOLDER=$!
+    PIDS+=("$HOLDER")
     for _ in $(seq 600); do grep -q READY "$WORK/idle.out" && return 0; sleep 0.2; done
     echo "the connections were not all open after 120 s"; cat "$WORK/idle.err"; return 1
 }

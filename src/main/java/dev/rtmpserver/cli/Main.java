@@ -115,7 +115,7 @@ public final class Main implements Callable<Integer> {
     int maxChunkSize;
 
     @Option(names = "--max-amf-depth", paramLabel = "N", defaultValue = "64",
-            description = "How deeply AMF objects and arrays in a command may nest. Default: ${DEFAULT-VALUE}.")
+            description = "How deeply AMF objects and arrays in a command may nest (2..64). Default: ${DEFAULT-VALUE}.")
     int maxAmfDepth;
 
     @Option(names = "--max-commands-before-connect", paramLabel = "N", defaultValue = "10",
@@ -457,8 +457,9 @@ public final class Main implements Callable<Integer> {
         if (maxChunkSize < SessionConfig.MIN_CHUNK_SIZE) {
             throw invalid("--max-chunk-size", maxChunkSize, "must be at least " + SessionConfig.MIN_CHUNK_SIZE);
         }
-        if (maxAmfDepth < ProtocolLimits.MIN_AMF_DEPTH) {
-            throw invalid("--max-amf-depth", maxAmfDepth, "must be at least " + ProtocolLimits.MIN_AMF_DEPTH);
+        if (maxAmfDepth < ProtocolLimits.MIN_AMF_DEPTH || maxAmfDepth > ProtocolLimits.DEFAULT_MAX_AMF_DEPTH) {
+            throw invalid("--max-amf-depth", maxAmfDepth, "must be " + ProtocolLimits.MIN_AMF_DEPTH + ".."
+                    + ProtocolLimits.DEFAULT_MAX_AMF_DEPTH);
         }
         requirePositive("--max-commands-before-connect", maxCommandsBeforeConnect);
         return new ProtocolLimits(maxMessageBytes, maxChunkSize, maxAmfDepth, maxCommandsBeforeConnect);

@@ -11,7 +11,9 @@ import dev.rtmpserver.wire.chunk.ChunkReader;
  *                                 header before any of it is stored; audio and video may always use
  *                                 the protocol's whole 16 MiB
  * @param maxChunkSize             the largest Set Chunk Size accepted from a peer
- * @param maxAmfDepth              how deeply AMF containers in a command or data message may nest
+ * @param maxAmfDepth              how deeply AMF containers in a command or data message may nest;
+ *                                 at most the default, which is also as deep as metadata can be
+ *                                 written back out (to recordings) and deep enough for any client
  * @param maxCommandsBeforeConnect commands a peer may send before a successful connect; a real
  *                                 client sends connect first, a scanner tries anything
  */
@@ -34,9 +36,9 @@ public record ProtocolLimits(int maxMessageBytes, int maxChunkSize, int maxAmfDe
             throw new IllegalArgumentException("maximum chunk size must be at least " + SessionConfig.MIN_CHUNK_SIZE
                     + ": " + maxChunkSize);
         }
-        if (maxAmfDepth < MIN_AMF_DEPTH) {
-            throw new IllegalArgumentException("maximum AMF depth must be at least " + MIN_AMF_DEPTH + ": "
-                    + maxAmfDepth);
+        if (maxAmfDepth < MIN_AMF_DEPTH || maxAmfDepth > Amf0.DEFAULT_MAX_DEPTH) {
+            throw new IllegalArgumentException("maximum AMF depth must be " + MIN_AMF_DEPTH + ".."
+                    + Amf0.DEFAULT_MAX_DEPTH + ": " + maxAmfDepth);
         }
         if (maxCommandsBeforeConnect < 1) {
             throw new IllegalArgumentException("commands before connect must be at least 1: " + maxCommandsBeforeConnect);

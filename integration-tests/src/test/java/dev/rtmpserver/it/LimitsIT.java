@@ -122,9 +122,10 @@ class LimitsIT {
             if (connect) {
                 w.write(3, MessageCodec.encode(new Command("connect", 1, Map.of("app", "live"), List.of()), 0, 0));
             }
-            raw.getOutputStream().write(bytes);
             ChunkReader r = new ChunkReader(raw.getInputStream());
             try {
+                // The server may hang up while the offending bytes are still being written.
+                raw.getOutputStream().write(bytes);
                 while (true) {
                     r.read();
                 }

@@ -107,6 +107,8 @@ class PackagedBinaryIT {
             assertTrue(server.waitFor(15, TimeUnit.SECONDS), "exits on SIGTERM");
         }
         String output = Files.readString(log);
-        assertTrue(output.contains("shutting down") && output.contains("stopped"), "logs its shutdown:\n" + output);
+        assertTrue(output.contains("] shutting down"), "logs its shutdown:\n" + output);
+        assertTrue(output.strip().endsWith("] stopped"), "and has logged everything when it says it stopped:\n"
+                + output);
     }
 }
