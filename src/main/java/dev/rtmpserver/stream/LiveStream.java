@@ -28,7 +28,12 @@ public final class LiveStream {
     /** Guards every field below, and the order in which sinks see frames. */
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Sink> sinks = new ArrayList<>();
-    private Sink[] snapshot = new Sink[0];
+    /**
+     * {@link #sinks} as an array to offer frames from, since a sink may leave from within an offer;
+     * null when stale. Rebuilt on the next frame rather than on every join, or an audience of N
+     * joining before a show would copy the list N times.
+     */
+    private Sink[] snapshot;
     private Publisher publisher;
     /** The publisher's connection died without unpublishing; its players have not been told yet. */
     private boolean orphaned;
@@ -82,7 +87,7 @@ public final class LiveStream {
             } else if (policy.gopCache()) {
                 cacheInGop(frame);
             }
-            for (Sink sink : snapshot) {
+            for (Sink sink : sinksToOffer()) {
                 sink.offer(frame);
             }
         } finally {
@@ -220,7 +225,7 @@ public final class LiveStream {
             clearGop();
             shiftOnNextFrame = true;
             if (!continuing) {
-                for (Sink sink : snapshot) {
+                for (Sink sink : sinksToOffer()) {
                     sink.onPublish();
                 }
             }
@@ -235,7 +240,7 @@ public final class LiveStream {
         try {
             publisher = null;
             orphaned = false;
-            for (Sink sink : snapshot) {
+            for (Sink sink : sinksToOffer()) {
                 sink.onUnpublish();
             }
         } finally {
@@ -288,17 +293,25 @@ public final class LiveStream {
             cached.addAll(gop);
             sink.join(cached);
             sinks.add(sink);
-            snapshot = sinks.toArray(Sink[]::new);
+            snapshot = null;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Called with the lock held. */
+    private Sink[] sinksToOffer() {
+        if (snapshot == null) {
+            snapshot = sinks.toArray(Sink[]::new);
+        }
+        return snapshot;
     }
 
     void removeSink(Sink sink) {
         lock.lock();
         try {
             if (sinks.remove(sink)) {
-                snapshot = sinks.toArray(Sink[]::new);
+                snapshot = null;
             }
         } finally {
             lock.unlock();
