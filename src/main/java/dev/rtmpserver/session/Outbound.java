@@ -12,7 +12,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -41,7 +41,12 @@ final class Outbound {
 
     /** Guards the fields below. Held only for queue operations, never for IO. */
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition readyOrClosed = lock.newCondition();
+    /**
+     * The writer while it waits for something to write, else null. Whoever queues takes it and
+     * unparks it after unlocking: one wake-up per batch, and the writer never wakes into a lock
+     * that is still held, as it would when signalled through a Condition.
+     */
+    private Thread waitingWriter;
     private ArrayDeque<Item> queue = new ArrayDeque<>();
     /**
      * Live media waiting in {@link #queue}: its bytes, and when the oldest of it was queued. Lag is
@@ -110,6 +115,7 @@ final class Outbound {
 
     private boolean enqueue(Item item, boolean live, long maxLiveBytes, long maxWaitNanos) {
         boolean overflowed = false;
+        Thread wake = null;
         lock.lock();
         try {
             if (closed) {
@@ -121,7 +127,7 @@ final class Outbound {
             }
             totalBytes += item.payload.length + ITEM_OVERHEAD_BYTES;
             if (totalBytes > hardLimitBytes) {
-                closeLocked();
+                wake = closeLocked();
                 overflowed = true;
                 return true;
             }
@@ -133,10 +139,14 @@ final class Outbound {
                 }
                 liveBytes += item.payload.length;
             }
-            readyOrClosed.signal();
+            wake = waitingWriter;
+            waitingWriter = null;
             return true;
         } finally {
             lock.unlock();
+            if (wake != null) {
+                LockSupport.unpark(wake);
+            }
             if (overflowed) {
                 onOverflow.run();
             }
@@ -175,21 +185,28 @@ final class Outbound {
 
     /** Drops whatever is queued and makes the writer return. */
     void close() {
+        Thread wake;
         lock.lock();
         try {
-            closeLocked();
+            wake = closeLocked();
         } finally {
             lock.unlock();
         }
+        if (wake != null) {
+            LockSupport.unpark(wake);
+        }
     }
 
-    private void closeLocked() {
+    /** Returns the writer to unpark once the lock is released, if it waits. */
+    private Thread closeLocked() {
         closed = true;
         queue.clear();
         liveBytes = 0;
         liveQueued = false;
         totalBytes = 0;
-        readyOrClosed.signal();
+        Thread wake = waitingWriter;
+        waitingWriter = null;
+        return wake;
     }
 
     /**
@@ -208,8 +225,19 @@ final class Outbound {
             lock.lock();
             try {
                 while (queue.isEmpty() && !closed) {
-                    readyOrClosed.await();
+                    waitingWriter = Thread.currentThread();
+                    lock.unlock();
+                    try {
+                        LockSupport.park(this);
+                    } finally {
+                        lock.lock();
+                    }
+                    if (Thread.interrupted()) {
+                        waitingWriter = null;
+                        throw new InterruptedException();
+                    }
                 }
+                waitingWriter = null;
                 if (closed) {
                     return;
                 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.util.ArrayList;
@@ -79,5 +80,85 @@ class OutboundTest {
                 }
             }
         }
+    }
+
+    /** Counts the acknowledgement sequence numbers a writer puts on the wire, per producer. */
+    @Test
+    void everyMessageOfConcurrentProducersArrivesInEachProducersOrder() throws Exception {
+        int producers = 4;
+        int perProducer = 20_000;
+        Outbound out = new Outbound(Long.MAX_VALUE, new Counters(), () -> {
+        });
+        PipedInputStream in = new PipedInputStream(1 << 16);
+        PipedOutputStream pipe = new PipedOutputStream(in);
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                out.drainTo(pipe, 512, 8192);
+            } catch (IOException | InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < perProducer; i++) {
+                    out.send(new RtmpMessage.Acknowledgement(producer << 24 | i), 0);
+                    if (i % 1000 == 0) {
+                        Thread.yield();
+                    }
+                }
+            }));
+        }
+        ChunkReader reader = new ChunkReader(in);
+        int[] next = new int[producers];
+        for (int n = 0; n < producers * perProducer; n++) {
+            // A lost wake-up would leave the writer asleep with messages queued: the read times out.
+            RtmpMessage m = MessageCodec.decode(reader.read());
+            int value = ((RtmpMessage.Acknowledgement) m).sequenceNumber();
+            assertEquals(next[value >>> 24]++, value & 0xFFFFFF, "producer " + (value >>> 24));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        out.close();
+        writer.join();
+    }
+
+    @Test
+    void aWaitingWriterReturnsWhenClosedAndStopsWhenInterrupted() throws Exception {
+        Outbound closed = new Outbound(Long.MAX_VALUE, new Counters(), () -> {
+        });
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                closed.drainTo(OutputStream.nullOutputStream(), 512, 8192);
+            } catch (IOException | InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        while (writer.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
+        closed.close();
+        writer.join();
+
+        Outbound interrupted = new Outbound(Long.MAX_VALUE, new Counters(), () -> {
+        });
+        boolean[] threw = {false};
+        Thread second = Thread.ofVirtual().start(() -> {
+            try {
+                interrupted.drainTo(OutputStream.nullOutputStream(), 512, 8192);
+            } catch (InterruptedException e) {
+                threw[0] = true;
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        while (second.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
+        second.interrupt();
+        second.join();
+        assertEquals(true, threw[0], "an interrupted writer ends with InterruptedException");
     }
 }
