@@ -16,30 +16,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The AMF messages every session exchanges, encoded and decoded through {@link MessageCodec} as the
  * server does: a client's {@code connect}, the server's {@code onStatus}, and a publisher's
  * {@code onMetaData}; and {@code connect} once more as Flash Player sends it with AMF3 encoding.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class AmfBenchmark {
+public class AmfBenchmark extends ShortRun {
     /** What OBS and ffmpeg put in their command object, together. */
     private static final Command CONNECT = new Command("connect", 1, Amf0.object(
             "app", "live",

@@ -11,18 +11,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -30,13 +21,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * 100 KB keyframe and 10 KB inter frames, with 200-byte AAC frames interleaved by time) in 4096-byte
  * chunks, read from memory by a fresh {@link ChunkReader}. Scored per message.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class ChunkReaderBenchmark {
+public class ChunkReaderBenchmark extends ShortRun {
     private static final int CHUNK_SIZE = 4096;
     private static final int VIDEO_FRAMES = 50;
     /** AAC frames of 1024 samples at 44.1 kHz in the same two seconds. */

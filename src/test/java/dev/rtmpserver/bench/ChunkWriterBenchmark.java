@@ -8,18 +8,9 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Chunking one media message at 4096-byte chunks, both ways the code does it: a connection's own
@@ -31,13 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * writer buffers, to a {@link CopyingSocket}, so the copies on the way out are counted; a frame
  * larger than the buffer goes past it, as in the server.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class ChunkWriterBenchmark {
+public class ChunkWriterBenchmark extends ShortRun {
     private static final int CHUNK_SIZE = 4096;
     private static final int CSID = 6;
     private static final int STREAM_ID = 1;

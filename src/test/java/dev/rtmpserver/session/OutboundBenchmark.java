@@ -1,6 +1,7 @@
 package dev.rtmpserver.session;
 
 import dev.rtmpserver.bench.CopyingSocket;
+import dev.rtmpserver.bench.ShortRun;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.stream.MediaFrame;
 import dev.rtmpserver.wire.message.RtmpMessage.SetChunkSize;
@@ -10,18 +11,10 @@ import java.io.OutputStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Live fan-out without sockets: the benchmark thread, standing in for the publisher's, offers one
@@ -32,13 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Lives in the session package because {@link Outbound} is package-private.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class OutboundBenchmark {
+public class OutboundBenchmark extends ShortRun {
     private static final int PLAYERS = 100;
     private static final int CHUNK_SIZE = 4096;
     private static final int STREAM_ID = 1;
