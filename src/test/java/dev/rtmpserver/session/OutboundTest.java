@@ -23,6 +23,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @Timeout(20)
 class OutboundTest {
 
+    private static Thread startWriter(Outbound out, OutputStream socket) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                out.drainTo(socket, 512, 8192);
+            } catch (IOException | InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+    }
+
     @Test
     void batchesKeepMessageOrderAndSharedFramesReadBackPerPlayerStreamId() throws Exception {
         // Two players with different stream ids share the same frames.
@@ -39,13 +49,7 @@ class OutboundTest {
             });
             PipedInputStream in = new PipedInputStream(1 << 20);
             PipedOutputStream pipe = new PipedOutputStream(in);
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    out.drainTo(pipe, 512, 8192);
-                } catch (IOException | InterruptedException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            Thread writer = startWriter(out, pipe);
             out.send(new RtmpMessage.SetChunkSize(4096), 0);
             for (int i = 0; i < frames.size(); i++) {
                 out.sendLive(streamId, frames.get(i));
@@ -91,13 +95,7 @@ class OutboundTest {
         });
         PipedInputStream in = new PipedInputStream(1 << 16);
         PipedOutputStream pipe = new PipedOutputStream(in);
-        Thread writer = Thread.ofVirtual().start(() -> {
-            try {
-                out.drainTo(pipe, 512, 8192);
-            } catch (IOException | InterruptedException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        Thread writer = startWriter(out, pipe);
         List<Thread> threads = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
             int producer = p;
@@ -129,13 +127,7 @@ class OutboundTest {
     void aWaitingWriterReturnsWhenClosedAndStopsWhenInterrupted() throws Exception {
         Outbound closed = new Outbound(Long.MAX_VALUE, new Counters(), () -> {
         });
-        Thread writer = Thread.ofVirtual().start(() -> {
-            try {
-                closed.drainTo(OutputStream.nullOutputStream(), 512, 8192);
-            } catch (IOException | InterruptedException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        Thread writer = startWriter(closed, OutputStream.nullOutputStream());
         while (writer.getState() != Thread.State.WAITING) {
             Thread.onSpinWait();
         }
