@@ -27,7 +27,8 @@ GOP=${FANOUT_GOP_SECONDS:-2}
 CLIENT_HEAP=${CLIENT_HEAP:-2g}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=target/rtmp-server.jar
-[ -f "$JAR" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
+SERVER=target/rtmp-server/bin/rtmp-server
+[ -f "$JAR" ] && [ -x "$SERVER" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
 . interop/bench/nginx.sh
 require_nginx
 command -v python3 >/dev/null && command -v ss >/dev/null || { echo "needs python3 and ss (iproute2)"; exit 1; }
@@ -61,8 +62,9 @@ HELP=$("$JAVA" -jar "$JAR" --help 2>&1)
 for opt in --max-connections --max-connections-per-ip; do
     grep -q -- "$opt[ =]" <<<"$HELP" && LIMITS+=("$opt" "$((MAX_PLAYERS + STREAMS + 64))")
 done
-# GC pauses are logged so that a latency spike can be told apart from one the server caused itself.
-"$JAVA" -Xlog:gc:file="$WORK/rtmp-server-gc.log":time,uptime -jar "$JAR" --http-port off --bind 127.0.0.1 \
+# The installation as shipped, with its launcher's JVM options. GC pauses are logged so that a
+# latency spike can be told apart from one the server caused itself.
+JAVA_OPTS="-Xlog:gc:file=$WORK/rtmp-server-gc.log:time,uptime" "$SERVER" --http-port off --bind 127.0.0.1 \
     --port "$OURS_PORT" "${LIMITS[@]}" >"$WORK/rtmp-server.log" 2>&1 &
 OURS_PID=$!
 PIDS+=("$OURS_PID")

@@ -6,14 +6,16 @@
 #
 #   interop/bench/idle.sh [CONNECTIONS]        (default: 10000)
 #
-# Environment: SERVER_JAVA_OPTS (JVM options for rtmp-server, default none: the JVM's defaults).
+# rtmp-server runs as installed, through target/rtmp-server/bin/rtmp-server and its JVM options;
+# SERVER_JAVA_OPTS adds to them (it becomes the launcher's JAVA_OPTS).
 set -u
 cd "$(dirname "$0")/../.."
 N=${1:-10000}
 [[ $N =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [CONNECTIONS]"; exit 2; }
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=target/rtmp-server.jar
-[ -f "$JAR" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
+SERVER=target/rtmp-server/bin/rtmp-server
+[ -f "$JAR" ] && [ -x "$SERVER" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
 . interop/bench/nginx.sh
 require_nginx
 
@@ -30,8 +32,7 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 OURS_PORT=$(free_port)
 NGINX_PORT=$(free_port)
 
-# shellcheck disable=SC2086
-"$JAVA" ${SERVER_JAVA_OPTS:-} -jar "$JAR" --http-port off --bind 127.0.0.1 --port "$OURS_PORT" \
+JAVA_OPTS="${SERVER_JAVA_OPTS:-}" "$SERVER" --http-port off --bind 127.0.0.1 --port "$OURS_PORT" \
     --max-connections $((N + 100)) --log-level warn >"$WORK/rtmp-server.log" 2>&1 &
 OURS_PID=$!
 PIDS+=("$OURS_PID")
