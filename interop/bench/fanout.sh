@@ -29,20 +29,15 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=target/rtmp-server.jar
 SERVER=target/rtmp-server/bin/rtmp-server
 [ -f "$JAR" ] && [ -x "$SERVER" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
-. interop/bench/nginx.sh
+. interop/bench/common.sh
 require_nginx
 command -v python3 >/dev/null && command -v ss >/dev/null || { echo "needs python3 and ss (iproute2)"; exit 1; }
 
 # Every player is a socket in the client and in the server; ask for room for the largest count.
 MAX_PLAYERS=$(printf '%s\n' "${COUNTS[@]}" | sort -n | tail -1)
 NEED_FDS=$((MAX_PLAYERS * 2 + STREAMS * 2 + 256))
-[ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge "$NEED_FDS" ] || ulimit -n "$NEED_FDS" 2>/dev/null \
-    || { echo "needs $NEED_FDS open files (ulimit -n is $(ulimit -n), hard limit $(ulimit -Hn))"; exit 1; }
-
-WORK=$(mktemp -d /tmp/rtmp-fanout.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
-trap cleanup EXIT
+need_open_files "$NEED_FDS"
+start_work fanout
 
 wait_listening() { # port pid name
     for _ in $(seq 50); do

@@ -15,13 +15,10 @@ JOINS=${1:-10}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=target/rtmp-server.jar
 [ -f "$JAR" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
-. interop/bench/nginx.sh
+. interop/bench/common.sh
 require_nginx
 
-WORK=$(mktemp -d /tmp/rtmp-bench.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
-trap cleanup EXIT
+start_work first-frame
 
 OURS=$(free_port)
 NGINX=$(free_port)

@@ -16,18 +16,13 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=target/rtmp-server.jar
 SERVER=target/rtmp-server/bin/rtmp-server
 [ -f "$JAR" ] && [ -x "$SERVER" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
-. interop/bench/nginx.sh
+. interop/bench/common.sh
 require_nginx
 
 # Each connection is a socket in the client and one in the server, in separate processes.
 NEED_FDS=$((N + 1024))
-[ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge "$NEED_FDS" ] || ulimit -n "$NEED_FDS" 2>/dev/null \
-    || { echo "needs $NEED_FDS open files (ulimit -n is $(ulimit -n), hard limit $(ulimit -Hn))"; exit 1; }
-
-WORK=$(mktemp -d /tmp/rtmp-idle.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
-trap cleanup EXIT
+need_open_files "$NEED_FDS"
+start_work idle
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 OURS_PORT=$(free_port)
 NGINX_PORT=$(free_port)

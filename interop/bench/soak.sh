@@ -14,12 +14,10 @@ SECONDS_TOTAL=${SOAK_SECONDS:-600}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=target/rtmp-server.jar
 [ -f "$JAR" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
-WORK=$(mktemp -d /tmp/rtmp-soak.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
-trap cleanup EXIT
+. interop/bench/common.sh
+start_work soak
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 # Periodic G1 collections hand unused heap back to the OS, so RSS can show whether memory came back.
 "$JAVA" -Xmx1g -XX:G1PeriodicGCInterval=2000 -jar "$JAR" --bind 127.0.0.1 --port "$PORT" --http-port off --player-max-lag 10s \
     >"$WORK/server.log" 2>&1 &

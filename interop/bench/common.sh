@@ -1,5 +1,20 @@
-# Sourced by the benchmarks that measure against nginx-rtmp: helpers to start it beside
-# rtmp-server on loopback with the same settings in every benchmark.
+# Sourced by the benchmarks: a work directory whose processes die with the script, the open-file
+# limit, free ports, and nginx-rtmp started beside rtmp-server with the same settings everywhere.
+
+# start_work NAME: sets WORK to a fresh directory and PIDS to an empty list whose processes are
+# killed when the script exits.
+start_work() {
+    WORK=$(mktemp -d "/tmp/rtmp-$1.XXXXXX")
+    PIDS=()
+    trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null' EXIT
+}
+
+# need_open_files N: raises this shell's open-file limit to N (every connection is a socket), or
+# stops saying why it cannot.
+need_open_files() {
+    [ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge "$1" ] || ulimit -n "$1" 2>/dev/null \
+        || { echo "needs $1 open files (ulimit -n is $(ulimit -n), hard limit $(ulimit -Hn))"; exit 1; }
+}
 
 NGINX_MODULE=/usr/lib/nginx/modules/ngx_rtmp_module.so
 
