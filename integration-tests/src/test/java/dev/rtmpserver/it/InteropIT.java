@@ -1,7 +1,6 @@
 package dev.rtmpserver.it;
 
 import dev.rtmpserver.server.ServerConfig;
-import dev.rtmpserver.server.TlsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,12 +21,8 @@ class InteropIT {
 
     @Test
     void everyRealClientInTheInteropMatrixPasses() throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Tools.output(Duration.ofSeconds(60), "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost");
         Path script = Path.of(System.getProperty("rtmp.projectDir", "."), "interop", "run.sh");
-        ServerConfig config = ServerConfig.forTests().withTls(new TlsConfig(0, cert, key, new char[0]));
+        ServerConfig config = ServerConfig.forTests().withTls(Tools.selfSignedPem(dir));
         try (TestServer server = new TestServer(config)) {
             Tools.Run run = Tools.start("interop", "bash", script.toString(), "--port", String.valueOf(server.port()),
                     "--tls-port", String.valueOf(server.server.tlsPort().orElseThrow()));

@@ -30,11 +30,7 @@ class RtmpsIT {
 
     @Test
     void ffmpegPublishesAndPlaysOverTlsWithPemFiles() throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Tools.output(Duration.ofSeconds(60), "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost");
-        publishAndPlay(new TlsConfig(0, cert, key, new char[0]), "pem");
+        publishAndPlay(Tools.selfSignedPem(dir), "pem");
     }
 
     private void publishAndPlay(TlsConfig tls, String name) throws Exception {

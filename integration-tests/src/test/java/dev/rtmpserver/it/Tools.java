@@ -1,5 +1,7 @@
 package dev.rtmpserver.it;
 
+import dev.rtmpserver.server.TlsConfig;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +133,15 @@ final class Tools {
     static String decodeErrors(Path file) throws IOException, InterruptedException {
         return output(Duration.ofSeconds(60), "ffmpeg", "-v", "error", "-nostdin", "-i", file.toString(),
                 "-f", "null", "-").strip();
+    }
+
+    /** A self-signed certificate for localhost and its unencrypted key, as PEM files in {@code dir}, made with openssl. */
+    static TlsConfig selfSignedPem(Path dir) throws IOException, InterruptedException {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        output(Duration.ofSeconds(60), "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost");
+        return new TlsConfig(0, cert, key, new char[0]);
     }
 
     /** Seconds of media in the file, as ffprobe measures it. */
