@@ -11,9 +11,9 @@ import dev.rtmpserver.wire.message.RtmpMessage;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayDeque;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Everything one connection sends, in order, written by that connection's own writer thread.
@@ -22,6 +22,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * through {@link #offerLive}, which refuses frames beyond the player's limits, so that a slow
  * socket costs only its own player. The writer drains the whole queue at once and flushes once per
  * batch, so a burst of frames costs one system call per buffer, not one per frame.
+ *
+ * <p>The queue is a stack of {@link Node}s pushed with one compare-and-set and taken whole by the
+ * writer, which reverses it. A publisher offers each frame to every player, so this is the hottest
+ * handoff in the server: no lock means the publisher never waits for a writer that holds one, and
+ * each node carries the running totals the limits need, so the check and the push are one step.
  */
 final class Outbound {
     private static final int CSID_PROTOCOL = 2;
@@ -29,36 +34,66 @@ final class Outbound {
     private static final int CSID_AUDIO = 4;
     private static final int CSID_DATA = 5;
     private static final int CSID_VIDEO = 6;
-    /** Roughly what one queued item costs beyond its payload: the record and the deque slot. */
-    private static final int ITEM_OVERHEAD_BYTES = 64;
+    /** Roughly what one queued message costs beyond its payload: its node. */
+    private static final int NODE_OVERHEAD_BYTES = 64;
 
     /**
-     * @param chunkSize for a Set Chunk Size message, the size the writer switches to after it
-     * @param frame     for media, the shared frame whose chunked bytes every player reuses
+     * One queued message, and the totals of everything queued since the writer last took the queue.
+     * Fields are set before the node is published by the compare-and-set, and read after it.
      */
-    private record Item(int typeId, int streamId, int timestamp, byte[] payload, int chunkSize, MediaFrame frame) {
+    private static final class Node {
+        int typeId;
+        int streamId;
+        int timestamp;
+        byte[] payload;
+        /** For a Set Chunk Size message, the size the writer switches to after it; else 0. */
+        int chunkSize;
+        /** For media, the shared frame whose chunked bytes every player reuses; else null. */
+        MediaFrame frame;
+        /** Towards older messages while queued; towards newer ones once the writer reversed the batch. */
+        Node next;
+        /** Live media bytes queued, this node included. */
+        long liveBytes;
+        /** Everything queued, with a per-node allowance for the queue's own memory. */
+        long totalBytes;
+        /**
+         * {@link System#nanoTime()} when the oldest queued live frame was queued, or 0 if none is.
+         * Lag is measured in wall-clock time, not media timestamps, so a publisher's timestamp jump
+         * or a burst sent faster than real time is not mistaken for a slow player.
+         */
+        long oldestLiveAt;
+
+        Node() {
+        }
+
+        Node(int typeId, int streamId, int timestamp, byte[] payload, int chunkSize, MediaFrame frame) {
+            this.typeId = typeId;
+            this.streamId = streamId;
+            this.timestamp = timestamp;
+            this.payload = payload;
+            this.chunkSize = chunkSize;
+            this.frame = frame;
+        }
     }
 
-    /** Guards the fields below. Held only for queue operations, never for IO. */
-    private final ReentrantLock lock = new ReentrantLock();
-    /**
-     * The writer while it waits for something to write, else null. Whoever queues takes it and
-     * unparks it after unlocking: one wake-up per batch, and the writer never wakes into a lock
-     * that is still held, as it would when signalled through a Condition.
-     */
-    private Thread waitingWriter;
-    private ArrayDeque<Item> queue = new ArrayDeque<>();
-    /**
-     * Live media waiting in {@link #queue}: its bytes, and when the oldest of it was queued. Lag is
-     * measured in wall-clock time, not media timestamps, so a publisher's timestamp jump or a
-     * burst sent faster than real time is not mistaken for a slow player.
-     */
-    private long liveBytes;
-    private boolean liveQueued;
-    /** Everything queued, live or not, with a per-item allowance for the queue's own memory. */
-    private long totalBytes;
-    private long oldestLiveQueuedAt;
-    private boolean closed;
+    /** {@link #head} while the writer is parked waiting for a message: whoever pushes unparks it. */
+    private static final Node WAITING = new Node();
+    /** {@link #head} once closed: nothing is queued any more. */
+    private static final Node CLOSED = new Node();
+    private static final VarHandle HEAD;
+
+    static {
+        try {
+            HEAD = MethodHandles.lookup().findVarHandle(Outbound.class, "head", Node.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The newest queued message, or null if none, or {@link #WAITING} or {@link #CLOSED}. */
+    private volatile Node head;
+    /** The thread in {@link #drainTo}, set before it first parks. */
+    private volatile Thread writer;
 
     private final long hardLimitBytes;
     private final Counters counters;
@@ -85,12 +120,13 @@ final class Outbound {
     void send(RtmpMessage message, int streamId) {
         RawMessage raw = MessageCodec.encode(message, streamId, 0);
         int chunkSize = message instanceof RtmpMessage.SetChunkSize s ? s.size() : 0;
-        enqueue(new Item(raw.typeId(), streamId, 0, raw.payload(), chunkSize, null), false);
+        push(new Node(raw.typeId(), streamId, 0, raw.payload(), chunkSize, null), false, Long.MAX_VALUE,
+                Long.MAX_VALUE);
     }
 
     /** Queues a frame the stream already holds (a join backlog or a sequence header): not counted. */
     void sendCached(int streamId, MediaFrame frame) {
-        enqueue(new Item(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0, frame), false);
+        push(mediaNode(streamId, frame), false, Long.MAX_VALUE, Long.MAX_VALUE);
     }
 
     /** Queues a live frame whatever the limits (audio of a player that is keeping up). */
@@ -99,78 +135,67 @@ final class Outbound {
     }
 
     /**
-     * Queues a live frame unless that would take the live media beyond either limit; checked and
-     * queued under one lock acquisition, since this runs for every frame and every player.
+     * Queues a live frame unless that would take the live media beyond either limit; the check and
+     * the push are one atomic step, since this runs for every frame and every player.
      *
      * @return false if the frame was not queued because the player is behind
      */
     boolean offerLive(int streamId, MediaFrame frame, long maxBytes, long maxWaitNanos) {
-        return enqueue(new Item(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0, frame), true,
-                maxBytes, maxWaitNanos);
+        return push(mediaNode(streamId, frame), true, maxBytes, maxWaitNanos);
     }
 
-    private void enqueue(Item item, boolean live) {
-        enqueue(item, live, Long.MAX_VALUE, Long.MAX_VALUE);
+    private static Node mediaNode(int streamId, MediaFrame frame) {
+        return new Node(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0, frame);
     }
 
-    private boolean enqueue(Item item, boolean live, long maxLiveBytes, long maxWaitNanos) {
-        boolean overflowed = false;
-        Thread wake = null;
-        lock.lock();
-        try {
-            if (closed) {
+    private boolean push(Node node, boolean live, long maxLiveBytes, long maxWaitNanos) {
+        long size = node.payload.length;
+        long now = live ? System.nanoTime() : 0;
+        while (true) {
+            Node h = head;
+            if (h == CLOSED) {
                 return true;
             }
-            if (live && (liveBytes + item.payload.length > maxLiveBytes
-                    || liveQueued && System.nanoTime() - oldestLiveQueuedAt > maxWaitNanos)) {
+            Node older = h == WAITING ? null : h;
+            long liveBytes = older == null ? 0 : older.liveBytes;
+            long oldestLiveAt = older == null ? 0 : older.oldestLiveAt;
+            if (live && (liveBytes + size > maxLiveBytes || oldestLiveAt != 0 && now - oldestLiveAt > maxWaitNanos)) {
                 return false;
             }
-            totalBytes += item.payload.length + ITEM_OVERHEAD_BYTES;
-            if (totalBytes > hardLimitBytes) {
-                wake = closeLocked();
-                overflowed = true;
+            node.totalBytes = (older == null ? 0 : older.totalBytes) + size + NODE_OVERHEAD_BYTES;
+            if (node.totalBytes > hardLimitBytes) {
+                if (closeQueue()) {
+                    onOverflow.run();
+                }
                 return true;
             }
-            queue.addLast(item);
-            if (live) {
-                if (!liveQueued) {
-                    liveQueued = true;
-                    oldestLiveQueuedAt = System.nanoTime();
+            node.liveBytes = live ? liveBytes + size : liveBytes;
+            node.oldestLiveAt = live && oldestLiveAt == 0 ? now : oldestLiveAt;
+            node.next = older;
+            if (HEAD.compareAndSet(this, h, node)) {
+                if (h == WAITING) {
+                    LockSupport.unpark(writer);
                 }
-                liveBytes += item.payload.length;
-            }
-            wake = waitingWriter;
-            waitingWriter = null;
-            return true;
-        } finally {
-            lock.unlock();
-            if (wake != null) {
-                LockSupport.unpark(wake);
-            }
-            if (overflowed) {
-                onOverflow.run();
+                return true;
             }
         }
     }
 
     /** How long the oldest live frame in the queue has waited, in milliseconds; 0 if none. */
     long liveWaitMillis() {
-        lock.lock();
-        try {
-            return liveQueued ? (System.nanoTime() - oldestLiveQueuedAt) / 1_000_000 : 0;
-        } finally {
-            lock.unlock();
+        Node h = head;
+        if (h == null || h == WAITING || h == CLOSED || h.oldestLiveAt == 0) {
+            return 0;
         }
+        return (System.nanoTime() - h.oldestLiveAt) / 1_000_000;
     }
 
     /** True when nothing is queued and nothing is being written. */
     boolean isDrained() {
-        lock.lock();
-        try {
-            return (queue.isEmpty() || closed) && writingSince == 0;
-        } finally {
-            lock.unlock();
-        }
+        // The writer marks itself writing before it takes the queue, so reading in this order
+        // never sees an empty queue and an idle writer while a batch is still to be written.
+        Node h = head;
+        return (h == null || h == WAITING || h == CLOSED) && writingSince == 0;
     }
 
     long bytesWritten() {
@@ -185,28 +210,16 @@ final class Outbound {
 
     /** Drops whatever is queued and makes the writer return. */
     void close() {
-        Thread wake;
-        lock.lock();
-        try {
-            wake = closeLocked();
-        } finally {
-            lock.unlock();
-        }
-        if (wake != null) {
-            LockSupport.unpark(wake);
-        }
+        closeQueue();
     }
 
-    /** Returns the writer to unpark once the lock is released, if it waits. */
-    private Thread closeLocked() {
-        closed = true;
-        queue.clear();
-        liveBytes = 0;
-        liveQueued = false;
-        totalBytes = 0;
-        Thread wake = waitingWriter;
-        waitingWriter = null;
-        return wake;
+    /** Returns false if the queue was closed already. */
+    private boolean closeQueue() {
+        Node h = (Node) HEAD.getAndSet(this, CLOSED);
+        if (h == WAITING) {
+            LockSupport.unpark(writer);
+        }
+        return h != CLOSED;
     }
 
     /**
@@ -218,59 +231,80 @@ final class Outbound {
      */
     void drainTo(OutputStream socketOut, int initialBufferBytes, int maxBufferBytes)
             throws IOException, InterruptedException {
-        OutputStream out = new WriteBuffer(new ProgressStream(socketOut), initialBufferBytes, maxBufferBytes);
+        WriteBuffer out = new WriteBuffer(new ProgressStream(socketOut), initialBufferBytes, maxBufferBytes);
         ChunkWriter writer = new ChunkWriter(out);
-        ArrayDeque<Item> batch = new ArrayDeque<>();
+        this.writer = Thread.currentThread();
         while (true) {
-            lock.lock();
-            try {
-                while (queue.isEmpty() && !closed) {
-                    waitingWriter = Thread.currentThread();
-                    lock.unlock();
-                    try {
-                        LockSupport.park(this);
-                    } finally {
-                        lock.lock();
-                    }
-                    if (Thread.interrupted()) {
-                        waitingWriter = null;
-                        throw new InterruptedException();
-                    }
-                }
-                waitingWriter = null;
-                if (closed) {
-                    return;
-                }
-                ArrayDeque<Item> full = queue;
-                queue = batch;
-                batch = full;
-                liveBytes = 0;
-                liveQueued = false;
-                totalBytes = 0;
-                // Under the lock, so that isDrained() never sees an empty queue and an idle writer
-                // while this batch has yet to be written.
-                writingSince = System.nanoTime();
-            } finally {
-                lock.unlock();
+            Node batch = take();
+            if (batch == null) {
+                return;
             }
-            int batchSize = batch.size();
-            for (Item item = batch.pollFirst(); item != null; item = batch.pollFirst()) {
-                int csid = csidOf(item.typeId);
-                if (item.frame != null) {
-                    out.write(item.frame.chunked(csid, item.streamId, writer.chunkSize()));
+            int batchSize = 0;
+            for (Node node = batch; node != null; node = node.next) {
+                batchSize++;
+                int csid = csidOf(node.typeId);
+                if (node.frame != null) {
+                    byte[] bytes = node.frame.chunked(csid, node.streamId, writer.chunkSize());
+                    if (node.next == null) {
+                        out.writeLast(bytes);
+                    } else {
+                        out.write(bytes);
+                    }
                     writer.forget(csid);
                 } else {
-                    writer.write(csid, item.typeId, item.streamId, item.timestamp, item.payload, 0,
-                            item.payload.length);
+                    writer.write(csid, node.typeId, node.streamId, node.timestamp, node.payload, 0,
+                            node.payload.length);
                 }
-                if (item.chunkSize > 0) {
-                    writer.setChunkSize(item.chunkSize);
+                if (node.chunkSize > 0) {
+                    writer.setChunkSize(node.chunkSize);
                 }
             }
             out.flush();
             writingSince = 0;
             counters.messagesOut.add(batchSize);
         }
+    }
+
+    /**
+     * Waits for messages and takes them all, oldest first; null once closed. Marks the writer busy
+     * before taking them (see {@link #isDrained}).
+     */
+    private Node take() throws InterruptedException {
+        while (true) {
+            writingSince = System.nanoTime();
+            Node h = head;
+            if (h == CLOSED) {
+                writingSince = 0;
+                return null;
+            }
+            if (h != null && h != WAITING) {
+                if (HEAD.compareAndSet(this, h, null)) {
+                    return reverse(h);
+                }
+                continue;
+            }
+            writingSince = 0;
+            if (h == null && !HEAD.compareAndSet(this, null, WAITING)) {
+                continue;
+            }
+            LockSupport.park(this);
+            if (Thread.interrupted()) {
+                HEAD.compareAndSet(this, WAITING, null);
+                throw new InterruptedException();
+            }
+        }
+    }
+
+    private static Node reverse(Node newest) {
+        Node oldest = null;
+        Node node = newest;
+        while (node != null) {
+            Node older = node.next;
+            node.next = oldest;
+            oldest = node;
+            node = older;
+        }
+        return oldest;
     }
 
     private static int csidOf(int typeId) {

@@ -52,6 +52,18 @@ final class WriteBuffer extends OutputStream {
         count += len;
     }
 
+    /**
+     * Writes the last bytes of a batch, which {@link #flush()} follows: when nothing is buffered
+     * they go to the socket as they are, since a copy would not save a system call.
+     */
+    void writeLast(byte[] b) throws IOException {
+        if (count == 0) {
+            out.write(b, 0, b.length);
+        } else {
+            write(b, 0, b.length);
+        }
+    }
+
     /** Grows towards the maximum if that makes {@code len} fit, and otherwise empties the buffer. */
     private void makeRoom(int len) throws IOException {
         long needed = (long) count + len;

@@ -150,6 +150,29 @@ class BuffersTest {
         assertArrayEquals(expected.toByteArray(), socket.bytes.toByteArray());
     }
 
+    @Test
+    void theLastWriteOfABatchSkipsTheCopyOnlyWhenNothingIsBuffered() throws IOException {
+        Socket socket = new Socket();
+        WriteBuffer out = new WriteBuffer(socket, 2048, 16 * 1024);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        byte[] frame = random(12_000, 20);
+        out.writeLast(frame);
+        expected.write(frame);
+        out.flush();
+        assertEquals(List.of(12_000), socket.writes, "a batch of one frame: straight out");
+        assertEquals(2048, out.capacity(), "and the buffer did not grow for it");
+
+        socket.writes.clear();
+        byte[] reply = random(100, 21);
+        out.write(reply);
+        out.writeLast(frame);
+        out.flush();
+        expected.write(reply);
+        expected.write(frame);
+        assertEquals(List.of(12_100), socket.writes, "after buffered bytes: still one system call, in order");
+        assertArrayEquals(expected.toByteArray(), socket.bytes.toByteArray());
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] c = new byte[a.length + b.length];
         System.arraycopy(a, 0, c, 0, a.length);

@@ -16,9 +16,13 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(20)
 class OutboundTest {
@@ -121,6 +125,37 @@ class OutboundTest {
         }
         out.close();
         writer.join();
+    }
+
+    @Test
+    void liveMediaStopsAtEitherLimitAndTheHardLimitClosesTheQueueOnce() throws Exception {
+        AtomicInteger overflows = new AtomicInteger();
+        Outbound out = new Outbound(8 * (1000 + 64), new Counters(), overflows::incrementAndGet);
+        MediaFrame frame = new MediaFrame(MediaFrame.Kind.VIDEO, 0, new byte[1000], false, false);
+        // No writer runs: everything offered stays queued.
+        assertTrue(out.offerLive(1, frame, 2500, Long.MAX_VALUE));
+        assertTrue(out.offerLive(1, frame, 2500, Long.MAX_VALUE));
+        assertFalse(out.offerLive(1, frame, 2500, Long.MAX_VALUE), "a third 1,000 bytes exceed 2,500 live bytes");
+        out.sendCached(1, frame);
+        assertTrue(out.offerLive(1, frame, 3000, Long.MAX_VALUE), "cached frames do not count as live");
+        assertFalse(out.isDrained());
+
+        Thread.sleep(30);
+        assertTrue(out.liveWaitMillis() >= 30, "the oldest live frame has waited since the first offer");
+        assertFalse(out.offerLive(1, frame, Long.MAX_VALUE, TimeUnit.MILLISECONDS.toNanos(10)),
+                "the oldest live frame waited longer than 10 ms");
+        assertEquals(0, overflows.get());
+
+        for (int i = 0; i < 10; i++) {
+            out.sendCached(1, frame);
+        }
+        assertEquals(1, overflows.get(), "the ninth message passed the hard limit; the rest found the queue closed");
+        assertTrue(out.offerLive(1, frame, Long.MAX_VALUE, Long.MAX_VALUE), "a closed queue swallows frames");
+        assertEquals(0, out.liveWaitMillis());
+        assertTrue(out.isDrained());
+        Thread writer = startWriter(out, OutputStream.nullOutputStream());
+        writer.join();
+        assertEquals(0, out.bytesWritten(), "what was queued before the close is dropped");
     }
 
     @Test
