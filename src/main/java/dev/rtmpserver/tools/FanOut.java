@@ -107,7 +107,10 @@ public final class FanOut {
     static final class Run {
         final Options options;
         final Window window = new Window();
+        /** Every video frame's delay; keyframes, several times larger, also on their own. */
         final LatencyHistogram latency = new LatencyHistogram();
+        final LatencyHistogram keyframeLatency = new LatencyHistogram();
+        final LatencyHistogram audioLatency = new LatencyHistogram();
         final WorstPerSecond timeline;
         final Semaphore joinPermits = new Semaphore(JOIN_CONCURRENCY);
         final CountDownLatch joined;
@@ -352,6 +355,9 @@ public final class FanOut {
                             windowBytes.lazySet(windowBytes.get() + p.length);
                             windowVideoFrames.lazySet(windowVideoFrames.get() + 1);
                             run.latency.record(delay);
+                            if ((p[0] & 0xF0) == 0x10) {
+                                run.keyframeLatency.record(delay);
+                            }
                             run.timeline.record(stamp - w.start, delay);
                         }
                     }
@@ -360,6 +366,10 @@ public final class FanOut {
                         long stamp = SyntheticMedia.stampOf(false, p);
                         if (stamp != Long.MIN_VALUE && w.contains(stamp)) {
                             windowBytes.lazySet(windowBytes.get() + p.length);
+                            long delay = now - stamp;
+                            if (delay >= 0 && delay <= PLAUSIBLE_DELAY_NANOS) {
+                                run.audioLatency.record(delay);
+                            }
                         }
                     }
                     case MessageType.COMMAND_AMF0, MessageType.COMMAND_AMF3 -> noteStatus(m);
@@ -696,6 +706,10 @@ public final class FanOut {
             result.put("lat_p99_ms", fmt(h.quantileMillis(0.99), 1));
             result.put("lat_max_ms", fmt(h.maxMillis(), 1));
             result.put("lat_ge40ms", Long.toString(h.countAtLeast(40)));
+            result.put("key_p50_ms", fmt(run.keyframeLatency.quantileMillis(0.50), 1));
+            result.put("key_p99_ms", fmt(run.keyframeLatency.quantileMillis(0.99), 1));
+            result.put("audio_p50_ms", fmt(run.audioLatency.quantileMillis(0.50), 1));
+            result.put("audio_p99_ms", fmt(run.audioLatency.quantileMillis(0.99), 1));
             result.put("min_kbps", fmt(min(kbps), 0));
             result.put("med_kbps", fmt(median(kbps), 0));
             result.put("min_frac", fmt(min(fraction), 4));
@@ -729,6 +743,10 @@ public final class FanOut {
             row("latency p50 / p99 / max (ms)", result.get("lat_p50_ms") + " / " + result.get("lat_p99_ms") + " / "
                     + result.get("lat_max_ms") + "   (" + h.count() + " frames, " + h.countAtLeast(40)
                     + " >= 40 ms)");
+            row("  of which keyframes, p50 / p99 (ms)", result.get("key_p50_ms") + " / " + result.get("key_p99_ms")
+                    + "   (" + run.keyframeLatency.count() + " frames)");
+            row("audio latency p50 / p99 (ms)", result.get("audio_p50_ms") + " / " + result.get("audio_p99_ms")
+                    + "   (" + run.audioLatency.count() + " frames)");
             row("first frame from play, median / max (ms)", result.get("ttff_med_ms") + " / "
                     + result.get("ttff_max_ms")
                     + (withoutFirstFrame > 0 ? "   (" + withoutFirstFrame + " players got none)" : ""));

@@ -1,0 +1,64 @@
+package dev.rtmpserver.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The fan-out load tool behind the README's performance figures, run as interop/bench/fanout.sh
+ * runs it: a process of its own against a server, here this JVM's. Its figures are not checked
+ * against targets (that is the benchmark's job), only that it measures and reports each of them.
+ */
+@Timeout(120)
+class LoadToolIT {
+
+    @Test
+    void fanOutDeliversToEveryPlayerAndReportsEachFigure() throws Exception {
+        try (TestServer server = new TestServer()) {
+            List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
+                    System.getProperty("java.class.path"), "dev.rtmpserver.tools.FanOut",
+                    "--url", server.url("live", "load"), "--players", "6", "--bitrate-kbps", "500",
+                    "--seconds", "4", "--warmup-seconds", "1",
+                    "--server-pid", Long.toString(ProcessHandle.current().pid()));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String report = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            System.out.println(report);
+            assertEquals(0, process.waitFor(), "a clean run exits with 0:\n" + report);
+
+            String line = report.lines().filter(l -> l.startsWith("RESULT ")).reduce((a, b) -> b).orElse(null);
+            assertNotNull(line, "one RESULT line");
+            Map<String, String> result = new HashMap<>();
+            for (String field : line.substring("RESULT ".length()).split(" ")) {
+                int eq = field.indexOf('=');
+                result.put(field.substring(0, eq), field.substring(eq + 1));
+            }
+            assertEquals("6", result.get("players"));
+            assertEquals("0", result.get("failed_playing"));
+            assertTrue(number(result, "min_frac") >= 0.99, "every player got the stream: " + line);
+            assertTrue(number(result, "delivered_gb") > 0, line);
+            // A 2 s GOP inside a 4 s window: every player times keyframes as well as other frames.
+            for (String figure : List.of("lat_p50_ms", "lat_p99_ms", "key_p50_ms", "key_p99_ms", "audio_p50_ms",
+                    "audio_p99_ms", "ttff_med_ms", "cpu_s", "cpu_sys_s", "rss_mb")) {
+                assertTrue(number(result, figure) >= 0, figure + " measured: " + line);
+            }
+            assertTrue(number(result, "key_p99_ms") <= number(result, "lat_max_ms"), line);
+        }
+    }
+
+    /** A figure as a number; "na" (not measured) fails. */
+    private static double number(Map<String, String> result, String key) {
+        String value = result.get(key);
+        assertNotNull(value, key + " reported");
+        double v = Double.parseDouble(value.equals("na") ? "NaN" : value);
+        assertTrue(Double.isFinite(v), key + " is a number, not " + value);
+        return v;
+    }
+}
