@@ -1,6 +1,16 @@
 # Sourced by the benchmarks: a work directory whose processes die with the script, the open-file
 # limit, free ports, and nginx-rtmp started beside rtmp-server with the same settings everywhere.
 
+# The build the benchmarks run: JAVA (JAVA_HOME's java, else the PATH's), JAR, and with
+# "installed" also SERVER, the installation's launcher. Exits when they are not built.
+require_build() {
+    JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+    JAR=target/rtmp-server.jar
+    SERVER=target/rtmp-server/bin/rtmp-server
+    [ -f "$JAR" ] && { [ "${1:-}" != installed ] || [ -x "$SERVER" ]; } \
+        || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
+}
+
 # start_work NAME: sets WORK to a fresh directory and PIDS to an empty list whose processes are
 # killed when the script exits.
 start_work() {

@@ -26,11 +26,8 @@ BITRATE=${FANOUT_BITRATE_KBPS:-2500}
 FPS=${FANOUT_FPS:-25}
 GOP=${FANOUT_GOP_SECONDS:-2}
 CLIENT_HEAP=${CLIENT_HEAP:-2g}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-JAR=target/rtmp-server.jar
-SERVER=target/rtmp-server/bin/rtmp-server
-[ -f "$JAR" ] && [ -x "$SERVER" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
 . interop/bench/common.sh
+require_build installed
 require_nginx
 command -v python3 >/dev/null && command -v ss >/dev/null || { echo "needs python3 and ss (iproute2)"; exit 1; }
 

@@ -12,10 +12,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 JOINS=${1:-10}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-JAR=target/rtmp-server.jar
-[ -f "$JAR" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
 . interop/bench/common.sh
+require_build
 require_nginx
 
 start_work first-frame

@@ -12,11 +12,8 @@ set -u
 cd "$(dirname "$0")/../.."
 N=${1:-10000}
 [[ $N =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [CONNECTIONS]"; exit 2; }
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-JAR=target/rtmp-server.jar
-SERVER=target/rtmp-server/bin/rtmp-server
-[ -f "$JAR" ] && [ -x "$SERVER" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
 . interop/bench/common.sh
+require_build installed
 require_nginx
 
 # Each connection is a socket in the client and one in the server, in separate processes.

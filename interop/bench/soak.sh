@@ -11,10 +11,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 SECONDS_TOTAL=${SOAK_SECONDS:-600}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-JAR=target/rtmp-server.jar
-[ -f "$JAR" ] || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
 . interop/bench/common.sh
+require_build
 start_work soak
 
 PORT=$(free_port)
