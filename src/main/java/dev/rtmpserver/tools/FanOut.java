@@ -355,7 +355,7 @@ public final class FanOut {
                             windowBytes.lazySet(windowBytes.get() + p.length);
                             windowVideoFrames.lazySet(windowVideoFrames.get() + 1);
                             run.latency.record(delay);
-                            if ((p[0] & 0xF0) == 0x10) {
+                            if (SyntheticMedia.isKeyframe(p)) {
                                 run.keyframeLatency.record(delay);
                             }
                             run.timeline.record(stamp - w.start, delay);
