@@ -214,6 +214,9 @@ class JavaClientRelayIT {
         player.sendCommand(playId, new Command("pause", 0, null, List.of(true, 40.0)));
         Await.status(player, "NetStream.Pause.Notify");
         publisher.sendVideo(pubId, 40, videoFrame(true, 1));
+        // The frame and the unpause travel on different connections: unpause only once the server
+        // has read the frame, or it may reach the player after the unpause.
+        awaitPublishedFrames(publisher);
         player.sendCommand(playId, new Command("pause", 0, null, List.of(false, 40.0)));
         Await.status(player, "NetStream.Unpause.Notify");
         publisher.sendVideo(pubId, 80, videoFrame(false, 2));
