@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
  */
 enum AppKey {
     GOP_CACHE("gop-cache", "on|off", null, "Overrides --gop-cache for this application."),
+    AUDIO_WITH_VIDEO("audio-with-video", "on|off", null, "Overrides --audio-with-video for this application."),
     RECORD("record", "all|none|NAMES", "all",
             "Which of this application's streams are recorded under --record-dir: all, none, or a comma-separated"
                     + " list of stream names."),
@@ -20,7 +21,7 @@ enum AppKey {
 
     final String key;
     final String valueLabel;
-    /** What an absent key amounts to, or null when that is nothing of its own (no tokens, --gop-cache). */
+    /** What an absent key amounts to, or null when that is nothing of its own (no tokens, the global flag). */
     final String defaultValue;
     final String description;
 

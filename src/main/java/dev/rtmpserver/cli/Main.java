@@ -223,6 +223,12 @@ public final class Main implements Callable<Integer> {
             description = "Disconnect a player that keeps losing frames for this long. Default: ${DEFAULT-VALUE}.")
     Duration playerMaxLag;
 
+    @Option(names = "--audio-with-video", paramLabel = "on|off", defaultValue = "off", arity = "1",
+            converter = OnOffConverter.class,
+            description = "Hold each player's audio for its next video frame and write both at once: about half the"
+                    + " writes per player, for up to one frame interval more audio latency. Default: ${DEFAULT-VALUE}.")
+    boolean audioWithVideo;
+
     /** Settings read from {@code app.NAME.KEY} lines of the config file, by application name. */
     private final Map<String, Map<String, String>> appSettings = new HashMap<>();
 
@@ -336,7 +342,8 @@ public final class Main implements Callable<Integer> {
         SessionConfig session = new SessionConfig(chunkSize, SessionConfig.DEFAULT_WINDOW_ACK_SIZE, handshakeTimeout,
                 idleTimeout, mediaTimeout, writeTimeout, playerQueueBytes, playerQueueWait, playerMaxLag,
                 protocolLimits());
-        StreamPolicy streams = new StreamPolicy(gopCache, gopCacheBytes, gopCacheLength, reconnectGrace, staleAfter);
+        StreamPolicy streams = new StreamPolicy(gopCache, gopCacheBytes, gopCacheLength, reconnectGrace, staleAfter,
+                audioWithVideo);
         if (recordSegment.isNegative()) {
             throw invalid("--record-segment", recordSegment, "must not be negative");
         }
@@ -477,7 +484,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** Per-application overrides from the config file: {@code app.NAME.gop-cache = off}. */
+    /** Per-application overrides from the config file, such as {@code app.NAME.gop-cache = off}. */
     private Map<String, StreamPolicy> appPolicies(StreamPolicy defaults) {
         Map<String, StreamPolicy> result = new HashMap<>();
         appSettings.forEach((app, settings) -> {
@@ -490,6 +497,8 @@ public final class Main implements Callable<Integer> {
                 // The other keys are read by recordSelections() and appTokens().
                 if (key == AppKey.GOP_CACHE) {
                     p = p.withGopCache(parseOnOff(where, e.getValue()));
+                } else if (key == AppKey.AUDIO_WITH_VIDEO) {
+                    p = p.withAudioWithVideo(parseOnOff(where, e.getValue()));
                 }
             }
             result.put(app, p);

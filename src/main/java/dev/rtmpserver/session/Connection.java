@@ -475,7 +475,8 @@ public final class Connection implements Runnable, Publisher {
             return;
         }
         PlayerSink sink = new PlayerSink(out, streamId, key, description, context.config(),
-                context.counters().framesDroppedPlayerBehind, () -> closeAsync("player too slow"));
+                context.registry().policy(key.app()).audioWithVideo(), context.counters().framesDroppedPlayerBehind,
+                () -> closeAsync("player too slow"));
         send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);
         send(onStatus(StatusCode.PLAY_RESET, "playing and resetting " + key), streamId);
         send(onStatus(StatusCode.PLAY_START, "started playing " + key), streamId);

@@ -62,6 +62,11 @@ final class Outbound {
          * or a burst sent faster than real time is not mistaken for a slow player.
          */
         long oldestLiveAt;
+        /**
+         * The writer is parked and nobody has woken it: the messages down to it were queued
+         * without waking it, so the next push that wants it awake must unpark it.
+         */
+        boolean writerParked;
 
         Node() {
         }
@@ -121,12 +126,12 @@ final class Outbound {
         RawMessage raw = MessageCodec.encode(message, streamId, 0);
         int chunkSize = message instanceof RtmpMessage.SetChunkSize s ? s.size() : 0;
         push(new Node(raw.typeId(), streamId, 0, raw.payload(), chunkSize, null), false, Long.MAX_VALUE,
-                Long.MAX_VALUE);
+                Long.MAX_VALUE, true);
     }
 
     /** Queues a frame the stream already holds (a join backlog or a sequence header): not counted. */
     void sendCached(int streamId, MediaFrame frame) {
-        push(mediaNode(streamId, frame), false, Long.MAX_VALUE, Long.MAX_VALUE);
+        push(mediaNode(streamId, frame), false, Long.MAX_VALUE, Long.MAX_VALUE, true);
     }
 
     /** Queues a live frame whatever the limits (audio of a player that is keeping up). */
@@ -141,14 +146,22 @@ final class Outbound {
      * @return false if the frame was not queued because the player is behind
      */
     boolean offerLive(int streamId, MediaFrame frame, long maxBytes, long maxWaitNanos) {
-        return push(mediaNode(streamId, frame), true, maxBytes, maxWaitNanos);
+        return push(mediaNode(streamId, frame), true, maxBytes, maxWaitNanos, true);
+    }
+
+    /**
+     * Queues a live frame whatever the limits without waking the writer: it goes out with the
+     * next message that does wake it, in the same write.
+     */
+    void holdLive(int streamId, MediaFrame frame) {
+        push(mediaNode(streamId, frame), true, Long.MAX_VALUE, Long.MAX_VALUE, false);
     }
 
     private static Node mediaNode(int streamId, MediaFrame frame) {
         return new Node(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0, frame);
     }
 
-    private boolean push(Node node, boolean live, long maxLiveBytes, long maxWaitNanos) {
+    private boolean push(Node node, boolean live, long maxLiveBytes, long maxWaitNanos, boolean wake) {
         long size = node.payload.length;
         long now = live ? System.nanoTime() : 0;
         while (true) {
@@ -172,8 +185,10 @@ final class Outbound {
             node.liveBytes = live ? liveBytes + size : liveBytes;
             node.oldestLiveAt = live && oldestLiveAt == 0 ? now : oldestLiveAt;
             node.next = older;
+            boolean parked = h == WAITING || older != null && older.writerParked;
+            node.writerParked = parked && !wake;
             if (HEAD.compareAndSet(this, h, node)) {
-                if (h == WAITING) {
+                if (parked && wake) {
                     LockSupport.unpark(writer);
                 }
                 return true;
@@ -216,7 +231,7 @@ final class Outbound {
     /** Returns false if the queue was closed already. */
     private boolean closeQueue() {
         Node h = (Node) HEAD.getAndSet(this, CLOSED);
-        if (h == WAITING) {
+        if (h == WAITING || h != null && h.writerParked) {
             LockSupport.unpark(writer);
         }
         return h != CLOSED;

@@ -25,6 +25,12 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  */
 final class PlayerSink implements Sink {
+    /**
+     * Audio this far (in media time) past the last video frame queued wakes the writer even when
+     * audio waits for video: the video has paused, or its frame rate is too low to carry the audio.
+     */
+    private static final int MAX_AUDIO_HOLD_MS = 100;
+
     private final Outbound out;
     private final int streamId;
     private final StreamKey key;
@@ -34,6 +40,7 @@ final class PlayerSink implements Sink {
     private final long maxLagNanos;
     private final Runnable disconnect;
     private final LongAdder dropCounter;
+    private final boolean audioWithVideo;
 
     private volatile boolean receiveAudio = true;
     private volatile boolean receiveVideo = true;
@@ -46,11 +53,19 @@ final class PlayerSink implements Sink {
     private long laggingSince;
     private long dropsThisRun;
     private boolean disconnecting;
+    /** Video is being queued for this player, most recently the frame at {@link #lastVideoQueued}. */
+    private boolean videoQueued;
+    private int lastVideoQueued;
 
     private final AtomicLong droppedFrames = new AtomicLong();
 
-    PlayerSink(Outbound out, int streamId, StreamKey key, String player, SessionConfig config, LongAdder dropCounter,
-               Runnable disconnect) {
+    /**
+     * @param audioWithVideo audio waits in the queue, without waking the writer, for the next video
+     *                       frame (see {@link dev.rtmpserver.stream.StreamPolicy#audioWithVideo})
+     */
+    PlayerSink(Outbound out, int streamId, StreamKey key, String player, SessionConfig config, boolean audioWithVideo,
+               LongAdder dropCounter, Runnable disconnect) {
+        this.audioWithVideo = audioWithVideo;
         this.dropCounter = dropCounter;
         this.out = out;
         this.streamId = streamId;
@@ -116,6 +131,7 @@ final class PlayerSink implements Sink {
         videoSeen = true;
         if (!receiveVideo || paused) {
             awaitingKeyframe = true;
+            videoQueued = false;
             return;
         }
         if (awaitingKeyframe && !frame.keyframe()) {
@@ -126,10 +142,13 @@ final class PlayerSink implements Sink {
         }
         if (!out.offerLive(streamId, frame, maxQueueBytes, maxQueueNanos)) {
             awaitingKeyframe = true;
+            videoQueued = false;
             dropped();
             return;
         }
         awaitingKeyframe = false;
+        videoQueued = true;
+        lastVideoQueued = frame.timestamp();
         caughtUp();
     }
 
@@ -139,7 +158,11 @@ final class PlayerSink implements Sink {
         }
         boolean mayDrop = laggingSince != 0 || !videoSeen;
         if (!mayDrop) {
-            out.sendLive(streamId, frame);
+            if (holdsAudio(frame)) {
+                out.holdLive(streamId, frame);
+            } else {
+                out.sendLive(streamId, frame);
+            }
             return;
         }
         if (!out.offerLive(streamId, frame, maxQueueBytes, maxQueueNanos)) {
@@ -149,6 +172,15 @@ final class PlayerSink implements Sink {
         if (!videoSeen) {
             caughtUp();
         }
+    }
+
+    /**
+     * Whether this audio frame may wait for the next video frame: only while video flows to this
+     * player, so audio is never held behind video that is not coming (a stream without video, a
+     * player that asked for none or waits for a keyframe, a publisher whose video paused).
+     */
+    private boolean holdsAudio(MediaFrame frame) {
+        return audioWithVideo && videoQueued && receiveVideo && frame.timestamp() - lastVideoQueued < MAX_AUDIO_HOLD_MS;
     }
 
     private void dropped() {
@@ -178,6 +210,7 @@ final class PlayerSink implements Sink {
     @Override
     public void onPublish() {
         awaitingKeyframe = true;
+        videoQueued = false;
         out.send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);
         out.send(Connection.onStatus(StatusCode.PLAY_PUBLISH_NOTIFY, key + " is now published"), streamId);
     }

@@ -12,9 +12,12 @@ import java.time.Duration;
  * @param reconnectGrace how long players stay attached, untold, after a publisher's connection dies
  *                       without unpublishing; a republish within it continues their stream
  * @param staleAfter     a publisher that has sent nothing for this long loses its key to a new one
+ * @param audioWithVideo a player's audio waits for its next video frame and both go out in one
+ *                       write: about half the writes and wake-ups per player, for up to one video
+ *                       frame interval of audio latency
  */
 public record StreamPolicy(boolean gopCache, long gopCacheBytes, Duration gopCacheLength, Duration reconnectGrace,
-                           Duration staleAfter) {
+                           Duration staleAfter, boolean audioWithVideo) {
     public static final long DEFAULT_GOP_CACHE_BYTES = 16L * 1024 * 1024;
     public static final Duration DEFAULT_GOP_CACHE_LENGTH = Duration.ofSeconds(30);
     public static final Duration DEFAULT_RECONNECT_GRACE = Duration.ofSeconds(5);
@@ -37,10 +40,14 @@ public record StreamPolicy(boolean gopCache, long gopCacheBytes, Duration gopCac
 
     public static StreamPolicy defaults() {
         return new StreamPolicy(true, DEFAULT_GOP_CACHE_BYTES, DEFAULT_GOP_CACHE_LENGTH, DEFAULT_RECONNECT_GRACE,
-                DEFAULT_STALE_AFTER);
+                DEFAULT_STALE_AFTER, false);
     }
 
     public StreamPolicy withGopCache(boolean on) {
-        return new StreamPolicy(on, gopCacheBytes, gopCacheLength, reconnectGrace, staleAfter);
+        return new StreamPolicy(on, gopCacheBytes, gopCacheLength, reconnectGrace, staleAfter, audioWithVideo);
+    }
+
+    public StreamPolicy withAudioWithVideo(boolean on) {
+        return new StreamPolicy(gopCache, gopCacheBytes, gopCacheLength, reconnectGrace, staleAfter, on);
     }
 }

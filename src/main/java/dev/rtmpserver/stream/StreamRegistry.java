@@ -39,12 +39,17 @@ public final class StreamRegistry {
         this.maxStreams = maxStreams;
     }
 
+    /** How the streams of {@code app} behave. */
+    public StreamPolicy policy(String app) {
+        return policies.apply(app);
+    }
+
     /** A new stream, unless the registry is full. */
     private LiveStream create(StreamKey key) {
         if (streams.size() >= maxStreams) {
             throw new StreamLimitException("the server already has its maximum of " + maxStreams + " streams");
         }
-        return new LiveStream(key, policies.apply(key.app()));
+        return new LiveStream(key, policy(key.app()));
     }
 
     /** Who is told of each publish; set once, before the server accepts connections. */

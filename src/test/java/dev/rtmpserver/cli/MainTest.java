@@ -134,7 +134,8 @@ class MainTest {
     @Test
     void perApplicationSettingsAreReadFromTheConfigFile() throws IOException {
         Path config = dir.resolve("apps.properties");
-        Files.writeString(config, "app.live.gop-cache = off\napp.events.gop-cache = on\n");
+        Files.writeString(config, "app.live.gop-cache = off\napp.events.gop-cache = on\n"
+                + "app.events.audio-with-video = on\n");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertEquals(1, run("--config", config.toString(), "--bind", "127.0.0.1",
                     "--port", String.valueOf(taken.getLocalPort())), err.toString());
@@ -144,6 +145,11 @@ class MainTest {
         assertEquals(2, run("--config", config.toString()));
         assertOneLineNaming("--config");
         assertTrue(err.toString().contains("app.live.gop-cahce"), err.toString());
+        Files.writeString(config, "app.live.audio-with-video = maybe\n");
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("--config", config.toString()));
+        assertOneLineNaming("--config");
+        assertTrue(err.toString().contains("app.live.audio-with-video"), err.toString());
     }
 
     @Test

@@ -159,6 +159,44 @@ class OutboundTest {
     }
 
     @Test
+    void aHeldFrameWaitsForTheNextWakingMessageAndACloseStillEndsTheWriter() throws Exception {
+        Outbound out = new Outbound(Long.MAX_VALUE, new Counters(), () -> {
+        });
+        PipedInputStream in = new PipedInputStream(1 << 16);
+        Thread writer = startWriter(out, new PipedOutputStream(in));
+        awaitParked(writer);
+        MediaFrame first = MediaFrame.audio(3, new byte[] {(byte) 0xAF, 1, 10});
+        MediaFrame second = MediaFrame.audio(26, new byte[] {(byte) 0xAF, 1, 11});
+        out.holdLive(1, first);
+        out.holdLive(1, second);
+        Thread.sleep(200);
+        assertEquals(0, in.available(), "held frames do not wake the writer");
+        assertEquals(Thread.State.WAITING, writer.getState());
+        assertFalse(out.isDrained());
+
+        MediaFrame video = MediaFrame.video(40, new byte[] {0x27, 1, 0, 0, 0, 12});
+        out.sendLive(1, video);
+        ChunkReader reader = new ChunkReader(in);
+        for (MediaFrame want : List.of(first, second, video)) {
+            RawMessage got = reader.read();
+            assertEquals(want.timestamp(), got.timestamp());
+            assertArrayEquals(want.payload(), got.payload(), "held frames go first, in order");
+        }
+
+        awaitParked(writer);
+        out.holdLive(1, first);
+        out.close();
+        writer.join();
+        assertEquals(0, in.available(), "what was held when the queue closed is dropped");
+    }
+
+    private static void awaitParked(Thread writer) {
+        while (writer.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
     void aWaitingWriterReturnsWhenClosedAndStopsWhenInterrupted() throws Exception {
         Outbound closed = new Outbound(Long.MAX_VALUE, new Counters(), () -> {
         });
