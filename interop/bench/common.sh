@@ -4,11 +4,24 @@
 # The build the benchmarks run: JAVA (JAVA_HOME's java, else the PATH's), JAR, and with
 # "installed" also SERVER, the installation's launcher. Exits when they are not built.
 require_build() {
-    JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
     JAR=target/rtmp-server.jar
     SERVER=target/rtmp-server/bin/rtmp-server
     [ -f "$JAR" ] && { [ "${1:-}" != installed ] || [ -x "$SERVER" ]; } \
         || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
+    # The tools need Java 21 like the server; a machine's default java may be older, and the
+    # installed image carries a runtime that runs them.
+    JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+    if [ "$(java_feature "$JAVA")" -lt 21 ] && [ -x target/rtmp-server/bin/java ]; then
+        JAVA=target/rtmp-server/bin/java
+    fi
+    [ "$(java_feature "$JAVA")" -ge 21 ] || { echo "needs Java 21 or later: set JAVA_HOME"; exit 1; }
+}
+
+# java_feature JAVA: the feature release of that java (17, 21, ...), or 0 if it does not run.
+java_feature() {
+    local v
+    v=$("$1" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+    echo "${v:-0}"
 }
 
 # start_work NAME: sets WORK to a fresh directory and PIDS to an empty list whose processes are

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fan-out load, rtmp-server against nginx-rtmp, side by side in one run: for each player count,
 # the FanOut tool (dev.rtmpserver.tools.FanOut) publishes a synthetic stream and plays it with that
-# many players, first against one server, then the other (the order alternates between counts),
-# with the same parameters. Needs target/rtmp-server.jar (mvn package) and nginx with
+# many players against each server in turn (the order rotates between counts), with the same
+# parameters. rtmp-server runs twice: as shipped, and with --audio-with-video on (marked *). Needs target/rtmp-server.jar (mvn package) and nginx with
 # libnginx-mod-rtmp (apt-get install nginx libnginx-mod-rtmp).
 #
 #   interop/bench/fanout.sh [PLAYERS...]          (default: 100 400)
@@ -46,6 +46,7 @@ wait_listening() { # port pid name
     echo "$3 is not listening on 127.0.0.1:$1 after 10 s"; exit 1
 }
 OURS_PORT=$(free_port)
+AWV_PORT=$(free_port)
 NGINX_PORT=$(free_port)
 
 # All players come from 127.0.0.1: lift the server's connection limits (where it has them) above
@@ -61,15 +62,21 @@ JAVA_OPTS="-Xlog:gc:file=$WORK/rtmp-server-gc.log:time,uptime" "$SERVER" --http-
     --port "$OURS_PORT" "${LIMITS[@]}" >"$WORK/rtmp-server.log" 2>&1 &
 OURS_PID=$!
 PIDS+=("$OURS_PID")
+JAVA_OPTS="-Xlog:gc:file=$WORK/rtmp-server-awv-gc.log:time,uptime" "$SERVER" --http-port off --bind 127.0.0.1 \
+    --port "$AWV_PORT" "${LIMITS[@]}" --audio-with-video on >"$WORK/rtmp-server-awv.log" 2>&1 &
+AWV_PID=$!
+PIDS+=("$AWV_PID")
 
 start_nginx "$WORK/nginx" "$NGINX_PORT" "$NEED_FDS"
 PIDS+=("$NGINX_PID")
 
 wait_listening "$OURS_PORT" "$OURS_PID" rtmp-server
+wait_listening "$AWV_PORT" "$AWV_PID" rtmp-server-awv
 wait_listening "$NGINX_PORT" "$NGINX_PID" nginx
 rss() { awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null; }
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "rtmp-server pid $OURS_PID on 127.0.0.1:$OURS_PORT (idle RSS $(rss "$OURS_PID") MB)," \
+    "rtmp-server* pid $AWV_PID on 127.0.0.1:$AWV_PORT (idle RSS $(rss "$AWV_PID") MB)," \
     "nginx-rtmp pid $NGINX_PID on 127.0.0.1:$NGINX_PORT (idle RSS $(rss "$NGINX_PID") MB)"
 echo "each run: $STREAMS stream(s), ${BITRATE} kbit/s video + 64 audio, $FPS fps, GOP $GOP s," \
     "warm-up $WARMUP s, window $WINDOW s; raw output in $WORK"
@@ -99,9 +106,10 @@ run_fanout() { # server-label port pid players
 # So each server first serves two unreported runs of 200 players; nginx gets the same.
 PRIME_PLAYERS=${FANOUT_PRIME_PLAYERS:-200}
 echo
-echo "priming both servers (2 x $PRIME_PLAYERS players, 8 s each, not reported)"
-for target in "ours $OURS_PORT" "nginx $NGINX_PORT"; do
-    read -r label port <<<"$target"
+echo "priming every server (2 x $PRIME_PLAYERS players, 8 s each, not reported)"
+TARGETS=("ours $OURS_PORT $OURS_PID" "awv $AWV_PORT $AWV_PID" "nginx $NGINX_PORT $NGINX_PID")
+for target in "${TARGETS[@]}"; do
+    read -r label port _ <<<"$target"
     for i in 1 2; do
         timeout 120 "$JAVA" -Xmx"$CLIENT_HEAP" -cp "$JAR" dev.rtmpserver.tools.FanOut \
             --url "rtmp://127.0.0.1:$port/live/prime$i" --players "$PRIME_PLAYERS" --streams "$STREAMS" \
@@ -114,13 +122,10 @@ sleep 2
 
 round=0
 for n in "${COUNTS[@]}"; do
-    if [ $((round % 2)) -eq 0 ]; then
-        run_fanout ours "$OURS_PORT" "$OURS_PID" "$n"
-        run_fanout nginx "$NGINX_PORT" "$NGINX_PID" "$n"
-    else
-        run_fanout nginx "$NGINX_PORT" "$NGINX_PID" "$n"
-        run_fanout ours "$OURS_PORT" "$OURS_PID" "$n"
-    fi
+    for i in 0 1 2; do
+        read -r label port pid <<<"${TARGETS[$(((round + i) % 3))]}"
+        run_fanout "$label" "$port" "$pid" "$n"
+    done
     round=$((round + 1))
 done
 
@@ -133,14 +138,14 @@ ratio() { # ours nginx
 or_dash() { [ -n "$1" ] && echo "$1" || echo "-"; }
 
 echo
-printf '%-7s %-11s %9s %9s %9s %20s %15s %16s %7s %8s %7s %9s %7s %12s %11s %6s\n' players server connected min_frac \
+printf '%-7s %-12s %9s %9s %9s %20s %15s %16s %7s %8s %7s %9s %7s %12s %11s %6s\n' players server connected min_frac \
     med_kbps "latency p50/p99/max" "key/audio p99" "1st frame med/max" cpu_s kernel_s GB "cpu_s/GB" rss_MB "client cpu_s" \
     "other cpu_s" busy%
 for n in "${COUNTS[@]}"; do
-    for label in ours nginx; do
+    for label in ours awv nginx; do
         f="$WORK/fanout-$n-$label.txt"
-        name=$([ $label = ours ] && echo rtmp-server || echo nginx-rtmp)
-        printf '%-7s %-11s %9s %9s %9s %20s %15s %16s %7s %8s %7s %9s %7s %12s %11s %6s\n' "$n" "$name" \
+        case $label in ours) name=rtmp-server ;; awv) name=rtmp-server* ;; *) name=nginx-rtmp ;; esac
+        printf '%-7s %-12s %9s %9s %9s %20s %15s %16s %7s %8s %7s %9s %7s %12s %11s %6s\n' "$n" "$name" \
             "$(or_dash "$(field "$f" players)")/$n" "$(or_dash "$(field "$f" min_frac)")" \
             "$(or_dash "$(field "$f" med_kbps)")" \
             "$(field "$f" lat_p50_ms)/$(field "$f" lat_p99_ms)/$(field "$f" lat_max_ms)" \
@@ -154,15 +159,20 @@ for n in "${COUNTS[@]}"; do
     done
 done
 echo
-echo "ratios, rtmp-server / nginx-rtmp (below 1 is better for ours, except min_frac where 1 is ideal):"
-printf '%-7s %12s %8s %12s %10s\n' players "cpu_s/GB" RSS "p99 latency" min_frac
+echo "ratios to nginx-rtmp (below 1 is better for ours, except min_frac where 1 is ideal):"
+printf '%-7s %-12s %12s %8s %12s %10s\n' players server "cpu_s/GB" RSS "p99 latency" min_frac
 for n in "${COUNTS[@]}"; do
-    o="$WORK/fanout-$n-ours.txt" g="$WORK/fanout-$n-nginx.txt"
-    printf '%-7s %12s %8s %12s %10s\n' "$n" "$(ratio "$(field "$o" cpu_s_per_gb)" "$(field "$g" cpu_s_per_gb)")" \
-        "$(ratio "$(field "$o" rss_mb)" "$(field "$g" rss_mb)")" \
-        "$(ratio "$(field "$o" lat_p99_ms)" "$(field "$g" lat_p99_ms)")" \
-        "$(ratio "$(field "$o" min_frac)" "$(field "$g" min_frac)")"
+    g="$WORK/fanout-$n-nginx.txt"
+    for label in ours awv; do
+        o="$WORK/fanout-$n-$label.txt"
+        printf '%-7s %-12s %12s %8s %12s %10s\n' "$n" "$([ $label = ours ] && echo rtmp-server || echo rtmp-server*)" \
+            "$(ratio "$(field "$o" cpu_s_per_gb)" "$(field "$g" cpu_s_per_gb)")" \
+            "$(ratio "$(field "$o" rss_mb)" "$(field "$g" rss_mb)")" \
+            "$(ratio "$(field "$o" lat_p99_ms)" "$(field "$g" lat_p99_ms)")" \
+            "$(ratio "$(field "$o" min_frac)" "$(field "$g" min_frac)")"
+    done
 done
+echo "(* with --audio-with-video on: audio waits up to one video frame interval, see the audio p99)"
 
 echo "(cpu_s: the server's CPU time in the window, kernel_s the part spent in system calls; client: the"
 echo " load tool's; other: everything else on the machine, which competes with both, +-0.5 s of tick"
@@ -180,18 +190,22 @@ idle() { # pid -> CPU-s per second over 5 s
 }
 echo
 echo "idle after the runs, CPU-s per second: rtmp-server $(idle "$OURS_PID"), nginx-rtmp $(idle "$NGINX_PID");" \
-    "RSS: rtmp-server $(rss "$OURS_PID") MB, nginx-rtmp $(rss "$NGINX_PID") MB"
-pauses=$(grep -c 'Pause' "$WORK/rtmp-server-gc.log" 2>/dev/null)
-longest=$(sed -n 's/.* \([0-9.]*\)ms$/\1/p' "$WORK/rtmp-server-gc.log" | sort -n | tail -1)
-echo "rtmp-server GC: ${pauses:-0} pauses, longest ${longest:-0} ms (log: $WORK/rtmp-server-gc.log)"
+    "RSS: rtmp-server $(rss "$OURS_PID") MB, rtmp-server* $(rss "$AWV_PID") MB, nginx-rtmp $(rss "$NGINX_PID") MB"
+for name in rtmp-server rtmp-server-awv; do
+    pauses=$(grep -c 'Pause' "$WORK/$name-gc.log" 2>/dev/null)
+    longest=$(sed -n 's/.* \([0-9.]*\)ms$/\1/p' "$WORK/$name-gc.log" | sort -n | tail -1)
+    echo "$name GC: ${pauses:-0} pauses, longest ${longest:-0} ms (log: $WORK/$name-gc.log)"
+done
 
 echo
 # What the servers themselves said about the load: warnings, errors and frames they dropped.
-dropped=$(sed -n 's/.*, \([0-9][0-9]*\) frames dropped.*/\1/p' "$WORK/rtmp-server.log" | awk '{s += $1} END {print s + 0}')
-echo "rtmp-server log: $(grep -c ' WARN \| ERROR ' "$WORK/rtmp-server.log") warning/error lines," \
-    "$dropped frames dropped in total (per player, summed)"
-grep ' WARN \| ERROR ' "$WORK/rtmp-server.log" | head -5 | sed 's/^/  /'
+for name in rtmp-server rtmp-server-awv; do
+    dropped=$(sed -n 's/.*, \([0-9][0-9]*\) frames dropped.*/\1/p' "$WORK/$name.log" | awk '{s += $1} END {print s + 0}')
+    echo "$name log: $(grep -c ' WARN \| ERROR ' "$WORK/$name.log") warning/error lines," \
+        "$dropped frames dropped in total (per player, summed)"
+    grep ' WARN \| ERROR ' "$WORK/$name.log" | head -5 | sed 's/^/  /'
+done
 echo "nginx error.log: $(wc -l <"$WORK/nginx/logs/error.log") lines"
 head -5 "$WORK/nginx/logs/error.log" | sed 's/^/  /'
-for p in "$OURS_PID" "$NGINX_PID"; do kill -0 "$p" 2>/dev/null || echo "server pid $p died during the run"; done
+for p in "$OURS_PID" "$AWV_PID" "$NGINX_PID"; do kill -0 "$p" 2>/dev/null || echo "server pid $p died during the run"; done
 echo "raw results: $WORK"
