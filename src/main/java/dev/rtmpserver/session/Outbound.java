@@ -172,7 +172,10 @@ final class Outbound {
             Node older = h == WAITING ? null : h;
             long liveBytes = older == null ? 0 : older.liveBytes;
             long oldestLiveAt = older == null ? 0 : older.oldestLiveAt;
-            if (live && (liveBytes + size > maxLiveBytes || oldestLiveAt != 0 && now - oldestLiveAt > maxWaitNanos)) {
+            // A parked writer is not behind: what is queued was held back on purpose.
+            boolean parked = h == WAITING || older != null && older.writerParked;
+            if (live && !parked
+                    && (liveBytes + size > maxLiveBytes || oldestLiveAt != 0 && now - oldestLiveAt > maxWaitNanos)) {
                 return false;
             }
             node.totalBytes = (older == null ? 0 : older.totalBytes) + size + NODE_OVERHEAD_BYTES;
@@ -185,7 +188,6 @@ final class Outbound {
             node.liveBytes = live ? liveBytes + size : liveBytes;
             node.oldestLiveAt = live && oldestLiveAt == 0 ? now : oldestLiveAt;
             node.next = older;
-            boolean parked = h == WAITING || older != null && older.writerParked;
             node.writerParked = parked && !wake;
             if (HEAD.compareAndSet(this, h, node)) {
                 if (parked && wake) {
@@ -196,10 +198,10 @@ final class Outbound {
         }
     }
 
-    /** How long the oldest live frame in the queue has waited, in milliseconds; 0 if none. */
+    /** How long the oldest live frame in the queue has waited for the writer, in milliseconds; 0 if none. */
     long liveWaitMillis() {
         Node h = head;
-        if (h == null || h == WAITING || h == CLOSED || h.oldestLiveAt == 0) {
+        if (h == null || h == WAITING || h == CLOSED || h.oldestLiveAt == 0 || h.writerParked) {
             return 0;
         }
         return (System.nanoTime() - h.oldestLiveAt) / 1_000_000;

@@ -173,9 +173,11 @@ class OutboundTest {
         assertEquals(0, in.available(), "held frames do not wake the writer");
         assertEquals(Thread.State.WAITING, writer.getState());
         assertFalse(out.isDrained());
+        assertEquals(0, out.liveWaitMillis(), "held frames do not count as a player falling behind");
 
+        // The held frames have been queued for 200 ms: a 10 ms wait limit still lets the next frame in.
         MediaFrame video = MediaFrame.video(40, new byte[] {0x27, 1, 0, 0, 0, 12});
-        out.sendLive(1, video);
+        assertTrue(out.offerLive(1, video, Long.MAX_VALUE, TimeUnit.MILLISECONDS.toNanos(10)));
         ChunkReader reader = new ChunkReader(in);
         for (MediaFrame want : List.of(first, second, video)) {
             RawMessage got = reader.read();
