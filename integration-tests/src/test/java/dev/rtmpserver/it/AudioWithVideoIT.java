@@ -57,13 +57,10 @@ class AudioWithVideoIT {
 
     @Test
     void audioWaitsForTheNextVideoFrameUnlessVideoPauses() throws IOException {
-        RtmpClient publisher = connect();
-        int pubId = publisher.createStream();
-        publisher.publish(pubId, "av");
-        RtmpClient player = connect();
-        int playId = player.createStream();
-        player.play(playId, "av");
-        Await.attached(server, "av", 1);
+        Session s = publishAndPlay("av");
+        RtmpClient publisher = s.publisher();
+        int pubId = s.pubId();
+        RtmpClient player = s.player();
 
         List<RawMessage> sent = new ArrayList<>();
         sent.add(new RawMessage(MessageType.VIDEO, pubId, 0, AVC_HEADER));
@@ -100,13 +97,10 @@ class AudioWithVideoIT {
 
     @Test
     void audioOfAStreamWithoutVideoIsNotHeld() throws IOException {
-        RtmpClient publisher = connect();
-        int pubId = publisher.createStream();
-        publisher.publish(pubId, "radio");
-        RtmpClient player = connect();
-        int playId = player.createStream();
-        player.play(playId, "radio");
-        Await.attached(server, "radio", 1);
+        Session s = publishAndPlay("radio");
+        RtmpClient publisher = s.publisher();
+        int pubId = s.pubId();
+        RtmpClient player = s.player();
         send(publisher, new RawMessage(MessageType.AUDIO, pubId, 0, AAC_HEADER));
         assertArrayEquals(AAC_HEADER, player.readMedia().payload());
         for (int i = 0; i < 20; i++) {
@@ -137,6 +131,20 @@ class AudioWithVideoIT {
             // One AAC frame is 1024 samples, 23 ms at 44.1 kHz: a longer step is a lost frame.
             assertTrue(pts[i] - pts[i - 1] < 0.030, "audio continues without a gap at " + pts[i - 1] + " s");
         }
+    }
+
+    private record Session(RtmpClient publisher, int pubId, RtmpClient player) {
+    }
+
+    /** A publisher on {@code name} and a player attached to it. */
+    private Session publishAndPlay(String name) throws IOException {
+        RtmpClient publisher = connect();
+        int pubId = publisher.createStream();
+        publisher.publish(pubId, name);
+        RtmpClient player = connect();
+        player.play(player.createStream(), name);
+        Await.attached(server, name, 1);
+        return new Session(publisher, pubId, player);
     }
 
     private static void send(RtmpClient publisher, RawMessage m) throws IOException {
