@@ -129,6 +129,9 @@ for n in "${COUNTS[@]}"; do
     round=$((round + 1))
 done
 
+server_name() { # label
+    case $1 in ours) echo rtmp-server ;; awv) echo 'rtmp-server*' ;; *) echo nginx-rtmp ;; esac
+}
 field() { # file key
     sed -n "s/^RESULT.* $2=\([^ ]*\).*/\1/p" "$1" 2>/dev/null | tail -1
 }
@@ -144,7 +147,7 @@ printf '%-7s %-12s %9s %9s %9s %20s %15s %16s %7s %8s %7s %9s %7s %12s %11s %6s\
 for n in "${COUNTS[@]}"; do
     for label in ours awv nginx; do
         f="$WORK/fanout-$n-$label.txt"
-        case $label in ours) name=rtmp-server ;; awv) name=rtmp-server* ;; *) name=nginx-rtmp ;; esac
+        name=$(server_name "$label")
         printf '%-7s %-12s %9s %9s %9s %20s %15s %16s %7s %8s %7s %9s %7s %12s %11s %6s\n' "$n" "$name" \
             "$(or_dash "$(field "$f" players)")/$n" "$(or_dash "$(field "$f" min_frac)")" \
             "$(or_dash "$(field "$f" med_kbps)")" \
@@ -165,7 +168,7 @@ for n in "${COUNTS[@]}"; do
     g="$WORK/fanout-$n-nginx.txt"
     for label in ours awv; do
         o="$WORK/fanout-$n-$label.txt"
-        printf '%-7s %-12s %12s %8s %12s %10s\n' "$n" "$([ $label = ours ] && echo rtmp-server || echo rtmp-server*)" \
+        printf '%-7s %-12s %12s %8s %12s %10s\n' "$n" "$(server_name "$label")" \
             "$(ratio "$(field "$o" cpu_s_per_gb)" "$(field "$g" cpu_s_per_gb)")" \
             "$(ratio "$(field "$o" rss_mb)" "$(field "$g" rss_mb)")" \
             "$(ratio "$(field "$o" lat_p99_ms)" "$(field "$g" lat_p99_ms)")" \

@@ -22,6 +22,7 @@ import java.util.Map;
 import static dev.rtmpserver.it.JavaClientRelayIT.AAC_HEADER;
 import static dev.rtmpserver.it.JavaClientRelayIT.AVC_HEADER;
 import static dev.rtmpserver.it.JavaClientRelayIT.audioFrame;
+import static dev.rtmpserver.it.JavaClientRelayIT.awaitPublishedFrames;
 import static dev.rtmpserver.it.JavaClientRelayIT.videoFrame;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,7 +81,7 @@ class AudioWithVideoIT {
 
         RawMessage held = new RawMessage(MessageType.AUDIO, pubId, 2003, audioFrame(100));
         send(publisher, held);
-        publisher.call("getStreamLength", null, "av");
+        awaitPublishedFrames(publisher);
         player.setReadTimeout(Duration.ofMillis(500));
         assertThrows(SocketTimeoutException.class, player::readMedia, "the audio frame waits for video");
         player.setReadTimeout(Duration.ofSeconds(10));

@@ -191,7 +191,7 @@ class JavaClientRelayIT {
     }
 
     /** Once a round trip on the publisher's connection completes, the server has read all it sent. */
-    private static void awaitPublishedFrames(RtmpClient publisher) throws IOException {
+    static void awaitPublishedFrames(RtmpClient publisher) throws IOException {
         publisher.call("getStreamLength", null, "x");
     }
 
