@@ -50,7 +50,10 @@ public final class FanOut {
      * the server's accept backlog and handshake timeout are never what is being tested.
      */
     private static final int JOIN_CONCURRENCY = 64;
-    private static final double AUDIO_KBPS = 64;
+    static final int DEFAULT_BITRATE_KBPS = 2500;
+    static final int DEFAULT_FPS = 25;
+    static final double DEFAULT_GOP_SECONDS = 2;
+    static final double AUDIO_KBPS = 64;
     private static final long DELIVERY_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** Codes a healthy play session sees; anything else is shown in the report. */
     private static final Set<String> ORDINARY_STATUS = Set.of("NetStream.Play.Start", "NetStream.Play.Reset",
@@ -65,6 +68,13 @@ public final class FanOut {
             return key + "-" + i;
         }
 
+        Stream stream() {
+            return new Stream(bitrateKbps, fps, gopSeconds);
+        }
+    }
+
+    /** What each publisher sends: the frames' sizes and how often they come. */
+    record Stream(int bitrateKbps, int fps, double gopSeconds) {
         int gopFrames() {
             return (int) Math.max(1, Math.round(gopSeconds * fps));
         }
@@ -83,9 +93,12 @@ public final class FanOut {
             return gopFrames() == 1 ? interFrameBytes() : 4 * interFrameBytes();
         }
 
+        double audioFrameNanos() {
+            return 1e9 * SyntheticMedia.AAC_SAMPLES_PER_FRAME / SyntheticMedia.AAC_SAMPLE_RATE;
+        }
+
         int audioFrameBytes() {
-            return (int) Math.round(AUDIO_KBPS * 1000 / 8 * SyntheticMedia.AAC_SAMPLES_PER_FRAME
-                    / SyntheticMedia.AAC_SAMPLE_RATE);
+            return (int) Math.round(AUDIO_KBPS * 1000 / 8 * audioFrameNanos() / 1e9);
         }
     }
 
@@ -202,11 +215,12 @@ public final class FanOut {
         void pace(long deadline) {
             Options o = run.options;
             double videoNanos = 1e9 / o.fps;
-            double audioNanos = 1e9 * SyntheticMedia.AAC_SAMPLES_PER_FRAME / SyntheticMedia.AAC_SAMPLE_RATE;
-            int gop = o.gopFrames();
-            int inter = o.interFrameBytes();
-            int key = o.keyFrameBytes();
-            int audioBytes = o.audioFrameBytes();
+            Stream stream = o.stream();
+            double audioNanos = stream.audioFrameNanos();
+            int gop = stream.gopFrames();
+            int inter = stream.interFrameBytes();
+            int key = stream.keyFrameBytes();
+            int audioBytes = stream.audioFrameBytes();
             long t0 = System.nanoTime();
             long videoCount = 0;
             long audioCount = 0;
@@ -451,9 +465,9 @@ public final class FanOut {
         }
         int players = intOption(given, "--players", 100, 1, 100_000);
         int streams = intOption(given, "--streams", 1, 1, 10_000);
-        int bitrate = intOption(given, "--bitrate-kbps", 2500, 16, 1_000_000);
-        int fps = intOption(given, "--fps", 25, 1, 240);
-        double gop = doubleOption(given, "--gop-seconds", 2, 0.01, 3600);
+        int bitrate = intOption(given, "--bitrate-kbps", DEFAULT_BITRATE_KBPS, 16, 1_000_000);
+        int fps = intOption(given, "--fps", DEFAULT_FPS, 1, 240);
+        double gop = doubleOption(given, "--gop-seconds", DEFAULT_GOP_SECONDS, 0.01, 3600);
         double seconds = doubleOption(given, "--seconds", 20, 1, 86_400);
         double warmup = doubleOption(given, "--warmup-seconds", 3, 0, 3600);
         long pid = given.containsKey("--server-pid") ? intOption(given, "--server-pid", 0, 1, Integer.MAX_VALUE) : -1;
@@ -733,7 +747,7 @@ public final class FanOut {
             System.out.printf(Locale.ROOT, "FanOut %s:%d/%s/%s-* : %d stream(s) x %d kbit/s video + %.0f audio, "
                             + "%d fps, GOP %s s (key %d B, inter %d B), window %.1f s%n",
                     o.host, o.port, o.app, o.key, o.streams, o.bitrateKbps, AUDIO_KBPS, o.fps, fmt(o.gopSeconds, 2),
-                    o.keyFrameBytes(), o.interFrameBytes(), seconds);
+                    o.stream().keyFrameBytes(), o.stream().interFrameBytes(), seconds);
             row("players connected", connected + " / " + o.players + (allJoined ? "" : " (join timed out)")
                     + String.format(Locale.ROOT, ", joined in %.2f s", joinSeconds));
             row("delivered kbit/s per player (min / median)", result.get("min_kbps") + " / " + result.get("med_kbps")

@@ -33,13 +33,8 @@ class LoadToolIT {
             System.out.println(report);
             assertEquals(0, process.waitFor(), "a clean run exits with 0:\n" + report);
 
-            String line = report.lines().filter(l -> l.startsWith("RESULT ")).reduce((a, b) -> b).orElse(null);
-            assertNotNull(line, "one RESULT line");
-            Map<String, String> result = new HashMap<>();
-            for (String field : line.substring("RESULT ".length()).split(" ")) {
-                int eq = field.indexOf('=');
-                result.put(field.substring(0, eq), field.substring(eq + 1));
-            }
+            Map<String, String> result = result(report);
+            String line = result.toString();
             assertEquals("6", result.get("players"));
             assertEquals("0", result.get("failed_playing"));
             assertTrue(number(result, "min_frac") >= 0.99, "every player got the stream: " + line);
@@ -51,6 +46,35 @@ class LoadToolIT {
             }
             assertTrue(number(result, "key_p99_ms") <= number(result, "lat_max_ms"), line);
         }
+    }
+
+    @Test
+    void floorToolMeasuresBothDesignsAfterEveryByteReachedItsSocket() throws Exception {
+        List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
+                System.getProperty("java.class.path"), "dev.rtmpserver.tools.FanOutFloor", "3", "1", "1");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String report = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println(report);
+        // A run whose players' sockets did not take every byte fails, and so does the whole tool.
+        assertEquals(0, process.waitFor(), "a clean run exits with 0:\n" + report);
+        Map<String, String> result = result(report);
+        assertEquals("3", result.get("players"));
+        // Three players for a second is too little CPU for a ratio; each design's figure is still there.
+        for (String figure : List.of("writer_threads_cpu_s_per_gb", "direct_cpu_s_per_gb")) {
+            assertTrue(number(result, figure) >= 0, figure + " measured: " + result);
+        }
+    }
+
+    /** The fields of a report's last RESULT line. */
+    private static Map<String, String> result(String report) {
+        String line = report.lines().filter(l -> l.startsWith("RESULT ")).reduce((a, b) -> b).orElse(null);
+        assertNotNull(line, "one RESULT line");
+        Map<String, String> result = new HashMap<>();
+        for (String field : line.substring("RESULT ".length()).split(" ")) {
+            int eq = field.indexOf('=');
+            result.put(field.substring(0, eq), field.substring(eq + 1));
+        }
+        return result;
     }
 
     /** A figure as a number; "na" (not measured) fails. */
