@@ -53,7 +53,7 @@ public final class FanOut {
     static final int DEFAULT_BITRATE_KBPS = 2500;
     static final int DEFAULT_FPS = 25;
     static final double DEFAULT_GOP_SECONDS = 2;
-    static final double AUDIO_KBPS = 64;
+    private static final double AUDIO_KBPS = 64;
     private static final long DELIVERY_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** Codes a healthy play session sees; anything else is shown in the report. */
     private static final Set<String> ORDINARY_STATUS = Set.of("NetStream.Play.Start", "NetStream.Play.Reset",

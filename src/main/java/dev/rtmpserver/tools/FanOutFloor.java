@@ -139,12 +139,14 @@ public final class FanOutFloor {
             p.destroyForcibly();
             throw new IOException(design + " run did not end");
         }
-        // One line of output: it fits in the pipe, so reading after the exit cannot block.
+        // A few lines at most: they fit in the pipe, so reading after the exit cannot block.
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (p.exitValue() != 0 || !out.startsWith("RESULT ")) {
+        // JVM options passed on to the run (-Xlog, say) may print lines of their own.
+        String result = out.lines().filter(l -> l.startsWith("RESULT ")).reduce((a, b) -> b).orElse(null);
+        if (p.exitValue() != 0 || result == null) {
             throw new IOException(design + " run failed: " + out);
         }
-        return Run.parse(out);
+        return Run.parse(result);
     }
 
     private static Process child(String... args) throws IOException {

@@ -34,17 +34,17 @@ class LoadToolIT {
             assertEquals(0, process.waitFor(), "a clean run exits with 0:\n" + report);
 
             Map<String, String> result = result(report);
-            String line = result.toString();
+            String fields = result.toString();
             assertEquals("6", result.get("players"));
             assertEquals("0", result.get("failed_playing"));
-            assertTrue(number(result, "min_frac") >= 0.99, "every player got the stream: " + line);
-            assertTrue(number(result, "delivered_gb") > 0, line);
+            assertTrue(number(result, "min_frac") >= 0.99, "every player got the stream: " + fields);
+            assertTrue(number(result, "delivered_gb") > 0, fields);
             // A 2 s GOP inside a 4 s window: every player times keyframes as well as other frames.
             for (String figure : List.of("lat_p50_ms", "lat_p99_ms", "key_p50_ms", "key_p99_ms", "audio_p50_ms",
                     "audio_p99_ms", "ttff_med_ms", "cpu_s", "cpu_sys_s", "rss_mb")) {
-                assertTrue(number(result, figure) >= 0, figure + " measured: " + line);
+                assertTrue(number(result, figure) >= 0, figure + " measured: " + fields);
             }
-            assertTrue(number(result, "key_p99_ms") <= number(result, "lat_max_ms"), line);
+            assertTrue(number(result, "key_p99_ms") <= number(result, "lat_max_ms"), fields);
         }
     }
 
