@@ -4,6 +4,7 @@ import dev.rtmpserver.client.RtmpClient;
 import dev.rtmpserver.client.StreamUrl;
 import dev.rtmpserver.wire.amf.AmfEcmaArray;
 import dev.rtmpserver.wire.chunk.RawMessage;
+import dev.rtmpserver.wire.media.VideoTag;
 import dev.rtmpserver.wire.message.MessageType;
 
 import java.io.IOException;
@@ -369,7 +370,7 @@ public final class FanOut {
                             windowBytes.lazySet(windowBytes.get() + p.length);
                             windowVideoFrames.lazySet(windowVideoFrames.get() + 1);
                             run.latency.record(delay);
-                            if (SyntheticMedia.isKeyframe(p)) {
+                            if (VideoTag.parse(p).keyframe()) {
                                 run.keyframeLatency.record(delay);
                             }
                             run.timeline.record(stamp - w.start, delay);

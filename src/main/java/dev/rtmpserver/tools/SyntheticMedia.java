@@ -1,7 +1,5 @@
 package dev.rtmpserver.tools;
 
-import dev.rtmpserver.wire.media.VideoTag;
-
 import java.io.ByteArrayOutputStream;
 
 /**
@@ -97,11 +95,6 @@ final class SyntheticMedia {
             v = v << 8 | (p[offset + i] & 0xFF);
         }
         return v;
-    }
-
-    /** Whether a video payload is a keyframe (FLV frame type 1). */
-    static boolean isKeyframe(byte[] p) {
-        return p.length > 0 && (p[0] & 0xF0) >> 4 == VideoTag.FRAME_TYPE_KEY;
     }
 
     /** Whether a video payload is a picture rather than codec configuration or a command. */
