@@ -103,7 +103,7 @@ public final class Main implements Callable<Integer> {
     int maxConnectionsPerAddress;
 
     @Option(names = "--max-streams", paramLabel = "N", defaultValue = "10000",
-            description = "Live streams (published or awaited) at once. Default: ${DEFAULT-VALUE}.")
+            description = "Published streams at once (players waiting for a publisher do not count). Default: ${DEFAULT-VALUE}.")
     int maxStreams;
 
     @Option(names = "--max-message-size", paramLabel = "BYTES", defaultValue = "1048576",
@@ -184,6 +184,11 @@ public final class Main implements Callable<Integer> {
             description = "How long players wait, untold, for a publisher whose connection died. Default: ${DEFAULT-VALUE}.")
     Duration reconnectGrace;
 
+    @Option(names = "--unpublish-grace", paramLabel = "DURATION", defaultValue = "3s",
+            converter = DurationConverter.class,
+            description = "How long players wait, untold, after a publisher stops cleanly, so an encoder that restarts keeps them; 0 tells them at once. Default: ${DEFAULT-VALUE}.")
+    Duration unpublishGrace;
+
     @Option(names = "--stale-publisher", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.class,
             description = "A publisher silent this long loses its key to a new publisher. Default: ${DEFAULT-VALUE}.")
@@ -222,6 +227,11 @@ public final class Main implements Callable<Integer> {
             converter = DurationConverter.class,
             description = "Disconnect a player that keeps losing frames for this long. Default: ${DEFAULT-VALUE}.")
     Duration playerMaxLag;
+
+    @Option(names = "--play-wait", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "How long a player waits for a stream nobody publishes before NetStream.Play.StreamNotFound; 0 waits for ever. Default: ${DEFAULT-VALUE}.")
+    Duration playWait;
 
     @Option(names = "--audio-with-video", paramLabel = "on|off", defaultValue = "off", arity = "1",
             converter = OnOffConverter.class,
@@ -324,6 +334,9 @@ public final class Main implements Callable<Integer> {
         requirePositive("--player-max-lag", playerMaxLag);
         requirePositive("--gop-cache-max-duration", gopCacheLength);
         requirePositive("--stale-publisher", staleAfter);
+        requireNotNegative("--reconnect-grace", reconnectGrace);
+        requireNotNegative("--unpublish-grace", unpublishGrace);
+        requireNotNegative("--play-wait", playWait);
         if (playerQueueBytes < MIN_PLAYER_QUEUE_BYTES) {
             throw invalid("--player-queue", playerQueueBytes, "must be at least " + MIN_PLAYER_QUEUE_BYTES + " bytes");
         }
@@ -341,9 +354,9 @@ public final class Main implements Callable<Integer> {
         }
         SessionConfig session = new SessionConfig(chunkSize, SessionConfig.DEFAULT_WINDOW_ACK_SIZE, handshakeTimeout,
                 idleTimeout, mediaTimeout, writeTimeout, playerQueueBytes, playerQueueWait, playerMaxLag,
-                protocolLimits());
-        StreamPolicy streams = new StreamPolicy(gopCache, gopCacheBytes, gopCacheLength, reconnectGrace, staleAfter,
-                audioWithVideo);
+                protocolLimits(), playWait);
+        StreamPolicy streams = new StreamPolicy(gopCache, gopCacheBytes, gopCacheLength, reconnectGrace,
+                unpublishGrace, staleAfter, audioWithVideo);
         if (recordSegment.isNegative()) {
             throw invalid("--record-segment", recordSegment, "must not be negative");
         }
@@ -475,6 +488,12 @@ public final class Main implements Callable<Integer> {
     private void requirePositive(String option, int value) {
         if (value <= 0) {
             throw invalid(option, value, "must be positive");
+        }
+    }
+
+    private void requireNotNegative(String option, Duration value) {
+        if (value.isNegative()) {
+            throw invalid(option, value, "must not be negative");
         }
     }
 

@@ -16,10 +16,13 @@ import java.util.Objects;
  * @param playerQueueWait    how long live media may wait in a player's queue before its frames are dropped
  * @param playerMaxLag       a player that keeps losing frames for this long is disconnected
  * @param protocolLimits     what one peer may send before it is cut off
+ * @param playWait           how long a player may wait for a stream nobody publishes before it is
+ *                           told {@code NetStream.Play.StreamNotFound}; zero waits for ever
  */
 public record SessionConfig(int chunkSize, int windowAckSize, Duration handshakeTimeout, Duration idleTimeout,
                             Duration mediaTimeout, Duration writeTimeout, long playerQueueBytes,
-                            Duration playerQueueWait, Duration playerMaxLag, ProtocolLimits protocolLimits) {
+                            Duration playerQueueWait, Duration playerMaxLag, ProtocolLimits protocolLimits,
+                            Duration playWait) {
     public static final int DEFAULT_CHUNK_SIZE = 4096;
     public static final int DEFAULT_WINDOW_ACK_SIZE = 2_500_000;
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -29,6 +32,7 @@ public record SessionConfig(int chunkSize, int windowAckSize, Duration handshake
     public static final long DEFAULT_PLAYER_QUEUE_BYTES = 4L * 1024 * 1024;
     public static final Duration DEFAULT_PLAYER_QUEUE_WAIT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_PLAYER_MAX_LAG = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_PLAY_WAIT = Duration.ofSeconds(30);
     /** The spec's smallest chunk size. */
     public static final int MIN_CHUNK_SIZE = 128;
 
@@ -46,6 +50,9 @@ public record SessionConfig(int chunkSize, int windowAckSize, Duration handshake
             }
         }
         Objects.requireNonNull(protocolLimits, "protocolLimits");
+        if (playWait.isNegative()) {
+            throw new IllegalArgumentException("play wait must not be negative: " + playWait);
+        }
         if (playerQueueBytes <= 0) {
             throw new IllegalArgumentException("player queue size must be positive: " + playerQueueBytes);
         }
@@ -54,26 +61,31 @@ public record SessionConfig(int chunkSize, int windowAckSize, Duration handshake
     public static SessionConfig defaults() {
         return new SessionConfig(DEFAULT_CHUNK_SIZE, DEFAULT_WINDOW_ACK_SIZE, DEFAULT_HANDSHAKE_TIMEOUT,
                 DEFAULT_IDLE_TIMEOUT, DEFAULT_MEDIA_TIMEOUT, DEFAULT_WRITE_TIMEOUT, DEFAULT_PLAYER_QUEUE_BYTES,
-                DEFAULT_PLAYER_QUEUE_WAIT, DEFAULT_PLAYER_MAX_LAG, ProtocolLimits.defaults());
+                DEFAULT_PLAYER_QUEUE_WAIT, DEFAULT_PLAYER_MAX_LAG, ProtocolLimits.defaults(), DEFAULT_PLAY_WAIT);
     }
 
     public SessionConfig withTimeouts(Duration handshake, Duration idle, Duration media, Duration write) {
         return new SessionConfig(chunkSize, windowAckSize, handshake, idle, media, write, playerQueueBytes,
-                playerQueueWait, playerMaxLag, protocolLimits);
+                playerQueueWait, playerMaxLag, protocolLimits, playWait);
     }
 
     public SessionConfig withPlayerQueue(long bytes, Duration length, Duration maxLag) {
         return new SessionConfig(chunkSize, windowAckSize, handshakeTimeout, idleTimeout, mediaTimeout,
-                writeTimeout, bytes, length, maxLag, protocolLimits);
+                writeTimeout, bytes, length, maxLag, protocolLimits, playWait);
     }
 
     public SessionConfig withChunkSize(int size) {
         return new SessionConfig(size, windowAckSize, handshakeTimeout, idleTimeout, mediaTimeout, writeTimeout,
-                playerQueueBytes, playerQueueWait, playerMaxLag, protocolLimits);
+                playerQueueBytes, playerQueueWait, playerMaxLag, protocolLimits, playWait);
     }
 
     public SessionConfig withProtocolLimits(ProtocolLimits limits) {
         return new SessionConfig(chunkSize, windowAckSize, handshakeTimeout, idleTimeout, mediaTimeout, writeTimeout,
-                playerQueueBytes, playerQueueWait, playerMaxLag, limits);
+                playerQueueBytes, playerQueueWait, playerMaxLag, limits, playWait);
+    }
+
+    public SessionConfig withPlayWait(Duration wait) {
+        return new SessionConfig(chunkSize, windowAckSize, handshakeTimeout, idleTimeout, mediaTimeout, writeTimeout,
+                playerQueueBytes, playerQueueWait, playerMaxLag, protocolLimits, wait);
     }
 }
