@@ -37,7 +37,13 @@ public final class Access implements AccessControl {
         Set<String> tokens = (r.action() == Action.PUBLISH ? config.publishTokens() : config.playTokens())
                 .getOrDefault(r.app(), Set.of());
         if (!tokens.isEmpty()) {
-            String given = param(r.query(), "token").or(() -> param(queryOf(r.tcUrl()), "token")).orElse("");
+            String given;
+            try {
+                given = param(r.query(), "token").or(() -> param(queryOf(r.tcUrl()), "token")).orElse("");
+            } catch (IllegalArgumentException e) {
+                // URLDecoder's answer to a broken percent-escape such as %zz.
+                return "the query string is not valid URL encoding";
+            }
             if (tokens.stream().noneMatch(t -> constantTimeEquals(t, given))) {
                 return given.isEmpty() ? "a token is required" : "the token is not valid";
             }

@@ -86,7 +86,7 @@ final class Recorder implements Sink {
     }
 
     @Override
-    public void join(List<MediaFrame> cached) {
+    public void join(List<MediaFrame> cached, boolean published) {
         for (MediaFrame frame : cached) {
             offer(frame);
         }

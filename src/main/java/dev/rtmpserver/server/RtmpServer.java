@@ -62,7 +62,8 @@ public final class RtmpServer implements AutoCloseable {
 
     public RtmpServer(ServerConfig config) {
         this.config = config;
-        this.registry = new StreamRegistry(config::policyFor, timer, config.limits().maxStreams());
+        this.registry = new StreamRegistry(config::policyFor, dev.rtmpserver.stream.Scheduler.of(timer), System::nanoTime,
+                config.limits().maxStreams());
         this.context = new SessionContext(registry, config.session(), this::recordingForPlayback, counters,
                 Access.of(config.access()));
     }

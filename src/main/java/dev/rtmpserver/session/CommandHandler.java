@@ -1,5 +1,6 @@
 package dev.rtmpserver.session;
 
+import dev.rtmpserver.stream.PeerText;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamKey.NameAndQuery;
 import dev.rtmpserver.wire.LimitExceededException;
@@ -26,27 +27,23 @@ final class CommandHandler {
     private static final int BANDWIDTH_DYNAMIC = 2;
     /** NetStreams open at once on one connection; real clients use one or two. */
     private static final int MAX_STREAMS = 64;
-    /** The application whose stream names are recordings: rtmp://host/vod/APP/FILE.flv. */
-    static final String VOD_APP = "vod";
-    /**
-     * Real clients send connect first; a few stray calls are answered with _error, a stream of
-     * them is a peer probing or looping, and its connection is closed.
-     */
-    /** Longest peer-supplied text echoed back or logged. */
-    private static final int MAX_ECHOED_CHARS = 200;
 
     private final Connection conn;
+    private final NetStreams streams;
     private String app;
     private int nextStreamId = 1;
     private int commandsBeforeConnect;
     private final Set<Integer> openStreams = new HashSet<>();
 
-    CommandHandler(Connection conn) {
+    CommandHandler(Connection conn, NetStreams streams) {
         this.conn = conn;
+        this.streams = streams;
     }
 
     void handle(int messageStreamId, Command c) throws LimitExceededException {
         if (app == null && !c.name().equals("connect")) {
+            // Real clients send connect first; a few stray calls are answered with _error, a
+            // stream of them is a peer probing or looping, and its connection is closed.
             int max = conn.context().config().protocolLimits().maxCommandsBeforeConnect();
             if (++commandsBeforeConnect > max) {
                 throw new LimitExceededException("commands_before_connect", "more than " + max
@@ -66,7 +63,7 @@ final class CommandHandler {
             }
             case "FCUnpublish" -> {
                 if (c.argument(0) instanceof String name) {
-                    conn.closePublishingByName(NameAndQuery.parse(name).name(), "FCUnpublish");
+                    streams.unpublishByName(NameAndQuery.parse(name).name(), "FCUnpublish");
                 }
                 result(c, null);
                 conn.send(new Command("onFCUnpublish", 0, null,
@@ -78,11 +75,11 @@ final class CommandHandler {
             case "play" -> play(messageStreamId, c);
             case "deleteStream" -> {
                 if (c.argument(0) instanceof Double id) {
-                    conn.closeStream(id.intValue(), "deleteStream");
+                    streams.end(id.intValue(), "deleteStream", NetStreams.End.CLIENT);
                     openStreams.remove(id.intValue());
                 }
             }
-            case "closeStream" -> conn.closeStream(messageStreamId, "closeStream");
+            case "closeStream" -> streams.end(messageStreamId, "closeStream", NetStreams.End.CLIENT);
             case "getStreamLength" -> result(c, 0.0);
             case "receiveAudio" -> withPlayer(messageStreamId, c, s -> s.receiveAudio(flag(c)));
             case "receiveVideo" -> withPlayer(messageStreamId, c, s -> s.receiveVideo(flag(c)));
@@ -115,6 +112,13 @@ final class CommandHandler {
             error(c, StatusCode.CONNECT_REJECTED, "connect without an application name; use rtmp://host/app/key");
             return;
         }
+        String invalid = StreamKey.invalidName(name);
+        if (invalid != null) {
+            Logger.info("{}: connect to app '{}' rejected: {}", conn.describe(), text(name), invalid.replace("stream",
+                    "application"));
+            error(c, StatusCode.CONNECT_REJECTED, invalid.replace("stream", "application"));
+            return;
+        }
         app = name;
         conn.connectedTo(name, props.get("tcUrl") instanceof String url ? url : "");
         double objectEncoding = props.get("objectEncoding") instanceof Double d ? d : 0;
@@ -124,7 +128,7 @@ final class CommandHandler {
         conn.send(new SetChunkSize(config.chunkSize()), 0);
         Map<String, Object> info = StatusCode.CONNECT_SUCCESS.info("Connection succeeded.");
         info.put("objectEncoding", objectEncoding);
-        conn.send(new Command("_result", c.transactionId(), Connection.serverProperties(), List.of(info)), 0);
+        conn.send(new Command("_result", c.transactionId(), Replies.serverProperties(), List.of(info)), 0);
         Logger.info("{}: connected to app '{}' ({})", conn.describe(), app,
                 props.get("flashVer") instanceof String v ? text(v) : "no flashVer");
     }
@@ -143,37 +147,37 @@ final class CommandHandler {
 
     private void publish(int streamId, Command c) {
         if (!(c.argument(0) instanceof String raw) || NameAndQuery.parse(raw).name().isEmpty()) {
-            conn.send(Connection.onStatus(StatusCode.PUBLISH_BAD_NAME, "publish needs a stream name"), streamId);
+            conn.send(Replies.onStatus(StatusCode.PUBLISH_BAD_NAME, "publish needs a stream name"), streamId);
             return;
         }
         if (streamId == 0) {
-            conn.send(Connection.onStatus(StatusCode.PUBLISH_BAD_NAME, "publish on stream 0; call createStream"),
+            conn.send(Replies.onStatus(StatusCode.PUBLISH_BAD_NAME, "publish on stream 0; call createStream"),
                     streamId);
             return;
         }
         NameAndQuery nq = NameAndQuery.parse(raw);
-        conn.startPublishing(streamId, new StreamKey(app, nq.name()), nq.query());
+        streams.publish(streamId, new StreamKey(app, nq.name()), nq.query());
     }
 
     private void play(int streamId, Command c) {
         if (!(c.argument(0) instanceof String raw) || NameAndQuery.parse(raw).name().isEmpty()) {
-            conn.send(Connection.onStatus(StatusCode.PLAY_FAILED, "play needs a stream name"), streamId);
+            conn.send(Replies.onStatus(StatusCode.PLAY_FAILED, "play needs a stream name"), streamId);
             return;
         }
         if (streamId == 0) {
-            conn.send(Connection.onStatus(StatusCode.PLAY_FAILED, "play on stream 0; call createStream"), streamId);
+            conn.send(Replies.onStatus(StatusCode.PLAY_FAILED, "play on stream 0; call createStream"), streamId);
             return;
         }
         NameAndQuery nq = NameAndQuery.parse(raw);
         // Clients split rtmp://host/vod/live/file.flv differently: ffmpeg as app "vod" and name
         // "live/file", librtmp as app "vod/live" and name "file". Both name the same recording.
         String path = app + "/" + stripFlvPrefix(nq.name());
-        if (path.startsWith(VOD_APP + "/")) {
+        if (path.startsWith(NetStreams.VOD_APP + "/")) {
             int start = c.argument(1) instanceof Double d && d >= 0 ? d.intValue() : 0;
-            conn.startVod(streamId, path.substring(VOD_APP.length() + 1), start, nq.query());
+            streams.playRecording(streamId, path.substring(NetStreams.VOD_APP.length() + 1), start, nq.query());
             return;
         }
-        conn.startPlaying(streamId, new StreamKey(app, nq.name()), nq.query());
+        streams.play(streamId, new StreamKey(app, nq.name()), nq.query());
     }
 
     /** Flash-era clients name FLV streams {@code flv:name}. */
@@ -182,9 +186,9 @@ final class CommandHandler {
     }
 
     private void seek(int streamId, Command c) {
-        VodPlayback vod = conn.vodOn(streamId);
+        VodPlayback vod = streams.vodOn(streamId);
         if (vod == null || !(c.argument(0) instanceof Double millis)) {
-            conn.send(Connection.onStatus(StatusCode.SEEK_FAILED, "seek needs a recording being played and a time"),
+            conn.send(Replies.onStatus(StatusCode.SEEK_FAILED, "seek needs a recording being played and a time"),
                     streamId);
             return;
         }
@@ -192,24 +196,24 @@ final class CommandHandler {
     }
 
     private void pause(int streamId, Command c) {
-        VodPlayback vod = conn.vodOn(streamId);
+        VodPlayback vod = streams.vodOn(streamId);
         if (vod != null) {
             boolean pause = flag(c);
             vod.pause(pause);
             StatusCode status = pause ? StatusCode.PAUSE_NOTIFY : StatusCode.UNPAUSE_NOTIFY;
-            conn.send(Connection.onStatus(status, (pause ? "paused " : "unpaused ") + vod.name()), streamId);
+            conn.send(Replies.onStatus(status, (pause ? "paused " : "unpaused ") + vod.name()), streamId);
             return;
         }
         withPlayer(streamId, c, sink -> {
             boolean pause = flag(c);
             sink.pause(pause);
             StatusCode status = pause ? StatusCode.PAUSE_NOTIFY : StatusCode.UNPAUSE_NOTIFY;
-            conn.send(Connection.onStatus(status, (pause ? "paused " : "unpaused ") + sink.key()), streamId);
+            conn.send(Replies.onStatus(status, (pause ? "paused " : "unpaused ") + sink.key()), streamId);
         });
     }
 
     private void withPlayer(int streamId, Command c, java.util.function.Consumer<PlayerSink> action) {
-        PlayerSink sink = conn.playerOn(streamId);
+        PlayerSink sink = streams.playerOn(streamId);
         if (sink == null) {
             error(c, StatusCode.CALL_FAILED, text(c.name()) + " on stream " + streamId + ", which is not playing");
             return;
@@ -217,15 +221,9 @@ final class CommandHandler {
         action.accept(sink);
     }
 
-    /**
-     * A value from the peer, fit to be echoed in a reply or a log line: only strings, and short.
-     * Never {@code toString()} of decoded AMF, whose references can expand it without bound.
-     */
-    static String text(Object value) {
-        if (!(value instanceof String s)) {
-            return value == null ? "null" : "(" + value.getClass().getSimpleName() + ")";
-        }
-        return s.length() <= MAX_ECHOED_CHARS ? s : s.substring(0, MAX_ECHOED_CHARS) + "...";
+    /** A value from the peer, fit to be echoed in a reply or a log line. */
+    private static String text(Object value) {
+        return PeerText.of(value);
     }
 
     private static boolean flag(Command c) {

@@ -1,11 +1,9 @@
 package dev.rtmpserver.session;
 
 import dev.rtmpserver.concurrent.Threads;
-import dev.rtmpserver.stream.LiveStream;
+import dev.rtmpserver.stream.PeerText;
 import dev.rtmpserver.stream.Publisher;
-import dev.rtmpserver.stream.StreamBusyException;
 import dev.rtmpserver.stream.StreamKey;
-import dev.rtmpserver.stream.StreamLimitException;
 import dev.rtmpserver.wire.LimitExceededException;
 import dev.rtmpserver.wire.ProtocolException;
 import dev.rtmpserver.wire.amf.Amf0;
@@ -18,7 +16,6 @@ import dev.rtmpserver.wire.message.RtmpMessage;
 import dev.rtmpserver.wire.message.RtmpMessage.Command;
 import dev.rtmpserver.wire.message.RtmpMessage.Data;
 import dev.rtmpserver.wire.message.RtmpMessage.UserControl;
-import dev.rtmpserver.wire.message.StatusCode;
 import org.tinylog.Logger;
 
 import java.io.EOFException;
@@ -28,16 +25,16 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One RTMP connection: the handshake, then a blocking read loop on this connection's virtual
- * thread, with everything it sends going through an {@link Outbound} drained by a second virtual
- * thread. A connection may publish and play any number of NetStreams.
+ * One RTMP connection: the socket and its two virtual threads. The reading thread does the
+ * handshake and then a blocking read loop, handing commands to {@link CommandHandler} and media to
+ * what the connection publishes; everything sent goes through an {@link Outbound} drained by the
+ * writer thread. What the connection publishes and plays is its {@link NetStreams}; when it has
+ * timed out is the {@link Watchdog}'s decision.
  */
 public final class Connection implements Runnable, Publisher {
     /**
@@ -60,9 +57,6 @@ public final class Connection implements Runnable, Publisher {
      * are never dropped. Past it the peer is not reading at all, and the connection is closed.
      */
     private static final long OUTBOUND_SLACK_BYTES = 8L * 1024 * 1024;
-    /** What connect's _result announces; clients only display it. */
-    private static final String FMS_VERSION = "FMS/3,5,7,7009";
-    private static final double CAPABILITIES = 31;
     /** The AMF0 string {@code "@setDataFrame"} as it starts a publisher's metadata message. */
     private static final byte[] SET_DATA_FRAME = Amf0.encode("@setDataFrame");
 
@@ -72,43 +66,40 @@ public final class Connection implements Runnable, Publisher {
     private final String description;
     private final Outbound out;
     private final CommandHandler commands;
-
-    /** Keyed by message stream id; changed only by the reading thread, read by the HTTP API too. */
-    private final Map<Integer, Publishing> publishing = new ConcurrentHashMap<>();
-    private final Map<Integer, Playing> playing = new ConcurrentHashMap<>();
-    private final Map<Integer, VodPlayback> vods = new ConcurrentHashMap<>();
+    private final NetStreams streams;
 
     // Read by the watchdog thread; written by the reading thread. All System.nanoTime() values.
-    private volatile long lastActivity = System.nanoTime();
+    private final long acceptedAt = System.nanoTime();
+    private volatile long lastActivity = acceptedAt;
+    /** When the publisher last sent media; 0 while the connection publishes nothing. */
     private volatile long lastMedia;
-    /** When the connection last had nothing to publish or play; 0 while it has. */
-    private volatile long idleSince = System.nanoTime();
     private volatile boolean handshakeDone;
+    private volatile boolean connected;
+    /** When the watchdog last pinged the peer; only the watchdog thread touches it. */
+    private long lastPing = acceptedAt;
     /** Set and used by the reading thread only: publishing enlarges it. */
     private ReadBuffer readBuffer;
-    private final long acceptedAt = System.nanoTime();
     private final AtomicBoolean closeRequested = new AtomicBoolean();
-    /** Why we closed the connection, if we did; read by the reading thread's last log line. */
+    /** Why the server closed the connection, if it did; read by the reading thread's last log line. */
     private volatile String closeReason;
     /** Why the reading thread ended, for the disconnect log line. */
     private String endReason = "closed";
     private volatile long bytesIn;
     private volatile String app;
-    /** Only the reading thread touches it; it may carry a token, so it is never logged. */
-    private String tcUrl;
+    /** It may carry a token, so it is never logged. */
+    private volatile String tcUrl = "";
     private final long connectedAtMillis = System.currentTimeMillis();
-    /** When the watchdog last pinged the peer; only the watchdog thread touches it. */
-    private long lastPing = System.nanoTime();
 
     public Connection(long id, Socket socket, SessionContext context) {
         this.id = id;
         this.socket = socket;
         this.context = context;
         this.description = "conn-" + id + " " + socket.getRemoteSocketAddress();
-        this.out = new Outbound(context.config().playerQueueBytes() + OUTBOUND_SLACK_BYTES, context.counters(),
-                () -> closeAsync("more than " + (context.config().playerQueueBytes() + OUTBOUND_SLACK_BYTES)
-                        + " bytes waiting to be sent"));
-        this.commands = new CommandHandler(this);
+        long outboundLimit = context.config().playerQueueBytes() + OUTBOUND_SLACK_BYTES;
+        this.out = new Outbound(outboundLimit, context.counters(),
+                () -> closeAsync("more than " + outboundLimit + " bytes waiting to be sent"));
+        this.streams = new NetStreams(this, context, out, acceptedAt);
+        this.commands = new CommandHandler(this, streams);
     }
 
     @Override
@@ -133,37 +124,14 @@ public final class Connection implements Runnable, Publisher {
     }
 
     public Info info() {
-        String role = !publishing.isEmpty() ? "publisher" : !playing.isEmpty() || !vods.isEmpty() ? "player" : "idle";
-        List<String> published = publishing.values().stream().map(p -> p.key().toString()).toList();
-        List<PlayerInfo> played = playing.values().stream()
-                .map(p -> new PlayerInfo(p.sink().key().toString(), p.sink().droppedFrames(), out.liveWaitMillis()))
-                .toList();
-        List<String> recordings = vods.values().stream().map(VodPlayback::name).toList();
-        return new Info(id, String.valueOf(socket.getRemoteSocketAddress()), role, app, published, played, recordings,
-                bytesIn, out.bytesWritten(), connectedAtMillis);
+        NetStreams.Snapshot s = streams.snapshot();
+        return new Info(id, String.valueOf(socket.getRemoteSocketAddress()), s.role(), app, s.publishing(),
+                s.playing(), s.recordings(), bytesIn, out.bytesWritten(), connectedAtMillis);
     }
 
     /** Keys this connection publishes; for kicking a stream's publisher. */
     public boolean publishes(StreamKey key) {
-        return publishing.values().stream().anyMatch(p -> p.key().equals(key));
-    }
-
-    void connectedTo(String application, String url) {
-        app = application;
-        tcUrl = url;
-    }
-
-    /** Null if the access rules allow it; otherwise the reason, already counted and logged. */
-    private String denied(AccessControl.Action action, StreamKey key, String query) {
-        String reason = context.access().deny(new AccessControl.Request(action, key.app(), key.name(), query,
-                tcUrl == null ? "" : tcUrl, socket.getInetAddress().getHostAddress()));
-        if (reason != null) {
-            (action == AccessControl.Action.PUBLISH ? context.counters().publishesRejected
-                    : context.counters().playsRejected).increment();
-            Logger.info("{}: {} {} denied: {}", description, action.name().toLowerCase(java.util.Locale.ROOT), key,
-                    reason);
-        }
-        return reason;
+        return streams.publishes(key);
     }
 
     @Override
@@ -177,46 +145,30 @@ public final class Connection implements Runnable, Publisher {
     }
 
     /**
-     * The watchdog's periodic look at this connection: pings a peer that has gone quiet, and
-     * returns why the connection should be closed now, or null. The handshake has its own socket
-     * timeout.
+     * The watchdog's periodic look at this connection: pings a peer that has gone quiet, ends
+     * plays that waited too long for a publisher, and returns why the connection should be closed
+     * now, or null.
      */
     public String watchdogCheck(long now) {
         if (closeRequested.get()) {
             return null;
         }
-        SessionConfig c = context.config();
-        if (!handshakeDone) {
-            // The socket timeout normally fires first; this catches a peer trickling single bytes.
-            return now - acceptedAt > c.handshakeTimeout().toNanos() * 2 ? "handshake not completed" : null;
-        }
-        long idleLimit = c.idleTimeout().toNanos();
-        long since = idleSince;
-        if (since != 0 && now - since > idleLimit) {
-            return "neither published nor played for " + c.idleTimeout().toSeconds() + " s";
-        }
-        long media = lastMedia;
-        if (media != 0 && now - media > c.mediaTimeout().toNanos()) {
-            return "publisher sent no media for " + c.mediaTimeout().toSeconds() + " s";
-        }
-        if (out.stalledNanos(now) > c.writeTimeout().toNanos()) {
-            return "socket accepted no bytes for " + c.writeTimeout().toSeconds() + " s";
-        }
-        // A player of a quiet stream sends nothing; a ping tells a live peer from a vanished one.
-        long silent = now - lastActivity;
-        if (silent > idleLimit) {
-            return "sent nothing, not even a ping response, for " + c.idleTimeout().toSeconds() + " s";
-        }
-        if (silent > idleLimit / 2 && lastPing - lastActivity < 0) {
+        Watchdog.Verdict verdict = Watchdog.check(new Watchdog.State(acceptedAt, handshakeDone, connected,
+                streams.idleSince(), lastMedia, out.stalledNanos(now), lastActivity, lastPing), now, context.config());
+        if (verdict.ping()) {
             lastPing = now;
             out.send(UserControl.of(UserControl.PING_REQUEST, (int) ((now - acceptedAt) / 1_000_000)), 0);
         }
-        return null;
+        if (verdict.close() == null && connected) {
+            streams.endExpiredWaits(now);
+        }
+        return verdict.close();
     }
 
     /**
      * Closes the socket from a thread of its own, for callers (the publisher's thread, the
-     * watchdog) that must not wait on someone else's socket.
+     * watchdog) that must not wait on someone else's socket. Streams this connection publishes
+     * end at once: the server decided, so nobody is waited for.
      */
     public void closeAsync(String reason) {
         if (closeRequested.compareAndSet(false, true)) {
@@ -257,9 +209,9 @@ public final class Connection implements Runnable, Publisher {
             readBuffer = in;
             OutputStream rawOut = socket.getOutputStream();
             ServerHandshake.perform(in, rawOut);
+            // From here the watchdog holds the peer to the handshake timeout until it connects.
             socket.setSoTimeout(0);
             handshakeDone = true;
-            idleSince = System.nanoTime();
             Logger.debug("{}: handshake done", description);
             writer = Threads.startVirtual("conn-" + id + "-writer", () -> write(rawOut));
             ProtocolLimits limits = context.config().protocolLimits();
@@ -333,14 +285,14 @@ public final class Connection implements Runnable, Publisher {
     private void dispatch(RawMessage raw) throws IOException {
         switch (raw.typeId()) {
             case MessageType.VIDEO -> {
-                Publishing p = publishing.get(raw.streamId());
+                Publishing p = streams.publishingOn(raw.streamId());
                 if (p != null) {
                     lastMedia = lastActivity;
                     p.onVideo(raw.timestamp(), raw.payload());
                 }
             }
             case MessageType.AUDIO -> {
-                Publishing p = publishing.get(raw.streamId());
+                Publishing p = streams.publishingOn(raw.streamId());
                 if (p != null) {
                     lastMedia = lastActivity;
                     p.onAudio(raw.timestamp(), raw.payload());
@@ -361,10 +313,10 @@ public final class Connection implements Runnable, Publisher {
     }
 
     private void onData(RawMessage raw, Data data) {
-        Publishing p = publishing.get(raw.streamId());
+        Publishing p = streams.publishingOn(raw.streamId());
         if (p == null) {
             Logger.debug("{}: data message '{}' on stream {} that is not publishing", description,
-                    CommandHandler.text(data.name()), raw.streamId());
+                    PeerText.of(data.name()), raw.streamId());
             return;
         }
         List<Object> values = data.values();
@@ -406,11 +358,7 @@ public final class Connection implements Runnable, Publisher {
         }
     }
 
-    // ---- used by CommandHandler -------------------------------------------------------------
-
-    Outbound out() {
-        return out;
-    }
+    // ---- used by CommandHandler and NetStreams ---------------------------------------------
 
     SessionContext context() {
         return context;
@@ -420,168 +368,30 @@ public final class Connection implements Runnable, Publisher {
         out.send(message, streamId);
     }
 
-    static Command onStatus(StatusCode status, String description) {
-        return new Command("onStatus", 0, null, List.of(status.info(description)));
+    /** A connect succeeded: the handshake timeout no longer applies. */
+    void connectedTo(String application, String url) {
+        app = application;
+        tcUrl = url;
+        connected = true;
     }
 
-    static Map<String, Object> serverProperties() {
-        return Amf0.object("fmsVer", FMS_VERSION, "capabilities", CAPABILITIES, "mode", 1.0);
+    String tcUrl() {
+        return tcUrl;
     }
 
-    /** Starts publishing {@code key} on {@code streamId}; answers the client either way. */
-    void startPublishing(int streamId, StreamKey key, String query) {
-        if (publishing.containsKey(streamId) || playing.containsKey(streamId)) {
-            send(onStatus(StatusCode.PUBLISH_BAD_NAME, "stream " + streamId + " is already in use"), streamId);
-            return;
-        }
-        String denial = denied(AccessControl.Action.PUBLISH, key, query);
-        if (denial != null) {
-            send(onStatus(StatusCode.PUBLISH_BAD_NAME, "publish " + key + " denied: " + denial), streamId);
-            return;
-        }
-        LiveStream stream;
-        try {
-            stream = context.registry().publish(key, this);
-        } catch (StreamLimitException e) {
-            context.counters().publishesRejected.increment();
-            context.counters().limitExceeded("streams");
-            Logger.warn("{}: publish {} refused: {}", description, key, e.getMessage());
-            send(onStatus(StatusCode.PUBLISH_BAD_NAME, e.getMessage()), streamId);
-            return;
-        } catch (StreamBusyException e) {
-            context.counters().publishesRejected.increment();
-            Logger.info("{}: publish {} refused: {}", description, key, e.getMessage());
-            send(onStatus(StatusCode.PUBLISH_BAD_NAME, e.getMessage()), streamId);
-            return;
-        }
-        publishing.put(streamId, new Publishing(this, streamId, key, query, stream));
+    String clientAddress() {
+        return socket.getInetAddress().getHostAddress();
+    }
+
+    /** Called on the reading thread when a publish starts. */
+    void startedPublishing() {
         readBuffer.enlarge(PUBLISHER_READ_BUFFER_BYTES);
         lastMedia = System.nanoTime();
-        activityChanged();
-        send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);
-        send(onStatus(StatusCode.PUBLISH_START, key + " is now published"), streamId);
-        Logger.info("{}: publishing {}", description, key);
     }
 
-    /** Starts playing {@code key} on {@code streamId}. */
-    void startPlaying(int streamId, StreamKey key, String query) {
-        if (publishing.containsKey(streamId) || playing.containsKey(streamId)) {
-            send(onStatus(StatusCode.PLAY_FAILED, "stream " + streamId + " is already in use"), streamId);
-            return;
-        }
-        String denial = denied(AccessControl.Action.PLAY, key, query);
-        if (denial != null) {
-            send(onStatus(StatusCode.PLAY_FAILED, "play " + key + " denied: " + denial), streamId);
-            return;
-        }
-        PlayerSink sink = new PlayerSink(out, streamId, key, description, context.config(),
-                context.registry().policy(key.app()).audioWithVideo(), context.counters().framesDroppedPlayerBehind,
-                () -> closeAsync("player too slow"));
-        send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);
-        send(onStatus(StatusCode.PLAY_RESET, "playing and resetting " + key), streamId);
-        send(onStatus(StatusCode.PLAY_START, "started playing " + key), streamId);
-        send(new Data(List.of("|RtmpSampleAccess", true, true)), streamId);
-        LiveStream stream;
-        try {
-            stream = context.registry().subscribe(key, sink);
-        } catch (StreamLimitException e) {
-            context.counters().playsRejected.increment();
-            context.counters().limitExceeded("streams");
-            Logger.warn("{}: play {} refused: {}", description, key, e.getMessage());
-            send(onStatus(StatusCode.PLAY_FAILED, e.getMessage()), streamId);
-            return;
-        }
-        playing.put(streamId, new Playing(sink, stream, query));
-        activityChanged();
-        Logger.info("{}: playing {}{}", description, key, stream.isPublished() ? "" : " (waiting for a publisher)");
-    }
-
-    /** Plays the recording {@code name} (a path inside the record directory) on {@code streamId}. */
-    void startVod(int streamId, String name, int startMillis, String query) {
-        if (publishing.containsKey(streamId) || playing.containsKey(streamId) || vods.containsKey(streamId)) {
-            send(onStatus(StatusCode.PLAY_FAILED, "stream " + streamId + " is already in use"), streamId);
-            return;
-        }
-        String denial = denied(AccessControl.Action.PLAY, new StreamKey(CommandHandler.VOD_APP, name), query);
-        if (denial != null) {
-            send(onStatus(StatusCode.PLAY_FAILED, "play denied: " + denial), streamId);
-            return;
-        }
-        var file = context.recordings().apply(name);
-        if (file.isEmpty()) {
-            context.counters().playsRejected.increment();
-            Logger.info("{}: no recording '{}' to play", description, CommandHandler.text(name));
-            send(onStatus(StatusCode.PLAY_STREAM_NOT_FOUND, "no recording " + CommandHandler.text(name)), streamId);
-            return;
-        }
-        VodPlayback vod = new VodPlayback(out, streamId, file.get(), name, description);
-        vods.put(streamId, vod);
-        activityChanged();
-        Logger.info("{}: playing recording {} from {} ms", description, file.get(), startMillis);
-        vod.start(startMillis, "conn-" + id + "-vod-" + streamId);
-    }
-
-    VodPlayback vodOn(int streamId) {
-        return vods.get(streamId);
-    }
-
-    PlayerSink playerOn(int streamId) {
-        Playing p = playing.get(streamId);
-        return p == null ? null : p.sink();
-    }
-
-    /** Ends whatever stream {@code streamId} publishes or plays, at the client's request. */
-    void closeStream(int streamId, String why) {
-        endStream(streamId, why, false);
-    }
-
-    /**
-     * @param lost the connection died: a publisher's players wait out the reconnect grace period
-     *             instead of being told at once
-     */
-    private void endStream(int streamId, String why, boolean lost) {
-        Publishing p = publishing.remove(streamId);
-        if (p != null) {
-            if (lost) {
-                context.registry().publisherLost(p.stream(), this);
-            } else {
-                context.registry().unpublish(p.stream(), this);
-            }
-            Logger.info("{}: unpublished {} ({}): {}", description, p.key(), why, p.summary());
-        }
-        VodPlayback vod = vods.remove(streamId);
-        if (vod != null) {
-            vod.stop();
-            Logger.info("{}: stopped playing recording {} ({})", description, vod.name(), why);
-        }
-        Playing pl = playing.remove(streamId);
-        if (pl != null) {
-            context.registry().unsubscribe(pl.stream(), pl.sink());
-            Logger.info("{}: stopped playing {} ({}), {} frames dropped", description, pl.sink().key(), why,
-                    pl.sink().droppedFrames());
-        }
-        activityChanged();
-    }
-
-    private void activityChanged() {
-        if (publishing.isEmpty()) {
-            lastMedia = 0;
-        }
-        boolean idle = publishing.isEmpty() && playing.isEmpty() && vods.isEmpty();
-        if (!idle) {
-            idleSince = 0;
-        } else if (idleSince == 0) {
-            idleSince = System.nanoTime();
-        }
-    }
-
-    /** FCUnpublish names the stream instead of the NetStream. */
-    void closePublishingByName(String name, String why) {
-        for (Publishing p : List.copyOf(publishing.values())) {
-            if (p.key().name().equals(name)) {
-                closeStream(p.streamId(), why);
-            }
-        }
+    /** The connection publishes nothing any more: the media timeout no longer applies. */
+    void stoppedPublishing() {
+        lastMedia = 0;
     }
 
     private void ended(String reason) {
@@ -589,15 +399,9 @@ public final class Connection implements Runnable, Publisher {
     }
 
     private void cleanUp(Thread writer) {
-        for (int streamId : List.copyOf(publishing.keySet())) {
-            endStream(streamId, "connection closed", true);
-        }
-        for (int streamId : List.copyOf(playing.keySet())) {
-            endStream(streamId, "connection closed", true);
-        }
-        for (int streamId : List.copyOf(vods.keySet())) {
-            endStream(streamId, "connection closed", true);
-        }
+        // A close the server decided (kick, timeout, eviction) ends the streams now; otherwise the
+        // connection was lost, and its players wait for the publisher to come back.
+        streams.endAll("connection closed", closeReason != null ? NetStreams.End.SERVER : NetStreams.End.LOST);
         out.close();
         close();
         if (writer != null) {
@@ -614,8 +418,5 @@ public final class Connection implements Runnable, Publisher {
         } else {
             Logger.debug("{}: disconnected before the handshake ({})", description, endReason);
         }
-    }
-
-    private record Playing(PlayerSink sink, LiveStream stream, String query) {
     }
 }

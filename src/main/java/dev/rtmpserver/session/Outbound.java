@@ -219,6 +219,12 @@ final class Outbound {
         return bytesWritten;
     }
 
+    /** Bytes queued and not yet taken by the writer, with the queue's own overhead. */
+    long queuedBytes() {
+        Node h = head;
+        return h == null || h == WAITING || h == CLOSED ? 0 : h.totalBytes;
+    }
+
     /** How long the socket has refused to take bytes the writer has for it; 0 if it is not stuck. */
     long stalledNanos(long now) {
         long since = writingSince;
@@ -250,6 +256,7 @@ final class Outbound {
             throws IOException, InterruptedException {
         WriteBuffer out = new WriteBuffer(new ProgressStream(socketOut), initialBufferBytes, maxBufferBytes);
         ChunkWriter writer = new ChunkWriter(out);
+        byte[] header = new byte[ChunkWriter.STANDALONE_HEADER_BYTES];
         this.writer = Thread.currentThread();
         while (true) {
             Node batch = take();
@@ -262,10 +269,16 @@ final class Outbound {
                 int csid = csidOf(node.typeId);
                 if (node.frame != null) {
                     byte[] bytes = node.frame.chunked(csid, node.streamId, writer.chunkSize());
+                    int from = 0;
+                    if (ChunkWriter.standaloneStreamId(bytes) != node.streamId) {
+                        ChunkWriter.standaloneHeader(bytes, node.streamId, header);
+                        out.write(header);
+                        from = ChunkWriter.STANDALONE_HEADER_BYTES;
+                    }
                     if (node.next == null) {
-                        out.writeLast(bytes);
+                        out.writeLast(bytes, from);
                     } else {
-                        out.write(bytes);
+                        out.write(bytes, from, bytes.length - from);
                     }
                     writer.forget(csid);
                 } else {

@@ -10,6 +10,7 @@ import org.tinylog.Logger;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * One player's view of a live stream: it decides which frames enter the connection's outbound
@@ -41,6 +42,7 @@ final class PlayerSink implements Sink {
     private final Runnable disconnect;
     private final LongAdder dropCounter;
     private final boolean audioWithVideo;
+    private final LongSupplier clock;
 
     private volatile boolean receiveAudio = true;
     private volatile boolean receiveVideo = true;
@@ -56,15 +58,21 @@ final class PlayerSink implements Sink {
     /** Video is being queued for this player, most recently the frame at {@link #lastVideoQueued}. */
     private boolean videoQueued;
     private int lastVideoQueued;
+    /** Since when nobody publishes the stream ({@link #clock} time); 0 while someone does. Read by the watchdog. */
+    private volatile long waitingSince;
+    private volatile boolean everPublished;
 
     private final AtomicLong droppedFrames = new AtomicLong();
 
     /**
      * @param audioWithVideo audio waits in the queue, without waking the writer, for the next video
      *                       frame (see {@link dev.rtmpserver.stream.StreamPolicy#audioWithVideo})
+     * @param disconnect     closes the player's connection; must not block
+     * @param clock          {@link System#nanoTime()}, or a test's clock
      */
     PlayerSink(Outbound out, int streamId, StreamKey key, String player, SessionConfig config, boolean audioWithVideo,
-               LongAdder dropCounter, Runnable disconnect) {
+               LongAdder dropCounter, Runnable disconnect, LongSupplier clock) {
+        this.clock = clock;
         this.audioWithVideo = audioWithVideo;
         this.dropCounter = dropCounter;
         this.out = out;
@@ -85,6 +93,16 @@ final class PlayerSink implements Sink {
         return droppedFrames.get();
     }
 
+    /** Since when the player has waited for a publisher ({@link System#nanoTime()}); 0 while one publishes. */
+    long waitingSince() {
+        return waitingSince;
+    }
+
+    /** Whether the stream has had a publisher since this player joined. */
+    boolean everPublished() {
+        return everPublished;
+    }
+
     void receiveAudio(boolean on) {
         receiveAudio = on;
     }
@@ -98,7 +116,9 @@ final class PlayerSink implements Sink {
     }
 
     @Override
-    public void join(List<MediaFrame> cached) {
+    public void join(List<MediaFrame> cached, boolean published) {
+        everPublished = published;
+        waitingSince = published ? 0 : nonZero(clock.getAsLong());
         for (MediaFrame frame : cached) {
             if (frame.kind() == MediaFrame.Kind.VIDEO) {
                 videoSeen = true;
@@ -187,7 +207,7 @@ final class PlayerSink implements Sink {
         droppedFrames.incrementAndGet();
         dropCounter.increment();
         dropsThisRun++;
-        long now = System.nanoTime();
+        long now = nonZero(clock.getAsLong());
         if (laggingSince == 0) {
             laggingSince = now;
             Logger.info("{}: falling behind on {}, dropping frames until it catches up", player, key);
@@ -209,15 +229,23 @@ final class PlayerSink implements Sink {
 
     @Override
     public void onPublish() {
+        everPublished = true;
+        waitingSince = 0;
         awaitingKeyframe = true;
         videoQueued = false;
         out.send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);
-        out.send(Connection.onStatus(StatusCode.PLAY_PUBLISH_NOTIFY, key + " is now published"), streamId);
+        out.send(Replies.onStatus(StatusCode.PLAY_PUBLISH_NOTIFY, key + " is now published"), streamId);
     }
 
     @Override
     public void onUnpublish() {
-        out.send(Connection.onStatus(StatusCode.PLAY_UNPUBLISH_NOTIFY, key + " is now unpublished"), streamId);
+        waitingSince = nonZero(clock.getAsLong());
+        out.send(Replies.onStatus(StatusCode.PLAY_UNPUBLISH_NOTIFY, key + " is now unpublished"), streamId);
         out.send(UserControl.of(UserControl.STREAM_EOF, streamId), 0);
+    }
+
+    /** 0 means "not waiting", so a clock reading of exactly 0 is moved by a nanosecond. */
+    private static long nonZero(long time) {
+        return time == 0 ? 1 : time;
     }
 }

@@ -20,7 +20,6 @@ final class Publishing {
     private final Publisher owner;
     private final int streamId;
     private final StreamKey key;
-    private final String query;
     private final LiveStream stream;
     private final CodecReport codecs = new CodecReport();
     private final long startNanos = System.nanoTime();
@@ -32,11 +31,10 @@ final class Publishing {
     private long lastReportBytes;
     private long lastReportVideoFrames;
 
-    Publishing(Publisher owner, int streamId, StreamKey key, String query, LiveStream stream) {
+    Publishing(Publisher owner, int streamId, StreamKey key, LiveStream stream) {
         this.owner = owner;
         this.streamId = streamId;
         this.key = key;
-        this.query = query;
         this.stream = stream;
     }
 
@@ -46,10 +44,6 @@ final class Publishing {
 
     StreamKey key() {
         return key;
-    }
-
-    String query() {
-        return query;
     }
 
     LiveStream stream() {

@@ -25,6 +25,13 @@ import java.util.concurrent.locks.ReentrantLock;
 final class VodPlayback {
     /** How far ahead of real time tags are sent, so the player's buffer never runs dry. */
     private static final long LEAD_NANOS = 1_000_000_000L;
+    /**
+     * Past this much waiting to be sent, playback waits for the player to read: a slow player is
+     * slowed, never disconnected, and the queue's hard limit is never approached.
+     */
+    private static final long MAX_QUEUED_BYTES = 1024 * 1024;
+    /** How often playback looks again at a full queue. */
+    private static final long QUEUE_POLL_NANOS = 5_000_000L;
 
     private final Outbound out;
     private final int streamId;
@@ -94,9 +101,12 @@ final class VodPlayback {
             play(index, reader);
         } catch (IOException e) {
             Logger.warn("{}: playback of {} failed: {}", player, name, e.getMessage());
-            out.send(Connection.onStatus(StatusCode.PLAY_FAILED, "cannot play " + name), streamId);
+            out.send(Replies.onStatus(StatusCode.PLAY_FAILED, "cannot play " + name), streamId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            Logger.error(e, "{}: playback of {} failed", player, name);
+            out.send(Replies.onStatus(StatusCode.PLAY_FAILED, "cannot play " + name + ": internal error"), streamId);
         }
     }
 
@@ -150,8 +160,30 @@ final class VodPlayback {
                     continue;
                 }
             }
+            if (!awaitRoomInQueue()) {
+                continue;
+            }
             send(tag);
         }
+    }
+
+    /**
+     * Waits until the player has read enough of what is queued; false if a pause, seek or stop
+     * came first (the tag is then sent, or not, after it).
+     */
+    private boolean awaitRoomInQueue() throws InterruptedException {
+        while (out.queuedBytes() > MAX_QUEUED_BYTES) {
+            lock.lock();
+            try {
+                if (stopped || seekTo >= 0) {
+                    return false;
+                }
+                changed.awaitNanos(QUEUE_POLL_NANOS);
+            } finally {
+                lock.unlock();
+            }
+        }
+        return true;
     }
 
     /** Sends metadata and the sequence headers in force, then moves to the keyframe at or before {@code millis}. */
@@ -159,12 +191,12 @@ final class VodPlayback {
         KeyframeIndex.Entry entry = index.floor(millis);
         if (fresh) {
             out.send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);
-            out.send(Connection.onStatus(StatusCode.PLAY_RESET, "playing and resetting " + name), streamId);
+            out.send(Replies.onStatus(StatusCode.PLAY_RESET, "playing and resetting " + name), streamId);
         } else {
-            out.send(Connection.onStatus(StatusCode.SEEK_NOTIFY, "seeking " + name + " to " + millis + " ms"),
+            out.send(Replies.onStatus(StatusCode.SEEK_NOTIFY, "seeking " + name + " to " + millis + " ms"),
                     streamId);
         }
-        out.send(Connection.onStatus(StatusCode.PLAY_START, "started playing " + name), streamId);
+        out.send(Replies.onStatus(StatusCode.PLAY_START, "started playing " + name), streamId);
         out.send(new Data(List.of("|RtmpSampleAccess", true, true)), streamId);
         for (long at : new long[] {index.metadata(), entry == null ? KeyframeIndex.NONE : entry.videoSequenceHeader(),
                 entry == null ? KeyframeIndex.NONE : entry.audioSequenceHeader()}) {
@@ -220,7 +252,7 @@ final class VodPlayback {
     }
 
     private void end() {
-        out.send(Connection.onStatus(StatusCode.PLAY_STOP, "stopped playing " + name), streamId);
+        out.send(Replies.onStatus(StatusCode.PLAY_STOP, "stopped playing " + name), streamId);
         out.send(new Data(List.of("onPlayStatus", StatusCode.PLAY_COMPLETE.info("finished " + name))), streamId);
         out.send(UserControl.of(UserControl.STREAM_EOF, streamId), 0);
         Logger.info("{}: finished playing {}", player, name);

@@ -56,11 +56,11 @@ final class WriteBuffer extends OutputStream {
      * Writes the last bytes of a batch, which {@link #flush()} follows: when nothing is buffered
      * they go to the socket as they are, since a copy would not save a system call.
      */
-    void writeLast(byte[] b) throws IOException {
+    void writeLast(byte[] b, int from) throws IOException {
         if (count == 0) {
-            out.write(b, 0, b.length);
+            out.write(b, from, b.length - from);
         } else {
-            write(b, 0, b.length);
+            write(b, from, b.length - from);
         }
     }
 

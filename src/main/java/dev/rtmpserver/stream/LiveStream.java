@@ -25,8 +25,14 @@ public final class LiveStream {
     private final StreamKey key;
     private final StreamPolicy policy;
 
-    /** Guards every field below, and the order in which sinks see frames. */
-    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Guards every field below, and the order in which sinks see frames. The registry holds it too
+     * while it changes who publishes or plays this stream, so those changes on one stream never
+     * wait for another stream's fan-out.
+     */
+    final ReentrantLock lock = new ReentrantLock();
+    /** The registry has removed this stream from its map: whoever finds it must look the key up again. */
+    boolean retired;
     private final List<Sink> sinks = new ArrayList<>();
     /**
      * {@link #sinks} as an array to offer frames from, since a sink may leave from within an offer;
@@ -35,7 +41,10 @@ public final class LiveStream {
      */
     private Sink[] snapshot;
     private Publisher publisher;
-    /** The publisher's connection died without unpublishing; its players have not been told yet. */
+    /**
+     * The publisher left (its connection died, or it unpublished cleanly and the unpublish grace
+     * runs); its players have not been told yet and a republish continues their stream.
+     */
     private boolean orphaned;
     /** Tells one orphaning from the next, so a late grace expiry cannot end a newer one. */
     private long orphanEpoch;
@@ -248,7 +257,7 @@ public final class LiveStream {
         }
     }
 
-    /** The publisher's connection died; returns the epoch a later {@link #expireGrace} must match. */
+    /** The publisher left for a grace period; returns the epoch a later {@link #expireGrace} must match. */
     long orphan() {
         lock.lock();
         try {
@@ -291,7 +300,7 @@ public final class LiveStream {
                 }
             }
             cached.addAll(gop);
-            sink.join(cached);
+            sink.join(cached, publisher != null || orphaned);
             sinks.add(sink);
             snapshot = null;
         } finally {
@@ -313,6 +322,16 @@ public final class LiveStream {
             if (sinks.remove(sink)) {
                 snapshot = null;
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Someone publishes, or a grace period for a returning publisher runs: counts against the stream limit. */
+    boolean isActive() {
+        lock.lock();
+        try {
+            return publisher != null || orphaned;
         } finally {
             lock.unlock();
         }

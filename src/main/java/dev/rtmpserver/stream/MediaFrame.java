@@ -11,8 +11,9 @@ import dev.rtmpserver.wire.message.MessageType;
  * it by making a new frame around the same payload.
  *
  * <p>A frame also keeps its chunked encoding, made by the first player's writer that needs it and
- * reused by every other player with the same chunk size and message stream id, so fan-out to N
- * players chunks each message once, not N times.
+ * reused by every other player with the same chunk size, so fan-out to N players chunks each
+ * message once, not N times. Players on another message stream id patch the header of the first
+ * chunk as they write it (see {@link ChunkWriter#standaloneHeader}).
  */
 public final class MediaFrame {
 
@@ -31,7 +32,7 @@ public final class MediaFrame {
     }
 
     /** One cached encoding; a frame keeps the last one made. */
-    private record Chunked(int csid, int streamId, int chunkSize, byte[] bytes) {
+    private record Chunked(int csid, int chunkSize, byte[] bytes) {
     }
 
     private final Kind kind;
@@ -105,14 +106,18 @@ public final class MediaFrame {
         return new MediaFrame(kind, newTimestamp, payload, keyframe, config);
     }
 
-    /** This frame as RTMP chunks (see {@link ChunkWriter#encodeStandalone}), encoded at most once per shape. */
+    /**
+     * This frame as RTMP chunks (see {@link ChunkWriter#encodeStandalone}), encoded at most once
+     * per chunk stream and chunk size. The message stream id in the result is {@code streamId} if
+     * this call encoded it, and otherwise that of the call that did.
+     */
     public byte[] chunked(int csid, int streamId, int chunkSize) {
         Chunked c = chunked;
-        if (c != null && c.csid == csid && c.streamId == streamId && c.chunkSize == chunkSize) {
+        if (c != null && c.csid == csid && c.chunkSize == chunkSize) {
             return c.bytes;
         }
         byte[] bytes = ChunkWriter.encodeStandalone(csid, kind.typeId(), streamId, timestamp, payload, chunkSize);
-        chunked = new Chunked(csid, streamId, chunkSize, bytes);
+        chunked = new Chunked(csid, chunkSize, bytes);
         return bytes;
     }
 

@@ -3,7 +3,7 @@ package dev.rtmpserver.stream;
 import java.util.List;
 
 /**
- * Something a live stream delivers frames to: an RTMP player, and later a recorder or a relay.
+ * Something a live stream delivers frames to: an RTMP player, a recorder, and later a relay.
  * Every method is called on the publisher's thread (or a joining thread) under the stream's lock,
  * so none may block: a sink queues the work for its own thread and decides itself what to drop
  * when it falls behind.
@@ -15,8 +15,11 @@ public interface Sink {
      * the GOP cache on, everything since the latest keyframe. Called once, before any
      * {@link #offer}. These frames are already held by the stream, so queueing them all costs the
      * sink no memory of its own.
+     *
+     * @param published someone publishes the stream (or is expected back within a grace period);
+     *                  false while the sink waits for a first publisher
      */
-    void join(List<MediaFrame> cached);
+    void join(List<MediaFrame> cached, boolean published);
 
     /** Offers one live frame. Never blocks. */
     void offer(MediaFrame frame);

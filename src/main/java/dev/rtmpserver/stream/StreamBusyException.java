@@ -1,8 +1,20 @@
 package dev.rtmpserver.stream;
 
-/** A publish was refused because another publisher already owns the key. */
+/**
+ * A publish was refused because the key is taken: another publisher owns it, or it was kicked and
+ * banned for a while. The message goes to the refused client, so it never names anyone else.
+ */
 public final class StreamBusyException extends RuntimeException {
-    public StreamBusyException(StreamKey key, Publisher owner) {
-        super("stream " + key + " is already published by " + owner.describe());
+    private final boolean banned;
+
+    StreamBusyException(StreamKey key, boolean banned) {
+        super(banned ? "stream " + key + " may not be published for a while" : "stream " + key
+                + " is already being published");
+        this.banned = banned;
+    }
+
+    /** The key was kicked with a ban that has not run out, rather than published by someone else. */
+    public boolean banned() {
+        return banned;
     }
 }

@@ -2,54 +2,57 @@ package dev.rtmpserver.stream;
 
 import org.tinylog.Logger;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiFunction;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
- * All live streams by key. Every change that can create or remove a stream runs under one
- * {@link ReentrantLock}, so a player joining while the last participant leaves never ends up
- * attached to a stream the map has already forgotten; lookups read the map without it. (Not
- * {@code ConcurrentHashMap.compute}: its monitor would pin virtual threads on Java 21-23 while they
- * wait inside it for a stream's lock.)
+ * All live streams by key.
+ *
+ * <p>Each change to who publishes or plays a stream runs under that stream's own lock, never a
+ * registry-wide one, so joining or leaving a stream of 10,000 players never delays another stream.
+ * A stream that nothing refers to any more is marked retired and removed under its lock; whoever
+ * then finds the retired object in hand looks the key up again and gets a fresh stream, so a player
+ * joining while the last participant leaves never ends up on a stream the map has forgotten.
+ *
+ * <p>Only streams someone publishes (or is expected back on, within a grace period) count against
+ * the stream limit: players waiting for a publisher cost a connection each, which the connection
+ * limits already bound, and must not lock publishers out.
  */
 public final class StreamRegistry {
     private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
-    /** Guards every change to {@link #streams}; held briefly, never across IO. */
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Keys kicked with a ban, to the {@link #clock} time the ban ends. */
+    private final ConcurrentHashMap<StreamKey, Long> bans = new ConcurrentHashMap<>();
+    /** Streams that are active (see {@link LiveStream#isActive}); changed only under a stream's lock. */
+    private final AtomicInteger active = new AtomicInteger();
     private final Function<String, StreamPolicy> policies;
-    private final ScheduledExecutorService timer;
+    private final Scheduler scheduler;
+    private final LongSupplier clock;
     private final int maxStreams;
     private volatile PublishListener listener = (stream, continuing) -> {
     };
 
     /**
-     * @param policies the policy of each application
-     * @param timer    runs the end of reconnect grace periods
+     * @param policies  the policy of each application
+     * @param scheduler ends grace periods
+     * @param clock     {@link System#nanoTime()} or a test's clock: publisher silence and bans
      */
-    public StreamRegistry(Function<String, StreamPolicy> policies, ScheduledExecutorService timer, int maxStreams) {
+    public StreamRegistry(Function<String, StreamPolicy> policies, Scheduler scheduler, LongSupplier clock,
+                          int maxStreams) {
         this.policies = policies;
-        this.timer = timer;
+        this.scheduler = scheduler;
+        this.clock = clock;
         this.maxStreams = maxStreams;
     }
 
     /** How the streams of {@code app} behave. */
     public StreamPolicy policy(String app) {
         return policies.apply(app);
-    }
-
-    /** A new stream, unless the registry is full. */
-    private LiveStream create(StreamKey key) {
-        if (streams.size() >= maxStreams) {
-            throw new StreamLimitException("the server already has its maximum of " + maxStreams + " streams");
-        }
-        return new LiveStream(key, policy(key.app()));
     }
 
     /** Who is told of each publish; set once, before the server accepts connections. */
@@ -61,25 +64,34 @@ public final class StreamRegistry {
      * Makes {@code publisher} the owner of {@code key}. If the current owner has been silent for
      * longer than the policy allows, it is evicted and {@code publisher} takes over its players.
      *
-     * @throws StreamBusyException if another, live publisher owns it
+     * @throws StreamBusyException  if another, live publisher owns it, or it is banned
+     * @throws StreamLimitException if it would be one published stream too many
      */
     public LiveStream publish(StreamKey key, Publisher publisher) {
+        Long bannedUntil = bans.get(key);
+        if (bannedUntil != null) {
+            if (clock.getAsLong() - bannedUntil < 0) {
+                throw new StreamBusyException(key, true);
+            }
+            bans.remove(key, bannedUntil);
+        }
         Publisher[] evicted = new Publisher[1];
         boolean[] continued = new boolean[1];
-        LiveStream result = update(key, (k, stream) -> {
-            LiveStream s = stream != null ? stream : create(k);
+        LiveStream result = change(key, true, s -> {
             Publisher owner = s.publisher();
-            boolean continuing = s.isOrphaned();
             if (owner == publisher) {
-                throw new StreamBusyException(k, owner);
+                throw new StreamBusyException(key, false);
             }
+            boolean continuing = s.isOrphaned();
             if (owner != null) {
-                long silentNanos = System.nanoTime() - owner.lastActivityNanos();
+                long silentNanos = clock.getAsLong() - owner.lastActivityNanos();
                 if (silentNanos < s.policy().staleAfter().toNanos()) {
-                    throw new StreamBusyException(k, owner);
+                    throw new StreamBusyException(key, false);
                 }
                 evicted[0] = owner;
                 continuing = true;
+            } else if (!continuing) {
+                reserveSlot();
             }
             s.attachPublisher(publisher, continuing);
             continued[0] = continuing;
@@ -88,42 +100,64 @@ public final class StreamRegistry {
         if (evicted[0] != null) {
             Logger.info("{}: {} took over from {}, silent for more than {}", key, publisher.describe(),
                     evicted[0].describe(), result.policy().staleAfter());
-            evicted[0].evict("stream " + key + " taken over by " + publisher.describe());
+            evicted[0].evict("stream " + key + " taken over by a new publisher");
         }
         listener.published(result, continued[0]);
         return result;
     }
 
-    /** A clean unpublish: players are told at once. A no-op if {@code publisher} no longer owns it. */
-    public void unpublish(LiveStream stream, Publisher publisher) {
-        updateIfPresent(stream.key(), (k, s) -> {
-            if (s == stream && s.publisher() == publisher) {
-                s.detachPublisher();
+    private void reserveSlot() {
+        while (true) {
+            int n = active.get();
+            if (n >= maxStreams) {
+                throw new StreamLimitException("the server already has its maximum of " + maxStreams
+                        + " published streams");
             }
-            return s.isIdle() ? null : s;
-        });
+            if (active.compareAndSet(n, n + 1)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * A clean unpublish. Players stay attached, untold, for the policy's unpublish grace, so an
+     * encoder that stops and starts again keeps them; then they are told. A no-op if
+     * {@code publisher} no longer owns the stream.
+     */
+    public void unpublish(LiveStream stream, Publisher publisher) {
+        leave(stream, publisher, stream.policy().unpublishGrace());
     }
 
     /**
      * The publisher's connection died without unpublishing. Its players stay attached, untold, for
-     * the policy's grace period in case it comes back; then they are told.
+     * the policy's reconnect grace in case it comes back; then they are told.
      */
     public void publisherLost(LiveStream stream, Publisher publisher) {
-        if (stream.policy().reconnectGrace().isZero()) {
-            unpublish(stream, publisher);
-            return;
-        }
+        leave(stream, publisher, stream.policy().reconnectGrace());
+    }
+
+    /**
+     * The server itself ended the publish (a kick, a timeout, a shutdown): players are told now and
+     * nobody is waited for.
+     */
+    public void end(LiveStream stream, Publisher publisher) {
+        leave(stream, publisher, Duration.ZERO);
+    }
+
+    private void leave(LiveStream stream, Publisher publisher, Duration grace) {
         long[] epoch = {-1};
-        updateIfPresent(stream.key(), (k, s) -> {
-            if (s == stream && s.publisher() == publisher) {
-                epoch[0] = s.orphan();
+        changeIfPresent(stream, s -> {
+            if (s.publisher() == publisher) {
+                if (grace.isZero()) {
+                    s.detachPublisher();
+                } else {
+                    epoch[0] = s.orphan();
+                }
             }
-            return s.isIdle() ? null : s;
         });
         if (epoch[0] >= 0) {
             try {
-                timer.schedule(() -> endGrace(stream, epoch[0]), stream.policy().reconnectGrace().toMillis(),
-                        TimeUnit.MILLISECONDS);
+                scheduler.schedule(grace, () -> endGrace(stream, epoch[0]));
             } catch (RejectedExecutionException e) {
                 // The server is shutting down: nobody will republish, so tell the players now.
                 endGrace(stream, epoch[0]);
@@ -133,66 +167,115 @@ public final class StreamRegistry {
 
     private void endGrace(LiveStream stream, long epoch) {
         try {
-            updateIfPresent(stream.key(), (k, s) -> {
-                if (s == stream) {
-                    s.expireGrace(epoch);
-                }
-                return s.isIdle() ? null : s;
-            });
+            changeIfPresent(stream, s -> s.expireGrace(epoch));
         } catch (RuntimeException e) {
-            Logger.error(e, "{}: ending the reconnect grace period failed", stream.key());
+            Logger.error(e, "{}: ending the grace period failed", stream.key());
         }
+    }
+
+    /**
+     * Ends {@code key}'s publish at once, as an operator asked: players are told now, the publisher
+     * is evicted, and for {@code ban} (if longer than zero) nobody may publish the key again.
+     *
+     * @return false if nobody published the key and no publisher was awaited back
+     */
+    public boolean kick(StreamKey key, Duration ban, String reason) {
+        LiveStream stream = streams.get(key);
+        if (stream == null) {
+            return false;
+        }
+        Publisher[] owner = new Publisher[1];
+        boolean[] ended = new boolean[1];
+        Long until = ban.compareTo(Duration.ZERO) > 0 ? clock.getAsLong() + ban.toNanos() : null;
+        if (until != null) {
+            bans.put(key, until);
+        }
+        changeIfPresent(stream, s -> {
+            owner[0] = s.publisher();
+            if (owner[0] != null || s.isOrphaned()) {
+                s.detachPublisher();
+                ended[0] = true;
+            }
+        });
+        if (!ended[0]) {
+            if (until != null) {
+                bans.remove(key, until);
+            }
+            return false;
+        }
+        if (owner[0] != null) {
+            owner[0].evict(reason);
+        }
+        return true;
     }
 
     /** Attaches a sink, creating the stream if nobody publishes it yet: it starts when they do. */
     public LiveStream subscribe(StreamKey key, Sink sink) {
-        return update(key, (k, stream) -> {
-            LiveStream s = stream != null ? stream : create(k);
+        return change(key, true, s -> {
             s.addSink(sink);
             return s;
         });
     }
 
     public void unsubscribe(LiveStream stream, Sink sink) {
-        updateIfPresent(stream.key(), (k, s) -> {
-            if (s == stream) {
-                s.removeSink(sink);
-            }
-            return s.isIdle() ? null : s;
-        });
-    }
-
-    /** {@link ConcurrentHashMap#compute}'s contract, under {@link #lock}. */
-    private LiveStream update(StreamKey key, BiFunction<StreamKey, LiveStream, LiveStream> change) {
-        lock.lock();
-        try {
-            LiveStream result = change.apply(key, streams.get(key));
-            if (result == null) {
-                streams.remove(key);
-            } else {
-                streams.put(key, result);
-            }
-            return result;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** As {@link #update}, but only if the key is present. */
-    private void updateIfPresent(StreamKey key, BiFunction<StreamKey, LiveStream, LiveStream> change) {
-        update(key, (k, s) -> s == null ? null : change.apply(k, s));
+        changeIfPresent(stream, s -> s.removeSink(sink));
     }
 
     /** Shutdown: every stream's publisher is detached, so every player is told its stream ended. */
     public void endAll() {
         for (LiveStream stream : streams()) {
-            updateIfPresent(stream.key(), (k, s) -> {
+            changeIfPresent(stream, s -> {
                 if (s.publisher() != null || s.isOrphaned()) {
                     s.detachPublisher();
                 }
-                return s;
             });
         }
+    }
+
+    /**
+     * Runs {@code change} on the stream of {@code key} under its lock, then retires the stream if
+     * nothing refers to it any more, keeping the count of active streams.
+     *
+     * @param create make the stream if the key has none; otherwise {@code change} gets null
+     */
+    private LiveStream change(StreamKey key, boolean create, Function<LiveStream, LiveStream> change) {
+        while (true) {
+            LiveStream s = create ? streams.computeIfAbsent(key, k -> new LiveStream(k, policy(k.app())))
+                    : streams.get(key);
+            if (s == null) {
+                return change.apply(null);
+            }
+            s.lock.lock();
+            try {
+                if (s.retired) {
+                    continue;
+                }
+                boolean wasActive = s.isActive();
+                try {
+                    return change.apply(s);
+                } finally {
+                    if (s.isIdle()) {
+                        s.retired = true;
+                        streams.remove(key, s);
+                    }
+                    if (wasActive && (s.retired || !s.isActive())) {
+                        active.decrementAndGet();
+                    }
+                }
+            } finally {
+                s.lock.unlock();
+            }
+        }
+    }
+
+    /** As {@link #change}, on this very stream, and only while the registry still holds it. */
+    private void changeIfPresent(LiveStream stream, java.util.function.Consumer<LiveStream> change) {
+        change(stream.key(), false, s -> {
+            if (s == stream) {
+                change.accept(s);
+            }
+            return s;
+        });
     }
 
     public LiveStream get(StreamKey key) {
@@ -203,7 +286,13 @@ public final class StreamRegistry {
         return List.copyOf(streams.values());
     }
 
+    /** Streams known, published or awaited. */
     public int size() {
         return streams.size();
+    }
+
+    /** Streams that count against the limit: published, or awaiting their publisher's return. */
+    public int activeCount() {
+        return active.get();
     }
 }

@@ -156,7 +156,7 @@ class BuffersTest {
         WriteBuffer out = new WriteBuffer(socket, 2048, 16 * 1024);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         byte[] frame = random(12_000, 20);
-        out.writeLast(frame);
+        out.writeLast(frame, 0);
         expected.write(frame);
         out.flush();
         assertEquals(List.of(12_000), socket.writes, "a batch of one frame: straight out");
@@ -165,7 +165,7 @@ class BuffersTest {
         socket.writes.clear();
         byte[] reply = random(100, 21);
         out.write(reply);
-        out.writeLast(frame);
+        out.writeLast(frame, 0);
         out.flush();
         expected.write(reply);
         expected.write(frame);

@@ -71,6 +71,10 @@ class OutboundTest {
             writer.join();
             received.add(got);
         }
+        for (MediaFrame frame : frames) {
+            // Encoded once for both stream ids: the second player patched the first chunk's header.
+            assertTrue(frame.chunked(6, 5, 4096) == frame.chunked(6, 1, 4096), "one shared encoding");
+        }
         for (int player = 0; player < 2; player++) {
             List<RawMessage> got = received.get(player);
             int streamId = player == 0 ? 1 : 5;

@@ -124,10 +124,19 @@ public final class ChunkWriter {
     }
 
     /**
+     * The first bytes of an {@link #encodeStandalone} encoding that depend on the message stream
+     * id: the one-byte basic header and the type 0 message header, whose last four bytes are the
+     * stream id (little-endian). Nothing after them does.
+     */
+    public static final int STANDALONE_HEADER_BYTES = 12;
+    private static final int STREAM_ID_OFFSET = 8;
+
+    /**
      * Encodes a message on its own: a full type 0 header on the first chunk and type 3 on the
      * rest. Such bytes do not depend on what this connection sent before, so one encoding can be
-     * shared by every connection with the same chunk size and message stream id. After writing
-     * them, call {@link #forget} for that chunk stream.
+     * shared by every connection with the same chunk size; a connection that uses another message
+     * stream id sends its own copy of the first {@link #STANDALONE_HEADER_BYTES} (see
+     * {@link #standaloneHeader}). After writing them, call {@link #forget} for that chunk stream.
      */
     public static byte[] encodeStandalone(int csid, int typeId, int streamId, int timestamp, byte[] payload,
                                           int chunkSize) {
@@ -171,6 +180,25 @@ public final class ChunkWriter {
             written += n;
         }
         return out;
+    }
+
+    /** The message stream id in the header of an {@link #encodeStandalone} encoding. */
+    public static int standaloneStreamId(byte[] encoded) {
+        return (encoded[STREAM_ID_OFFSET] & 0xFF) | (encoded[STREAM_ID_OFFSET + 1] & 0xFF) << 8
+                | (encoded[STREAM_ID_OFFSET + 2] & 0xFF) << 16 | (encoded[STREAM_ID_OFFSET + 3] & 0xFF) << 24;
+    }
+
+    /**
+     * Copies the first {@link #STANDALONE_HEADER_BYTES} of an {@link #encodeStandalone} encoding
+     * into {@code header} with another message stream id: followed by the rest of the encoding,
+     * they are the message as encoded for that stream id.
+     */
+    public static void standaloneHeader(byte[] encoded, int streamId, byte[] header) {
+        System.arraycopy(encoded, 0, header, 0, STANDALONE_HEADER_BYTES);
+        header[STREAM_ID_OFFSET] = (byte) streamId;
+        header[STREAM_ID_OFFSET + 1] = (byte) (streamId >>> 8);
+        header[STREAM_ID_OFFSET + 2] = (byte) (streamId >>> 16);
+        header[STREAM_ID_OFFSET + 3] = (byte) (streamId >>> 24);
     }
 
     /**

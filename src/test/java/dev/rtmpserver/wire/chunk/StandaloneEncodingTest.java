@@ -21,6 +21,25 @@ class StandaloneEncodingTest {
     }
 
     @Test
+    void aPatchedHeaderReadsBackAsTheSameMessageOnAnotherStreamId() throws IOException {
+        for (int ts : new int[] {40, 0x7FFFFFF0}) {
+            byte[] encoded = ChunkWriter.encodeStandalone(6, 9, 1, ts, payload(300, 5), 128);
+            assertEquals(1, ChunkWriter.standaloneStreamId(encoded));
+            byte[] header = new byte[ChunkWriter.STANDALONE_HEADER_BYTES];
+            ChunkWriter.standaloneHeader(encoded, 0x01020304, header);
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
+            stream.write(header);
+            stream.write(encoded, header.length, encoded.length - header.length);
+            byte[] patched = stream.toByteArray();
+            assertEquals(0x01020304, ChunkWriter.standaloneStreamId(patched));
+            RawMessage m = new ChunkReader(new ByteArrayInputStream(patched)).read();
+            assertEquals(0x01020304, m.streamId());
+            assertEquals(ts, m.timestamp());
+            assertArrayEquals(payload(300, 5), m.payload());
+        }
+    }
+
+    @Test
     void sharedEncodingDecodesIdenticallyForDifferentStreamIdsChunkSizesAndTimestamps() throws IOException {
         int[] chunkSizes = {128, 4096, 60000};
         int[] streamIds = {1, 2, 77};

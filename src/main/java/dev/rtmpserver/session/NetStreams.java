@@ -1,0 +1,410 @@
+package dev.rtmpserver.session;
+
+import dev.rtmpserver.stream.LiveStream;
+import dev.rtmpserver.stream.PeerText;
+import dev.rtmpserver.stream.StreamBusyException;
+import dev.rtmpserver.stream.StreamKey;
+import dev.rtmpserver.stream.StreamLimitException;
+import dev.rtmpserver.stream.StreamRegistry;
+import dev.rtmpserver.wire.message.RtmpMessage.UserControl;
+import dev.rtmpserver.wire.message.StatusCode;
+import org.tinylog.Logger;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The NetStreams of one connection, by message stream id: what each publishes or plays, and the
+ * admission of every publish and play (name, access rules, the registry's own refusals). Every
+ * refusal is answered with the status a client expects and never tells a client about another one.
+ *
+ * <p>The reading thread starts and ends streams; the watchdog ends plays that waited too long for
+ * a publisher; the HTTP API reads. {@link #lock} makes the table consistent for all three.
+ */
+final class NetStreams {
+    /** The application whose stream names are recordings: rtmp://host/vod/APP/FILE.flv. */
+    static final String VOD_APP = "vod";
+
+    private final Connection conn;
+    private final SessionContext context;
+    private final Outbound out;
+
+    /** Guards the three maps; held briefly, never across IO (sends only queue). */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Integer, Publishing> publishing = new HashMap<>();
+    private final Map<Integer, Playing> playing = new HashMap<>();
+    private final Map<Integer, VodPlayback> vods = new HashMap<>();
+    /** When the connection last had nothing to publish or play; 0 while it has. Read by the watchdog. */
+    private volatile long idleSince;
+
+    NetStreams(Connection conn, SessionContext context, Outbound out, long now) {
+        this.conn = conn;
+        this.context = context;
+        this.out = out;
+        this.idleSince = now;
+    }
+
+    private record Playing(PlayerSink sink, LiveStream stream) {
+    }
+
+    long idleSince() {
+        return idleSince;
+    }
+
+    Publishing publishingOn(int streamId) {
+        lock.lock();
+        try {
+            return publishing.get(streamId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean publishesAnything() {
+        lock.lock();
+        try {
+            return !publishing.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    PlayerSink playerOn(int streamId) {
+        lock.lock();
+        try {
+            Playing p = playing.get(streamId);
+            return p == null ? null : p.sink();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    VodPlayback vodOn(int streamId) {
+        lock.lock();
+        try {
+            return vods.get(streamId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean inUse(int streamId) {
+        return publishing.containsKey(streamId) || playing.containsKey(streamId) || vods.containsKey(streamId);
+    }
+
+    /** Starts publishing {@code key} on {@code streamId}; answers the client either way. */
+    void publish(int streamId, StreamKey key, String query) {
+        String invalid = StreamKey.invalidName(key.name());
+        if (invalid != null) {
+            refusePublish(streamId, key, invalid);
+            return;
+        }
+        lock.lock();
+        try {
+            if (inUse(streamId)) {
+                conn.send(Replies.onStatus(StatusCode.PUBLISH_BAD_NAME, "stream " + streamId + " is already in use"),
+                        streamId);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        // The access check may call an HTTP service: never under the lock.
+        String denial = denied(AccessControl.Action.PUBLISH, key, query);
+        if (denial != null) {
+            conn.send(Replies.onStatus(StatusCode.PUBLISH_BAD_NAME, "publish " + key + " denied: " + denial), streamId);
+            return;
+        }
+        LiveStream stream;
+        try {
+            stream = context.registry().publish(key, conn);
+        } catch (StreamLimitException e) {
+            context.counters().limitExceeded("streams");
+            refusePublish(streamId, key, e.getMessage());
+            return;
+        } catch (StreamBusyException e) {
+            refusePublish(streamId, key, e.getMessage());
+            return;
+        }
+        lock.lock();
+        try {
+            publishing.put(streamId, new Publishing(conn, streamId, key, stream));
+            activityChanged();
+        } finally {
+            lock.unlock();
+        }
+        conn.startedPublishing();
+        conn.send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);
+        conn.send(Replies.onStatus(StatusCode.PUBLISH_START, key + " is now published"), streamId);
+        Logger.info("{}: publishing {}", conn.describe(), key);
+    }
+
+    private void refusePublish(int streamId, StreamKey key, String why) {
+        context.counters().publishesRejected.increment();
+        Logger.info("{}: publish {} refused: {}", conn.describe(), key, why);
+        conn.send(Replies.onStatus(StatusCode.PUBLISH_BAD_NAME, "publish " + key + " refused: " + why), streamId);
+    }
+
+    /**
+     * Plays {@code key} on {@code streamId}. Play.Start is sent only once the play is admitted; a
+     * stream nobody publishes yet is waited for, up to the play-wait limit.
+     */
+    void play(int streamId, StreamKey key, String query) {
+        String invalid = StreamKey.invalidName(key.name());
+        if (invalid != null) {
+            refusePlay(streamId, StatusCode.PLAY_FAILED, "play " + PeerText.escape(key.toString()) + " refused: "
+                    + invalid);
+            return;
+        }
+        lock.lock();
+        try {
+            if (inUse(streamId)) {
+                conn.send(Replies.onStatus(StatusCode.PLAY_FAILED, "stream " + streamId + " is already in use"),
+                        streamId);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        String denial = denied(AccessControl.Action.PLAY, key, query);
+        if (denial != null) {
+            conn.send(Replies.onStatus(StatusCode.PLAY_FAILED, "play " + key + " denied: " + denial), streamId);
+            return;
+        }
+        PlayerSink sink = new PlayerSink(out, streamId, key, conn.describe(), context.config(),
+                context.registry().policy(key.app()).audioWithVideo(), context.counters().framesDroppedPlayerBehind,
+                () -> conn.closeAsync("player too slow"), System::nanoTime);
+        // Queued before the stream's cached frames, which subscribing queues.
+        conn.send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);
+        conn.send(Replies.onStatus(StatusCode.PLAY_RESET, "playing and resetting " + key), streamId);
+        conn.send(Replies.onStatus(StatusCode.PLAY_START, "started playing " + key), streamId);
+        conn.send(Replies.sampleAccess(), streamId);
+        LiveStream stream = context.registry().subscribe(key, sink);
+        lock.lock();
+        try {
+            playing.put(streamId, new Playing(sink, stream));
+            activityChanged();
+        } finally {
+            lock.unlock();
+        }
+        Logger.info("{}: playing {}{}", conn.describe(), key, sink.waitingSince() != 0 ? " (waiting for a publisher)"
+                : "");
+    }
+
+    private void refusePlay(int streamId, StatusCode status, String why) {
+        context.counters().playsRejected.increment();
+        Logger.info("{}: {}", conn.describe(), why);
+        conn.send(Replies.onStatus(status, why), streamId);
+    }
+
+    /** Plays the recording {@code name} (a path inside the record directory) on {@code streamId}. */
+    void playRecording(int streamId, String name, int startMillis, String query) {
+        String invalid = StreamKey.invalidName(name);
+        if (invalid != null) {
+            refusePlay(streamId, StatusCode.PLAY_STREAM_NOT_FOUND, "no recording " + PeerText.escape(name) + ": "
+                    + invalid);
+            return;
+        }
+        lock.lock();
+        try {
+            if (inUse(streamId)) {
+                conn.send(Replies.onStatus(StatusCode.PLAY_FAILED, "stream " + streamId + " is already in use"),
+                        streamId);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        String denial = denied(AccessControl.Action.PLAY, new StreamKey(VOD_APP, name), query);
+        if (denial != null) {
+            conn.send(Replies.onStatus(StatusCode.PLAY_FAILED, "play denied: " + denial), streamId);
+            return;
+        }
+        Optional<Path> file = context.recordings().apply(name);
+        if (file.isEmpty()) {
+            refusePlay(streamId, StatusCode.PLAY_STREAM_NOT_FOUND, "no recording " + PeerText.escape(name));
+            return;
+        }
+        VodPlayback vod = new VodPlayback(out, streamId, file.get(), PeerText.escape(name), conn.describe());
+        lock.lock();
+        try {
+            vods.put(streamId, vod);
+            activityChanged();
+        } finally {
+            lock.unlock();
+        }
+        Logger.info("{}: playing recording {} from {} ms", conn.describe(), vod.name(), startMillis);
+        vod.start(startMillis, "conn-" + conn.id() + "-vod-" + streamId);
+    }
+
+    /** Null if the access rules allow it; otherwise the reason, already counted and logged. */
+    private String denied(AccessControl.Action action, StreamKey key, String query) {
+        String reason = context.access().deny(new AccessControl.Request(action, key.app(), key.name(), query,
+                conn.tcUrl(), conn.clientAddress()));
+        if (reason != null) {
+            (action == AccessControl.Action.PUBLISH ? context.counters().publishesRejected
+                    : context.counters().playsRejected).increment();
+            Logger.info("{}: {} {} denied: {}", conn.describe(), action.name().toLowerCase(Locale.ROOT), key, reason);
+        }
+        return reason;
+    }
+
+    /** How a stream of this connection ends, which decides what its players are told and when. */
+    enum End {
+        /** The client unpublished or closed it: players wait out the unpublish grace. */
+        CLIENT,
+        /** The connection died: players wait out the reconnect grace. */
+        LOST,
+        /** The server closed the connection (a kick, a timeout): players are told now. */
+        SERVER
+    }
+
+    /** Ends whatever {@code streamId} publishes or plays. */
+    void end(int streamId, String why, End how) {
+        Publishing p;
+        VodPlayback vod;
+        Playing pl;
+        lock.lock();
+        try {
+            p = publishing.remove(streamId);
+            vod = vods.remove(streamId);
+            pl = playing.remove(streamId);
+            activityChanged();
+        } finally {
+            lock.unlock();
+        }
+        if (p != null) {
+            switch (how) {
+                case CLIENT -> context.registry().unpublish(p.stream(), conn);
+                case LOST -> context.registry().publisherLost(p.stream(), conn);
+                case SERVER -> context.registry().end(p.stream(), conn);
+            }
+            Logger.info("{}: unpublished {} ({}): {}", conn.describe(), p.key(), why, p.summary());
+        }
+        if (vod != null) {
+            vod.stop();
+            Logger.info("{}: stopped playing recording {} ({})", conn.describe(), vod.name(), why);
+        }
+        if (pl != null) {
+            context.registry().unsubscribe(pl.stream(), pl.sink());
+            Logger.info("{}: stopped playing {} ({}), {} frames dropped", conn.describe(), pl.sink().key(), why,
+                    pl.sink().droppedFrames());
+        }
+    }
+
+    /** FCUnpublish names the stream instead of the NetStream. */
+    void unpublishByName(String name, String why) {
+        List<Integer> ids = new ArrayList<>();
+        lock.lock();
+        try {
+            publishing.forEach((id, p) -> {
+                if (p.key().name().equals(name)) {
+                    ids.add(id);
+                }
+            });
+        } finally {
+            lock.unlock();
+        }
+        for (int id : ids) {
+            end(id, why, End.CLIENT);
+        }
+    }
+
+    /** The connection is going: ends everything it publishes and plays. */
+    void endAll(String why, End how) {
+        List<Integer> ids = new ArrayList<>();
+        lock.lock();
+        try {
+            ids.addAll(publishing.keySet());
+            ids.addAll(playing.keySet());
+            ids.addAll(vods.keySet());
+        } finally {
+            lock.unlock();
+        }
+        for (int id : ids) {
+            end(id, why, how);
+        }
+    }
+
+    /**
+     * Ends the plays that have waited for a publisher longer than the play-wait limit, telling
+     * each player {@code NetStream.Play.StreamNotFound} (or {@code Play.Stop} if its stream had
+     * been published and ended).
+     */
+    void endExpiredWaits(long now) {
+        List<Map.Entry<Integer, Playing>> expired = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Map.Entry<Integer, Playing> e : playing.entrySet()) {
+                if (Watchdog.waitedTooLong(e.getValue().sink().waitingSince(), now, context.config().playWait())) {
+                    expired.add(Map.entry(e.getKey(), e.getValue()));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Map.Entry<Integer, Playing> e : expired) {
+            int streamId = e.getKey();
+            PlayerSink sink = e.getValue().sink();
+            String waited = context.config().playWait().toSeconds() + " s";
+            if (sink.everPublished()) {
+                conn.send(Replies.onStatus(StatusCode.PLAY_STOP, sink.key() + " has not been published again for "
+                        + waited), streamId);
+            } else {
+                conn.send(Replies.onStatus(StatusCode.PLAY_STREAM_NOT_FOUND, "nobody published " + sink.key()
+                        + " within " + waited), streamId);
+            }
+            end(streamId, "nobody published it within " + waited, End.CLIENT);
+        }
+    }
+
+    /** Called with the lock held. */
+    private void activityChanged() {
+        boolean idle = publishing.isEmpty() && playing.isEmpty() && vods.isEmpty();
+        if (!idle) {
+            idleSince = 0;
+        } else if (idleSince == 0) {
+            idleSince = System.nanoTime();
+        }
+        if (publishing.isEmpty()) {
+            conn.stoppedPublishing();
+        }
+    }
+
+    /** What the HTTP API shows of this connection's streams. */
+    record Snapshot(String role, List<String> publishing, List<Connection.PlayerInfo> playing,
+                    List<String> recordings) {
+    }
+
+    Snapshot snapshot() {
+        lock.lock();
+        try {
+            String role = !publishing.isEmpty() ? "publisher"
+                    : !playing.isEmpty() || !vods.isEmpty() ? "player" : "idle";
+            List<String> published = publishing.values().stream().map(p -> p.key().toString()).toList();
+            List<Connection.PlayerInfo> played = playing.values().stream()
+                    .map(p -> new Connection.PlayerInfo(p.sink().key().toString(), p.sink().droppedFrames(),
+                            out.liveWaitMillis()))
+                    .toList();
+            List<String> recordings = vods.values().stream().map(VodPlayback::name).toList();
+            return new Snapshot(role, published, played, recordings);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean publishes(StreamKey key) {
+        lock.lock();
+        try {
+            return publishing.values().stream().anyMatch(p -> p.key().equals(key));
+        } finally {
+            lock.unlock();
+        }
+    }
+}
