@@ -341,26 +341,35 @@ final class NetStreams {
         List<Map.Entry<Integer, Playing>> expired = new ArrayList<>();
         lock.lock();
         try {
-            for (Map.Entry<Integer, Playing> e : playing.entrySet()) {
+            var entries = playing.entrySet().iterator();
+            while (entries.hasNext()) {
+                Map.Entry<Integer, Playing> e = entries.next();
                 if (Watchdog.waitedTooLong(e.getValue().sink().waitingSince(), now, context.config().playWait())) {
                     expired.add(Map.entry(e.getKey(), e.getValue()));
+                    entries.remove();
                 }
+            }
+            if (!expired.isEmpty()) {
+                activityChanged();
             }
         } finally {
             lock.unlock();
         }
+        String waited = context.config().playWait().toSeconds() + " s";
         for (Map.Entry<Integer, Playing> e : expired) {
             int streamId = e.getKey();
-            PlayerSink sink = e.getValue().sink();
-            String waited = context.config().playWait().toSeconds() + " s";
-            if (sink.everPublished()) {
-                conn.send(Replies.onStatus(StatusCode.PLAY_STOP, sink.key() + " has not been published again for "
+            Playing p = e.getValue();
+            // Left first, so that no frame of a publisher arriving now follows the status.
+            context.registry().unsubscribe(p.stream(), p.sink());
+            if (p.sink().everPublished()) {
+                conn.send(Replies.onStatus(StatusCode.PLAY_STOP, p.sink().key() + " was not published again within "
                         + waited), streamId);
             } else {
-                conn.send(Replies.onStatus(StatusCode.PLAY_STREAM_NOT_FOUND, "nobody published " + sink.key()
+                conn.send(Replies.onStatus(StatusCode.PLAY_STREAM_NOT_FOUND, "nobody published " + p.sink().key()
                         + " within " + waited), streamId);
             }
-            end(streamId, "nobody published it within " + waited, End.CLIENT);
+            Logger.info("{}: stopped playing {}: nobody published it within {}", conn.describe(), p.sink().key(),
+                    waited);
         }
     }
 
