@@ -3,7 +3,9 @@ package dev.rtmpserver.it;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +25,13 @@ class LoadToolIT {
     @Test
     void fanOutDeliversToEveryPlayerAndReportsEachFigure() throws Exception {
         try (TestServer server = new TestServer()) {
-            List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-                    System.getProperty("java.class.path"), "dev.rtmpserver.tools.FanOut",
+            Tools.Run run = tool("fanout", "dev.rtmpserver.tools.FanOut",
                     "--url", server.url("live", "load"), "--players", "6", "--bitrate-kbps", "500",
                     "--seconds", "4", "--warmup-seconds", "1",
                     "--server-pid", Long.toString(ProcessHandle.current().pid()));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String report = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            run.expectSuccess(Duration.ofSeconds(90));
+            String report = run.output();
             System.out.println(report);
-            assertEquals(0, process.waitFor(), "a clean run exits with 0:\n" + report);
 
             Map<String, String> result = result(report);
             String fields = result.toString();
@@ -50,19 +50,25 @@ class LoadToolIT {
 
     @Test
     void floorToolMeasuresBothDesignsAfterEveryByteReachedItsSocket() throws Exception {
-        List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-                System.getProperty("java.class.path"), "dev.rtmpserver.tools.FanOutFloor", "3", "1", "1");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String report = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        System.out.println(report);
+        Tools.Run run = tool("fanout-floor", "dev.rtmpserver.tools.FanOutFloor", "3", "1", "1");
         // A run whose players' sockets did not take every byte fails, and so does the whole tool.
-        assertEquals(0, process.waitFor(), "a clean run exits with 0:\n" + report);
+        run.expectSuccess(Duration.ofSeconds(90));
+        String report = run.output();
+        System.out.println(report);
         Map<String, String> result = result(report);
         assertEquals("3", result.get("players"));
         // Three players for a second is too little CPU for a ratio; each design's figure is still there.
         for (String figure : List.of("writer_threads_cpu_s_per_gb", "direct_cpu_s_per_gb")) {
             assertTrue(number(result, figure) >= 0, figure + " measured: " + result);
         }
+    }
+
+    /** Starts a tool in a JVM of its own on this one's class path. */
+    private static Tools.Run tool(String logName, String mainClass, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(List.of(args));
+        return Tools.start(logName, command.toArray(String[]::new));
     }
 
     /** The fields of a report's last RESULT line. */
