@@ -23,7 +23,7 @@ NGINX=$(free_port)
 
 # rtmp-server: app "live" with the GOP cache (the default), app "nocache" without.
 printf 'app.nocache.gop-cache = off\n' >"$WORK/rtmp-server.properties"
-"$JAVA" -jar "$JAR" --bind 127.0.0.1 --port "$OURS" --config "$WORK/rtmp-server.properties" \
+"$JAVA" -jar "$JAR" --bind 127.0.0.1 --port "$OURS" --http-port off --config "$WORK/rtmp-server.properties" \
     >"$WORK/rtmp-server.log" 2>&1 &
 PIDS+=($!)
 

@@ -210,7 +210,7 @@ class RecordingIT {
             String java = ProcessHandle.current().info().command().orElse("java");
             Path jar = Path.of(System.getProperty("rtmp.projectDir", "."), "target", "rtmp-server.jar");
             Tools.Run run = Tools.start(log, new ProcessBuilder(java, "-jar", jar.toString(), "--bind", "127.0.0.1",
-                    "--port", "0", "--record-dir", records.toString()));
+                    "--port", "0", "--http-port", "off", "--record-dir", records.toString()));
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (System.nanoTime() < deadline) {
                 Matcher m = LISTENING.matcher(Files.readString(log));
