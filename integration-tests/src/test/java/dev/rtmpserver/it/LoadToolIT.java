@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,9 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The fan-out load tool behind the README's performance figures, run as interop/bench/fanout.sh
- * runs it: a process of its own against a server, here this JVM's. Its figures are not checked
- * against targets (that is the benchmark's job), only that it measures and reports each of them.
+ * The load tools behind the README's performance figures, each run as interop/bench/fanout.sh and
+ * floor.sh run it: a process of its own from target/rtmp-server-tools.jar, FanOut against a server
+ * (here this JVM's). Their figures are not checked against targets (that is the benchmarks' job),
+ * only that they measure and report each of them.
  */
 @Timeout(120)
 class LoadToolIT {
@@ -63,10 +65,14 @@ class LoadToolIT {
         }
     }
 
-    /** Starts a tool in a JVM of its own on this one's class path. */
+    /**
+     * Starts a tool from target/rtmp-server-tools.jar, as the benchmark scripts do, so that the jar
+     * is checked to hold the tools and to find the server jar beside it.
+     */
     private static Tools.Run tool(String logName, String mainClass, String... args) throws IOException {
+        Path jar = Path.of(System.getProperty("rtmp.projectDir", "."), "target", "rtmp-server-tools.jar");
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "-cp", System.getProperty("java.class.path"), mainClass));
+                "-cp", jar.toString(), mainClass));
         command.addAll(List.of(args));
         return Tools.start(logName, command.toArray(String[]::new));
     }
