@@ -1,12 +1,14 @@
 # Sourced by the benchmarks: a work directory whose processes die with the script, the open-file
 # limit, free ports, and nginx-rtmp started beside rtmp-server with the same settings everywhere.
 
-# The build the benchmarks run: JAVA (JAVA_HOME's java, else the PATH's), JAR, and with
+# The build the benchmarks run: JAVA (JAVA_HOME's java, else the PATH's), JAR (the server),
+# TOOLS (the client and load tools, a jar that finds the server jar beside it), and with
 # "installed" also SERVER, the installation's launcher. Exits when they are not built.
 require_build() {
     JAR=target/rtmp-server.jar
+    TOOLS=target/rtmp-server-tools.jar
     SERVER=target/rtmp-server/bin/rtmp-server
-    [ -f "$JAR" ] && { [ "${1:-}" != installed ] || [ -x "$SERVER" ]; } \
+    [ -f "$JAR" ] && [ -f "$TOOLS" ] && { [ "${1:-}" != installed ] || [ -x "$SERVER" ]; } \
         || { echo "build first: mvn -B -q package -DskipTests"; exit 1; }
     # The tools need Java 21 like the server; a machine's default java may be older, and the
     # installed image carries a runtime that runs them.

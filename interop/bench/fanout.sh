@@ -2,8 +2,9 @@
 # Fan-out load, rtmp-server against nginx-rtmp, side by side in one run: for each player count,
 # the FanOut tool (dev.rtmpserver.tools.FanOut) publishes a synthetic stream and plays it with that
 # many players against each server in turn (the order rotates between counts), with the same
-# parameters. rtmp-server runs twice: as shipped, and with --audio-with-video on (marked *). Needs target/rtmp-server.jar (mvn package) and nginx with
-# libnginx-mod-rtmp (apt-get install nginx libnginx-mod-rtmp).
+# parameters. rtmp-server runs twice: as shipped, and with --audio-with-video on (marked *). Needs
+# mvn package (the installation and target/rtmp-server-tools.jar) and nginx with libnginx-mod-rtmp
+# (apt-get install nginx libnginx-mod-rtmp).
 #
 #   interop/bench/fanout.sh [PLAYERS...]          (default: 100 400)
 #
@@ -87,7 +88,7 @@ run_fanout() { # server-label port pid players
     echo
     echo "== $n players, $label"
     timeout $((WINDOW + WARMUP + 120 + n / 20)) "$JAVA" -Xms512m -Xmx"$CLIENT_HEAP" \
-        -Xlog:gc:file="$WORK/fanout-$n-$label-gc.log":time,uptime -cp "$JAR" dev.rtmpserver.tools.FanOut \
+        -Xlog:gc:file="$WORK/fanout-$n-$label-gc.log":time,uptime -cp "$TOOLS" dev.rtmpserver.tools.FanOut \
         --url "rtmp://127.0.0.1:$port/live/fanout-$n" --players "$n" --streams "$STREAMS" \
         --bitrate-kbps "$BITRATE" --fps "$FPS" --gop-seconds "$GOP" --seconds "$WINDOW" \
         --warmup-seconds "$WARMUP" --server-pid "$pid" >"$out" 2>"$WORK/fanout-$n-$label.err"
@@ -111,7 +112,7 @@ TARGETS=("ours $OURS_PORT $OURS_PID" "awv $AWV_PORT $AWV_PID" "nginx $NGINX_PORT
 for target in "${TARGETS[@]}"; do
     read -r label port _ <<<"$target"
     for i in 1 2; do
-        timeout 120 "$JAVA" -Xmx"$CLIENT_HEAP" -cp "$JAR" dev.rtmpserver.tools.FanOut \
+        timeout 120 "$JAVA" -Xmx"$CLIENT_HEAP" -cp "$TOOLS" dev.rtmpserver.tools.FanOut \
             --url "rtmp://127.0.0.1:$port/live/prime$i" --players "$PRIME_PLAYERS" --streams "$STREAMS" \
             --bitrate-kbps "$BITRATE" --fps "$FPS" --gop-seconds "$GOP" --seconds 8 --warmup-seconds 1 \
             >"$WORK/prime-$label-$i.txt" 2>&1 || echo "  priming $label failed: see $WORK/prime-$label-$i.txt"

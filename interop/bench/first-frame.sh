@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Time to first frame for a player joining a live stream mid-GOP, on rtmp-server (GOP cache on and
-# off) and on nginx-rtmp, side by side in one run. Needs target/rtmp-server.jar (mvn package),
+# off) and on nginx-rtmp, side by side in one run. Needs mvn package (the server and tools jars),
 # ffmpeg, and nginx with libnginx-mod-rtmp (apt-get install nginx libnginx-mod-rtmp).
 #
 #   interop/bench/first-frame.sh [JOINS_PER_CASE]      (default 10)
@@ -23,7 +23,7 @@ NGINX=$(free_port)
 
 # rtmp-server: app "live" with the GOP cache (the default), app "nocache" without.
 printf 'app.nocache.gop-cache = off\n' >"$WORK/rtmp-server.properties"
-"$JAVA" -jar "$JAR" --bind 127.0.0.1 --port "$OURS" --config "$WORK/rtmp-server.properties" \
+"$JAVA" -jar "$JAR" --bind 127.0.0.1 --port "$OURS" --http-port off --config "$WORK/rtmp-server.properties" \
     >"$WORK/rtmp-server.log" 2>&1 &
 PIDS+=($!)
 
@@ -50,7 +50,7 @@ measure() { # label url gop-seconds
         # A join that waited for a keyframe ends right after one: wait a random part of a GOP so
         # that the next join lands at a random point of it.
         sleep "$((RANDOM % (gop * 10) / 10)).$((RANDOM % 10))"
-        out=$("$JAVA" -cp "$JAR" dev.rtmpserver.tools.FirstFrame "$url" 2>>"$WORK/errors.log") || continue
+        out=$("$JAVA" -cp "$TOOLS" dev.rtmpserver.tools.FirstFrame "$url" 2>>"$WORK/errors.log") || continue
         echo "$out" >>"$WORK/$label.txt"
     done
 }

@@ -3,7 +3,7 @@
 # own writer thread, woken for each message) and in nginx-rtmp's (the publishing thread writes every
 # player's socket itself), with no RTMP in either: the FanOutFloor tool. The ratio is what waking a
 # writer for every message and player costs, however lean the server around it; fanout.sh measures
-# the servers themselves. Needs target/rtmp-server.jar (mvn package).
+# the servers themselves. Needs target/rtmp-server-tools.jar (mvn package).
 #
 #   interop/bench/floor.sh [PLAYERS...]        (default: 200 500 800)
 #
@@ -21,5 +21,5 @@ need_open_files $((MAX_PLAYERS + 256))
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in "${COUNTS[@]}"; do
     # With the GC setting the launcher gives the server; each run's JVM inherits it.
-    "$JAVA" -XX:MaxGCPauseMillis=50 -cp "$JAR" dev.rtmpserver.tools.FanOutFloor "$n" "${FLOOR_ROUNDS:-3}" "${FLOOR_SECONDS:-15}" || exit 1
+    "$JAVA" -XX:MaxGCPauseMillis=50 -cp "$TOOLS" dev.rtmpserver.tools.FanOutFloor "$n" "${FLOOR_ROUNDS:-3}" "${FLOOR_SECONDS:-15}" || exit 1
 done

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Memory per idle connection, rtmp-server against nginx-rtmp in one run: the IdleConnections tool
 # opens N connections that each wait to play a stream nobody publishes, and the script reads each
-# server's RSS before and while they are held. Needs target/rtmp-server.jar (mvn package) and nginx
-# with libnginx-mod-rtmp (apt-get install nginx libnginx-mod-rtmp).
+# server's RSS before and while they are held. Needs mvn package (the installation and the tools
+# jar) and nginx with libnginx-mod-rtmp (apt-get install nginx libnginx-mod-rtmp).
 #
 #   interop/bench/idle.sh [CONNECTIONS]        (default: 10000)
 #
@@ -34,7 +34,7 @@ for _ in $(seq 50); do listening "$OURS_PORT" && listening "$NGINX_PORT" && brea
 listening "$OURS_PORT" && listening "$NGINX_PORT" || { echo "servers did not start; logs in $WORK"; exit 1; }
 
 hold() { # port connections seconds -> runs the tool in the background, output in $WORK/idle.out
-    "$JAVA" -Xmx2g -cp "$JAR" dev.rtmpserver.tools.IdleConnections "rtmp://127.0.0.1:$1/live/waiting" "$2" "$3" \
+    "$JAVA" -Xmx2g -cp "$TOOLS" dev.rtmpserver.tools.IdleConnections "rtmp://127.0.0.1:$1/live/waiting" "$2" "$3" \
         >"$WORK/idle.out" 2>"$WORK/idle.err" &
     HOLDER=$!
     PIDS+=("$HOLDER")

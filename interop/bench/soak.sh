@@ -3,7 +3,7 @@
 # SOAK_SECONDS (default 600). Prints the server's RSS, thread count and open file descriptors at
 # the start and the end; after the load they must come back to (near) the start.
 #
-#   interop/bench/soak.sh            needs target/rtmp-server.jar (mvn package)
+#   interop/bench/soak.sh            needs the server and tools jars (mvn package)
 #
 # Load: FanOut's synthetic 2.5 Mbit/s stream with 50 players; a player that connects, plays for
 # about a second and leaves, over and over; one player that never reads; and every 100 ms a
@@ -35,12 +35,12 @@ stats() { # label
 }
 stats start | tee "$WORK/stats.txt"
 
-"$JAVA" -cp "$JAR" dev.rtmpserver.tools.FanOut --url "$URL" --players 50 --seconds "$SECONDS_TOTAL" \
+"$JAVA" -cp "$TOOLS" dev.rtmpserver.tools.FanOut --url "$URL" --players 50 --seconds "$SECONDS_TOTAL" \
     --warmup-seconds 3 --server-pid "$SERVER" >"$WORK/fanout.log" 2>&1 &
 LOAD=$!
 PIDS+=("$LOAD")
 sleep 5
-"$JAVA" -cp "$JAR" dev.rtmpserver.tools.StalledPlayer "$STREAM_URL" "$SECONDS_TOTAL" >"$WORK/stalled.log" 2>&1 &
+"$JAVA" -cp "$TOOLS" dev.rtmpserver.tools.StalledPlayer "$STREAM_URL" "$SECONDS_TOTAL" >"$WORK/stalled.log" 2>&1 &
 STALLED=$!
 PIDS+=("$STALLED")
 
@@ -48,7 +48,7 @@ END=$((SECONDS + SECONDS_TOTAL - 10))
 churn=0
 garbage=0
 while [ $SECONDS -lt $END ]; do
-    timeout 5 "$JAVA" -cp "$JAR" dev.rtmpserver.tools.FirstFrame "$STREAM_URL" >/dev/null 2>&1 && churn=$((churn + 1))
+    timeout 5 "$JAVA" -cp "$TOOLS" dev.rtmpserver.tools.FirstFrame "$STREAM_URL" >/dev/null 2>&1 && churn=$((churn + 1))
     for _ in 1 2 3 4 5 6 7 8 9 10; do
         { exec 3<>"/dev/tcp/127.0.0.1/$PORT" && printf 'GET / HTTP/1.1\r\n\r\n' >&3 && exec 3>&-; } 2>/dev/null \
             && garbage=$((garbage + 1))

@@ -3,7 +3,10 @@ package dev.rtmpserver.it;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The fan-out load tool behind the README's performance figures, run as interop/bench/fanout.sh
- * runs it: a process of its own against a server, here this JVM's. Its figures are not checked
- * against targets (that is the benchmark's job), only that it measures and reports each of them.
+ * The load tools behind the README's performance figures, each run as interop/bench/fanout.sh and
+ * floor.sh run it: a process of its own from target/rtmp-server-tools.jar, FanOut against a server
+ * (here this JVM's). Their figures are not checked against targets (that is the benchmarks' job),
+ * only that they measure and report each of them.
  */
 @Timeout(120)
 class LoadToolIT {
@@ -23,15 +27,13 @@ class LoadToolIT {
     @Test
     void fanOutDeliversToEveryPlayerAndReportsEachFigure() throws Exception {
         try (TestServer server = new TestServer()) {
-            List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-                    System.getProperty("java.class.path"), "dev.rtmpserver.tools.FanOut",
+            Tools.Run run = tool("fanout", "dev.rtmpserver.tools.FanOut",
                     "--url", server.url("live", "load"), "--players", "6", "--bitrate-kbps", "500",
                     "--seconds", "4", "--warmup-seconds", "1",
                     "--server-pid", Long.toString(ProcessHandle.current().pid()));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String report = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            run.expectSuccess(Duration.ofSeconds(90));
+            String report = run.output();
             System.out.println(report);
-            assertEquals(0, process.waitFor(), "a clean run exits with 0:\n" + report);
 
             Map<String, String> result = result(report);
             String fields = result.toString();
@@ -50,19 +52,29 @@ class LoadToolIT {
 
     @Test
     void floorToolMeasuresBothDesignsAfterEveryByteReachedItsSocket() throws Exception {
-        List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-                System.getProperty("java.class.path"), "dev.rtmpserver.tools.FanOutFloor", "3", "1", "1");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String report = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        System.out.println(report);
+        Tools.Run run = tool("fanout-floor", "dev.rtmpserver.tools.FanOutFloor", "3", "1", "1");
         // A run whose players' sockets did not take every byte fails, and so does the whole tool.
-        assertEquals(0, process.waitFor(), "a clean run exits with 0:\n" + report);
+        run.expectSuccess(Duration.ofSeconds(90));
+        String report = run.output();
+        System.out.println(report);
         Map<String, String> result = result(report);
         assertEquals("3", result.get("players"));
         // Three players for a second is too little CPU for a ratio; each design's figure is still there.
         for (String figure : List.of("writer_threads_cpu_s_per_gb", "direct_cpu_s_per_gb")) {
             assertTrue(number(result, figure) >= 0, figure + " measured: " + result);
         }
+    }
+
+    /**
+     * Starts a tool from target/rtmp-server-tools.jar, as the benchmark scripts do, so that the jar
+     * is checked to hold the tools and to find the server jar beside it.
+     */
+    private static Tools.Run tool(String logName, String mainClass, String... args) throws IOException {
+        Path jar = Path.of(System.getProperty("rtmp.projectDir", "."), "target", "rtmp-server-tools.jar");
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", jar.toString(), mainClass));
+        command.addAll(List.of(args));
+        return Tools.start(logName, command.toArray(String[]::new));
     }
 
     /** The fields of a report's last RESULT line. */

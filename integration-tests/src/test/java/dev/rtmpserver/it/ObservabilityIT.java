@@ -108,7 +108,7 @@ class ObservabilityIT {
                 Await.until(() -> server.server.connectionCount() == 0,
                         "the kicked publisher is disconnected");
             } finally {
-                publisher.process().destroyForcibly();
+                publisher.kill();
             }
         }
     }

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -59,13 +58,13 @@ class PackagedBinaryIT {
         int httpPort = freePort();
         Path log = dir.resolve("server.log");
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/rtmp-server").toString(), "--port", "0",
-                "--bind", "127.0.0.1", "--http-port", String.valueOf(httpPort), "--record-dir", records.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                "--bind", "127.0.0.1", "--http-port", String.valueOf(httpPort), "--record-dir", records.toString());
         Map<String, String> env = pb.environment();
         env.remove("JAVA_HOME");
         env.remove("JAVA_OPTS");
         env.put("PATH", "/usr/bin:/bin");
-        Process server = pb.start();
+        Tools.Run run = Tools.start(log, pb);
+        Process server = run.process();
         try {
             int port = Await.value(() -> {
                 Matcher m = LISTENING.matcher(Files.readString(log));
@@ -103,8 +102,7 @@ class PackagedBinaryIT {
             double seconds = Tools.durationSeconds(recording);
             assertTrue(seconds > 5, "recorded " + seconds + " s of a 6 s publish");
         } finally {
-            server.destroy();
-            assertTrue(server.waitFor(15, TimeUnit.SECONDS), "exits on SIGTERM");
+            assertTrue(run.stop(Duration.ofSeconds(15)), "exits on SIGTERM; log:\n" + run.output());
         }
         String output = Files.readString(log);
         assertTrue(output.contains("] shutting down"), "logs its shutdown:\n" + output);

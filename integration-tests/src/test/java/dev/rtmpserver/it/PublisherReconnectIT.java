@@ -46,8 +46,7 @@ class PublisherReconnectIT {
             player.play(player.createStream(), "phoenix");
             Watch watch = new Watch(player);
             watch.untilVideoTime(1500);
-            first.process().destroyForcibly();
-            first.process().waitFor();
+            first.kill();
 
             Tools.Run second = Tools.publishTestStream("phoenix-2", url, "320x240", 30, true, true);
             try {

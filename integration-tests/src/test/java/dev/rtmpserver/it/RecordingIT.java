@@ -140,11 +140,11 @@ class RecordingIT {
                 Await.until(() -> fileLongerThan(records, 4.0), "about 4 s recorded");
                 long signalled = System.nanoTime();
                 if (kill) {
-                    server.process.destroyForcibly();
+                    server.run.kill();
                 } else {
-                    server.process.destroy();
+                    assertTrue(server.run.stop(Duration.ofSeconds(15)), "exits on SIGTERM; log:\n"
+                            + server.run.output());
                 }
-                server.process.waitFor();
                 long exitMillis = Duration.ofNanos(System.nanoTime() - signalled).toMillis();
                 if (!kill) {
                     System.out.printf("SIGTERM to exit: %d ms%n", exitMillis);
@@ -152,7 +152,8 @@ class RecordingIT {
                     assertTrue(exitMillis < 8000, "exits within the shutdown grace period: " + exitMillis + " ms");
                 }
             } finally {
-                publisher.process().destroyForcibly();
+                publisher.kill();
+                server.run.kill();
             }
             Path file = flvFiles(records).get(0);
             double duration = Tools.durationSeconds(file);
@@ -173,10 +174,9 @@ class RecordingIT {
     @Test
     void fullDiskStopsTheRecordingWhileTheLiveStreamGoesOn() throws Exception {
         Path tiny = Files.createDirectories(dir.resolve("tiny"));
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", tiny.toString())
-                .redirectErrorStream(true).start();
-        assumeTrue(mount.waitFor() == 0, "needs root to mount a 1 MiB tmpfs: " + new String(
-                mount.getInputStream().readAllBytes()));
+        Tools.Finished mount = Tools.run(Duration.ofSeconds(30), "mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs",
+                tiny.toString());
+        assumeTrue(mount.exitCode() == 0, "needs root to mount a 1 MiB tmpfs: " + mount.output());
         try (TestServer server = new TestServer(recordingTo(tiny, Duration.ZERO))) {
             String url = server.url("live", "big");
             Tools.Run publisher = Tools.publishNoisyStream("full-publish", url, 6);
@@ -189,7 +189,7 @@ class RecordingIT {
             Path partial = flvFiles(tiny).get(0);
             assertTrue(Tools.probeStreams(partial).contains("h264,video,640,360"), "what fitted is readable");
         } finally {
-            new ProcessBuilder("umount", tiny.toString()).start().waitFor();
+            Tools.run(Duration.ofSeconds(30), "umount", tiny.toString());
         }
     }
 
@@ -203,23 +203,23 @@ class RecordingIT {
     }
 
     /** The packaged server in a process of its own, so it can be killed. */
-    record ServerProcess(Process process, int port) {
+    record ServerProcess(Tools.Run run, int port) {
         private static final Pattern LISTENING = Pattern.compile("RTMP listening on [0-9.]+:(\\d+)");
 
         static ServerProcess start(Path records, Path log) throws IOException {
             String java = ProcessHandle.current().info().command().orElse("java");
             Path jar = Path.of(System.getProperty("rtmp.projectDir", "."), "target", "rtmp-server.jar");
-            Process p = new ProcessBuilder(java, "-jar", jar.toString(), "--bind", "127.0.0.1", "--port", "0",
-                    "--record-dir", records.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Tools.Run run = Tools.start(log, new ProcessBuilder(java, "-jar", jar.toString(), "--bind", "127.0.0.1",
+                    "--port", "0", "--http-port", "off", "--record-dir", records.toString()));
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (System.nanoTime() < deadline) {
                 Matcher m = LISTENING.matcher(Files.readString(log));
                 if (m.find()) {
-                    return new ServerProcess(p, Integer.parseInt(m.group(1)));
+                    return new ServerProcess(run, Integer.parseInt(m.group(1)));
                 }
                 LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
             }
-            p.destroyForcibly();
+            run.kill();
             throw new AssertionError("server did not start:\n" + Files.readString(log));
         }
     }

@@ -20,14 +20,28 @@ final class Tools {
     private Tools() {
     }
 
-    /** A started external program whose combined output goes to {@code log}. */
-    record Run(Process process, Path log) {
-        /** Waits for exit and returns the exit code; kills it after {@code limit}. */
+    /**
+     * A started external program whose combined output goes to {@code log}: a file rather than a
+     * pipe, so a program that never exits, or leaves children holding its output open, cannot block
+     * the test reading it.
+     */
+    record Run(Process process, Path log, String command) {
+        /**
+         * Waits for exit and returns the exit code. After {@code limit}, or when the wait is
+         * interrupted (a JUnit timeout), kills it with its descendants; after {@code limit} the test
+         * fails with the log.
+         */
         int await(Duration limit) throws InterruptedException {
-            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-                fail(log.getFileName() + " did not finish within " + limit + "; log:\n" + output());
+            boolean exited;
+            try {
+                exited = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                kill();
+                throw e;
+            }
+            if (!exited) {
+                kill();
+                fail(command + " did not finish within " + limit + "; log " + log + ":\n" + output());
             }
             return process.exitValue();
         }
@@ -35,7 +49,38 @@ final class Tools {
         void expectSuccess(Duration limit) throws InterruptedException {
             int code = await(limit);
             if (code != 0) {
-                fail(log.getFileName() + " exited with " + code + "; log:\n" + output());
+                fail(command + " exited with " + code + "; log " + log + ":\n" + output());
+            }
+        }
+
+        /** SIGTERM, then {@link #kill} if it has not exited within {@code grace}; true if it exited by itself. */
+        boolean stop(Duration grace) throws InterruptedException {
+            process.destroy();
+            try {
+                if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            } catch (InterruptedException e) {
+                kill();
+                throw e;
+            }
+            kill();
+            return false;
+        }
+
+        /**
+         * SIGKILL to the program and everything it started (a script's clients, a browser's
+         * renderers), which would otherwise outlive the test; waits a while for it to go.
+         */
+        void kill() {
+            // Listed first: once the program is gone its children belong to init, not to it.
+            List<ProcessHandle> descendants = process.descendants().toList();
+            process.destroyForcibly();
+            descendants.forEach(ProcessHandle::destroyForcibly);
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
@@ -48,27 +93,43 @@ final class Tools {
         }
     }
 
-    static Run start(String logName, String... command) throws IOException {
-        Files.createDirectories(LOGS);
-        Path log = LOGS.resolve(logName + ".log");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("SDL_AUDIODRIVER", "dummy");
-        return new Run(pb.start(), log);
+    /** A program run to its end: exit code and combined output. */
+    record Finished(int exitCode, String output) {
     }
 
-    /** Runs to completion and returns standard output; fails the test on a non-zero exit. */
+    static Run start(String logName, String... command) throws IOException {
+        Files.createDirectories(LOGS);
+        return start(LOGS.resolve(logName + ".log"), new ProcessBuilder(command));
+    }
+
+    /** Starts {@code pb} with its combined output going to {@code log}. */
+    static Run start(Path log, ProcessBuilder pb) throws IOException {
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("SDL_AUDIODRIVER", "dummy");
+        return new Run(pb.start(), log, String.join(" ", pb.command()));
+    }
+
+    /**
+     * Runs to completion, or fails after {@code limit}; its log is deleted once read, as some are
+     * run many times (ffprobe while polling a recording's length).
+     */
+    static Finished run(Duration limit, String... command) throws IOException, InterruptedException {
+        Files.createDirectories(LOGS);
+        Path log = Files.createTempFile(LOGS, Path.of(command[0]).getFileName() + "-", ".log");
+        Run run = start(log, new ProcessBuilder(command));
+        int code = run.await(limit);
+        String text = run.output();
+        Files.delete(log);
+        return new Finished(code, text);
+    }
+
+    /** Runs to completion and returns its output; fails the test on a non-zero exit or after {@code limit}. */
     static String output(Duration limit, String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            fail(String.join(" ", command) + " timed out");
+        Finished finished = run(limit, command);
+        if (finished.exitCode() != 0) {
+            fail(String.join(" ", command) + " exited with " + finished.exitCode() + ":\n" + finished.output());
         }
-        String text = new String(out);
-        if (p.exitValue() != 0) {
-            fail(String.join(" ", command) + " exited with " + p.exitValue() + ":\n" + text);
-        }
-        return text;
+        return finished.output();
     }
 
     /**

@@ -110,7 +110,8 @@ class FfmpegFlvTest {
             Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
             if (!p.waitFor(TOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
-                fail(String.join(" ", command) + " did not finish within " + TOOL_TIMEOUT_SECONDS + " s");
+                fail(String.join(" ", command) + " did not finish within " + TOOL_TIMEOUT_SECONDS + " s; stderr:\n"
+                        + Files.readString(stderr));
             }
             return new Output(p.exitValue(), Files.readString(stdout), Files.readString(stderr));
         } finally {

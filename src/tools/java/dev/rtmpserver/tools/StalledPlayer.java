@@ -10,7 +10,7 @@ import java.time.Duration;
  * A player that starts playing and then never reads, with a tiny socket receive buffer: what a
  * viewer on a dead network looks like to the server. For soak and slow-player tests.
  *
- * <pre>java -cp rtmp-server.jar dev.rtmpserver.tools.StalledPlayer rtmp://127.0.0.1:1935/live/cam1 SECONDS</pre>
+ * <pre>java -cp rtmp-server-tools.jar dev.rtmpserver.tools.StalledPlayer rtmp://127.0.0.1:1935/live/cam1 SECONDS</pre>
  */
 public final class StalledPlayer {
     /** Small enough that the server's writes stall at once. */

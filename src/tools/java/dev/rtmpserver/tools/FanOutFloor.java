@@ -41,7 +41,7 @@ import java.util.concurrent.locks.LockSupport;
  * writing process's CPU counts. A run counts only if every byte reached every socket. The designs
  * alternate, round after round.
  *
- * <pre>java -cp rtmp-server.jar dev.rtmpserver.tools.FanOutFloor PLAYERS [ROUNDS [SECONDS]]</pre>
+ * <pre>java -cp rtmp-server-tools.jar dev.rtmpserver.tools.FanOutFloor PLAYERS [ROUNDS [SECONDS]]</pre>
  */
 public final class FanOutFloor {
     private static final FanOut.Stream STREAM =

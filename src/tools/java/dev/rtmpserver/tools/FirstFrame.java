@@ -14,7 +14,7 @@ import java.time.Duration;
  * is not a sequence header, and to the first keyframe (the first frame a decoder can show). Works
  * against any RTMP server.
  *
- * <pre>java -cp rtmp-server.jar dev.rtmpserver.tools.FirstFrame rtmp://127.0.0.1:1935/live/cam1</pre>
+ * <pre>java -cp rtmp-server-tools.jar dev.rtmpserver.tools.FirstFrame rtmp://127.0.0.1:1935/live/cam1</pre>
  *
  * Prints {@code first-frame-ms=N.N first-keyframe-ms=N.N keyframe-first=true|false}.
  */

@@ -33,7 +33,7 @@ import java.util.concurrent.locks.LockSupport;
  * players, each a virtual thread doing blocking reads with its own {@link RtmpClient}, all in one
  * JVM so that the send time stamped into every video frame can be compared with its arrival.
  *
- * <pre>java -cp rtmp-server.jar dev.rtmpserver.tools.FanOut --url rtmp://127.0.0.1:1935/live/load \
+ * <pre>java -cp rtmp-server-tools.jar dev.rtmpserver.tools.FanOut --url rtmp://127.0.0.1:1935/live/load \
  *      --players 200 --seconds 20 --server-pid 1234</pre>
  *
  * Once every player has joined and seen its first picture, and a warm-up has passed, a measured

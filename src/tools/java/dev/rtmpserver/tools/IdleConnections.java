@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Connections come from several loopback addresses (127.0.0.2 and up, {@value #PER_ADDRESS}
  * each) so that per-address limits and ephemeral ports do not run out.
  *
- * <pre>java -cp rtmp-server.jar dev.rtmpserver.tools.IdleConnections rtmp://127.0.0.1:1935/live/waiting N SECONDS</pre>
+ * <pre>java -cp rtmp-server-tools.jar dev.rtmpserver.tools.IdleConnections rtmp://127.0.0.1:1935/live/waiting N SECONDS</pre>
  *
  * Prints {@code READY n} once n connections are open, holds them for SECONDS, then closes them.
  */
