@@ -64,6 +64,21 @@ class PeerTextTest {
     }
 
     @Test
+    void theCutNeverSplitsASurrogatePair() {
+        String s = "a".repeat(PeerText.MAX_CHARS - 1) + "😀b";
+        String shown = PeerText.escape(s);
+        assertTrue(shown.endsWith("..."), shown);
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                assertTrue(i + 1 < shown.length() && Character.isLowSurrogate(shown.charAt(i + 1)),
+                        "lone high surrogate at " + i);
+            }
+        }
+        assertEquals("a".repeat(PeerText.MAX_CHARS - 1) + "...", shown);
+    }
+
+    @Test
     void onlyStringsAreShown() {
         assertEquals("null", PeerText.of(null));
         assertEquals("(Double)", PeerText.of(1.0));
