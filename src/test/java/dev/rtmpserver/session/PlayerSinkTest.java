@@ -201,6 +201,21 @@ class PlayerSinkTest {
     }
 
     @Test
+    void aPlayerThatAskedForNoVideoDropsAudioItCannotQueue() throws Exception {
+        PlayerSink sink = sink();
+        sink.join(List.of(), true);
+        sink.receiveVideo(false);
+        sink.offer(key(0, 10));
+        sink.offer(audio(10, 600));
+        sink.offer(audio(30, 600));
+        sink.offer(inter(40, 10));
+        sink.offer(audio(50, 400));
+        assertEquals(List.of("A@10", "A@50"), drain(),
+                "no video goes to this player, so its audio is held to the limit as in a stream without video");
+        assertEquals(1, sink.droppedFrames());
+    }
+
+    @Test
     void aPlayerBehindForLongerThanTheLagLimitIsDisconnectedOnce() throws Exception {
         PlayerSink sink = sink();
         sink.join(List.of(), true);
