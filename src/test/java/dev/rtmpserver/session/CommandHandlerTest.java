@@ -248,6 +248,16 @@ class CommandHandlerTest {
     }
 
     @Test
+    void aRefusedPlayShowsThePeersNameEscapedOnce() throws Exception {
+        connect("live");
+        int id = createStream(2);
+        send(id, "play", 0, null, "x\ny", -2.0);
+        Received r = read();
+        assertEquals("NetStream.Play.Failed", r.code());
+        assertEquals("play live/x\\ny refused: the stream name contains control characters", r.description());
+    }
+
+    @Test
     void aValidPlayStartsAndWaitsForItsPublisher() throws Exception {
         connect("live");
         int id = createStream(2);
