@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WatchdogTest {
     /** Handshake 10 s, idle 60 s, media 20 s, write 20 s. */
     private static final SessionConfig CONFIG = SessionConfig.defaults();
+    /** The last two put the wrap between times of one case: 5 s and 40 s before "now". */
     private static final long[] ORIGINS = {1_000_000_000_007L, -7_000_000_000_000L,
-            Long.MIN_VALUE + 5_000_000_007L};
+            Long.MIN_VALUE + 5_000_000_007L, Long.MIN_VALUE + 40_000_000_007L};
     private static final long MS = 1_000_000L;
     private static final long S = 1000 * MS;
 
