@@ -395,7 +395,7 @@ class StreamRegistryTest {
             // Control: a change to the blocked stream itself does wait for its lock.
             joiner = Thread.ofVirtual().start(() -> registry.subscribe(CAM, new RecordingSink()));
             while (!busy.lock.hasQueuedThread(joiner)) {
-                Thread.onSpinWait();
+                Thread.yield();
             }
 
             assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
