@@ -158,8 +158,7 @@ final class NetStreams {
     void play(int streamId, StreamKey key, String query) {
         String invalid = StreamKey.invalidName(key.name());
         if (invalid != null) {
-            refusePlay(streamId, StatusCode.PLAY_FAILED, "play " + PeerText.escape(key.toString()) + " refused: "
-                    + invalid);
+            refusePlay(streamId, StatusCode.PLAY_FAILED, "play " + key + " refused: " + invalid);
             return;
         }
         lock.lock();

@@ -21,7 +21,7 @@ import java.util.function.LongSupplier;
  *   <li>Video starts at a keyframe, because a decoder cannot use the frames before one.</li>
  *   <li>When the queue holds more live media than its byte or time limit, video is dropped until
  *       the next keyframe that fits; audio is dropped too, but only while video is being dropped
- *       (or if the stream has no video), since audio alone is small and gaps in it are heard.</li>
+ *       (or if no video goes to this player), since audio alone is small and gaps in it are heard.</li>
  *   <li>A player that keeps losing frames for longer than the lag limit is disconnected.</li>
  * </ul>
  */
@@ -176,7 +176,10 @@ final class PlayerSink implements Sink {
         if (!receiveAudio || paused) {
             return;
         }
-        boolean mayDrop = laggingSince != 0 || !videoSeen;
+        // Without video going to this player (the stream has none, or the player asked for none),
+        // audio is all there is to drop; otherwise its queue would grow to the hard limit.
+        boolean audioOnly = !videoSeen || !receiveVideo;
+        boolean mayDrop = laggingSince != 0 || audioOnly;
         if (!mayDrop) {
             if (holdsAudio(frame)) {
                 out.holdLive(streamId, frame);
@@ -189,7 +192,7 @@ final class PlayerSink implements Sink {
             dropped();
             return;
         }
-        if (!videoSeen) {
+        if (audioOnly) {
             caughtUp();
         }
     }

@@ -26,6 +26,10 @@ public final class PeerText {
     /** {@code s} with control characters as {@code \n}, {@code \xNN} or {@code \}{@code uNNNN}, cut at {@link #MAX_CHARS}. */
     public static String escape(String s) {
         int end = Math.min(s.length(), MAX_CHARS);
+        if (end < s.length() && Character.isHighSurrogate(s.charAt(end - 1))) {
+            // Half a character is not text: encoders turn it into '?' or refuse it.
+            end--;
+        }
         StringBuilder b = null;
         for (int i = 0; i < end; i++) {
             char c = s.charAt(i);
