@@ -41,16 +41,19 @@ final class CommandHandler {
     }
 
     void handle(int messageStreamId, Command c) throws LimitExceededException {
-        if (app == null && !c.name().equals("connect")) {
-            // Real clients send connect first; a few stray calls are answered with _error, a
-            // stream of them is a peer probing or looping, and its connection is closed.
+        if (app == null) {
+            // Real clients connect first, and once; a few stray calls or rejected connects are
+            // answered with _error, a stream of them is a peer probing or looping, and its
+            // connection is closed.
             int max = conn.context().config().protocolLimits().maxCommandsBeforeConnect();
             if (++commandsBeforeConnect > max) {
                 throw new LimitExceededException("commands_before_connect", "more than " + max
-                        + " commands before connect");
+                        + " commands before a successful connect");
             }
-            error(c, StatusCode.CALL_FAILED, "connect first: '" + text(c.name()) + "' before connect");
-            return;
+            if (!c.name().equals("connect")) {
+                error(c, StatusCode.CALL_FAILED, "connect first: '" + text(c.name()) + "' before connect");
+                return;
+            }
         }
         switch (c.name()) {
             case "connect" -> connect(c);

@@ -236,6 +236,10 @@ final class PlayerSink implements Sink {
         waitingSince = 0;
         awaitingKeyframe = true;
         videoQueued = false;
+        // A new publisher starts with a clean slate: drops under the last one must not count
+        // towards disconnecting this player for lagging.
+        laggingSince = 0;
+        dropsThisRun = 0;
         out.send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);
         out.send(Replies.onStatus(StatusCode.PLAY_PUBLISH_NOTIFY, key + " is now published"), streamId);
     }

@@ -235,6 +235,21 @@ class PlayerSinkTest {
     }
 
     @Test
+    void aNewPublisherStartsANewRunOfDrops() throws Exception {
+        PlayerSink sink = sink();
+        sink.join(List.of(), true);
+        sink.offer(key(0, 600));
+        sink.offer(inter(40, 600)); // a run of drops starts under the first publisher
+        advance(MAX_LAG);
+        sink.onUnpublish();
+        drain();
+        sink.onPublish();
+        advance(Duration.ofSeconds(1));
+        sink.offer(inter(1000, 10)); // the new publisher's first frame is not a keyframe: dropped
+        assertEquals(0, disconnects.get(), "the old run does not count against the new publisher");
+    }
+
+    @Test
     void catchingUpEndsARunOfDrops() throws Exception {
         PlayerSink sink = sink();
         sink.join(List.of(), true);
