@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,8 @@ import java.util.function.Supplier;
 /**
  * The HTTP side of the server on the JDK's own {@code jdk.httpserver}, one virtual thread per
  * request: {@code /metrics} (Prometheus), {@code /api/...} (JSON), {@code /healthz} and the
- * dashboard at {@code /}.
+ * dashboard at {@code /}. Only {@code /api} shows clients (addresses, connection ids), so only
+ * it is guarded by {@link ApiAccess}; the rest is open and must never show them.
  */
 public final class HttpApi implements AutoCloseable {
     private static final String DASHBOARD = "/dev/rtmpserver/http/dashboard.html";
@@ -34,6 +34,7 @@ public final class HttpApi implements AutoCloseable {
     private final StreamRegistry registry;
     private final Supplier<List<Connection>> connections;
     private final Counters counters;
+    private final ApiAccess access;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private HttpServer server;
 
@@ -43,6 +44,7 @@ public final class HttpApi implements AutoCloseable {
         this.registry = registry;
         this.connections = connections;
         this.counters = counters;
+        this.access = new ApiAccess(config.apiToken());
     }
 
     public HttpApi start() throws IOException {
@@ -50,7 +52,8 @@ public final class HttpApi implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
-        Logger.info("HTTP listening on {}:{} (metrics, API, dashboard)", config.bind().getHostAddress(), port());
+        Logger.info("HTTP listening on {}:{} (metrics, API, dashboard); {}", config.bind().getHostAddress(), port(),
+                access.summary());
         return this;
     }
 
@@ -63,6 +66,9 @@ public final class HttpApi implements AutoCloseable {
         try {
             String path = ex.getRequestURI().getRawPath();
             String method = ex.getRequestMethod();
+            if (path.equals("/api") || path.startsWith("/api/")) {
+                access.check(ex.getRequestHeaders().getFirst("Authorization"), ex.getRemoteAddress().getAddress());
+            }
             if (path.equals("/healthz")) {
                 send(ex, 200, "text/plain; charset=utf-8", "ok\n");
             } else if (path.equals("/metrics")) {
@@ -95,6 +101,7 @@ public final class HttpApi implements AutoCloseable {
                 sendJson(ex, 404, Map.of("error", "no such resource"));
             }
         } catch (HttpError e) {
+            e.headers.forEach(ex.getResponseHeaders()::set);
             sendJson(ex, e.status, Map.of("error", e.getMessage()));
         } catch (RuntimeException e) {
             Logger.error(e, "HTTP {} {} failed", ex.getRequestMethod(), ex.getRequestURI());
@@ -119,7 +126,6 @@ public final class HttpApi implements AutoCloseable {
                 sendJson(ex, 200, StreamsView.stream(stream.view(), infos(), System.currentTimeMillis()));
             }
             case "DELETE" -> {
-                authorize(ex);
                 List<Connection> publishers = connections.get().stream().filter(c -> c.publishes(key)).toList();
                 if (publishers.isEmpty()) {
                     throw new HttpError(404, "nobody publishes " + key);
@@ -143,7 +149,6 @@ public final class HttpApi implements AutoCloseable {
         switch (method) {
             case "GET" -> sendJson(ex, 200, StreamsView.connection(c.info(), System.currentTimeMillis()));
             case "DELETE" -> {
-                authorize(ex);
                 kick(c, "kicked through the HTTP API");
                 send(ex, 204, null, "");
             }
@@ -154,23 +159,6 @@ public final class HttpApi implements AutoCloseable {
     private void kick(Connection c, String reason) {
         counters.kicks.increment();
         c.closeAsync(reason);
-    }
-
-    /**
-     * With a token configured, changes need it; without one, they are allowed only from this
-     * machine, so a forgotten token never opens kicking to the world.
-     */
-    private void authorize(HttpExchange ex) {
-        if (config.apiToken().isPresent()) {
-            String header = ex.getRequestHeaders().getFirst("Authorization");
-            byte[] given = (header == null ? "" : header).getBytes(StandardCharsets.UTF_8);
-            byte[] expected = ("Bearer " + config.apiToken().get()).getBytes(StandardCharsets.UTF_8);
-            if (!MessageDigest.isEqual(given, expected)) {
-                throw new HttpError(401, "missing or wrong API token");
-            }
-        } else if (!ex.getRemoteAddress().getAddress().isLoopbackAddress()) {
-            throw new HttpError(403, "configure --api-token to allow changes from other machines");
-        }
     }
 
     private List<LiveStream.View> views() {
@@ -213,15 +201,5 @@ public final class HttpApi implements AutoCloseable {
             server.stop(0);
         }
         executor.close();
-    }
-
-    /** A request the API refuses, with its HTTP status. */
-    private static final class HttpError extends RuntimeException {
-        final int status;
-
-        HttpError(int status, String message) {
-            super(message, null, false, false);
-            this.status = status;
-        }
     }
 }

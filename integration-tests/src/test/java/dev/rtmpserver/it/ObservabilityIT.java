@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Metrics, the JSON API, kicking and the dashboard, against a live ffmpeg stream. */
@@ -87,14 +88,16 @@ class ObservabilityIT {
                 assertEquals(25.0, second.get("rtmp_stream_frame_rate{app=\"live\",stream=\"obs\"}"), 6.0, "frame rate");
                 assertEquals(1.0, second.get("rtmp_connections{role=\"publisher\"}"));
 
-                String streams = request(server, "GET", "/api/streams", null).body();
+                assertEquals(401, request(server, "GET", "/api/streams", null).statusCode(),
+                        "reading the API needs the token too");
+                String streams = request(server, "GET", "/api/streams", TOKEN).body();
                 for (String expected : new String[] {"\"name\":\"obs\"", "\"codec\":\"H.264\"", "\"width\":640",
                         "\"height\":360", "\"codec\":\"AAC\""}) {
                     assertTrue(streams.contains(expected), expected + " in " + streams);
                 }
-                assertEquals(200, request(server, "GET", "/api/streams/live/obs", null).statusCode());
-                assertEquals(404, request(server, "GET", "/api/streams/live/none", null).statusCode());
-                assertTrue(request(server, "GET", "/api/connections", null).body().contains("\"role\":\"publisher\""));
+                assertEquals(200, request(server, "GET", "/api/streams/live/obs", TOKEN).statusCode());
+                assertEquals(404, request(server, "GET", "/api/streams/live/none", TOKEN).statusCode());
+                assertTrue(request(server, "GET", "/api/connections", TOKEN).body().contains("\"role\":\"publisher\""));
                 assertEquals("ok\n", request(server, "GET", "/healthz", null).body());
 
                 Path screenshot = dashboardScreenshot(server);
@@ -113,14 +116,21 @@ class ObservabilityIT {
         }
     }
 
-    /** Loads the dashboard in headless Chromium; returns the screenshot, after checking the page shows the stream. */
+    /**
+     * Loads the dashboard in headless Chromium, first without the token, then with it in the
+     * fragment; returns the screenshot, after checking the page shows the stream.
+     */
     private Path dashboardScreenshot(TestServer server) throws Exception {
-        String url = "http://127.0.0.1:" + server.server.httpPort().orElseThrow() + "/";
+        String page = "http://127.0.0.1:" + server.server.httpPort().orElseThrow() + "/";
+        String url = page + "#token=" + TOKEN;
         String browser = Files.isExecutable(Path.of("/usr/bin/chromium")) ? "/usr/bin/chromium" : "chromium";
         Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
         String[] common = {browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile, "--virtual-time-budget=4000"};
+        String refused = Tools.output(Duration.ofSeconds(60), concat(common, "--dump-dom", page));
+        assertTrue(refused.contains("The API needs a token"), "the dashboard says it needs a token:\n" + refused);
+        assertFalse(refused.contains("data-stream="), "no stream without the token:\n" + refused);
         String dom = Tools.output(Duration.ofSeconds(60), concat(common, "--dump-dom", url));
         assertTrue(dom.contains("data-stream=\"live/obs\""), "the dashboard lists the live stream:\n" + dom);
         Files.createDirectories(Tools.LOGS);
