@@ -9,11 +9,15 @@ import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamRegistry;
 import org.tinylog.Logger;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +32,7 @@ import java.util.function.Supplier;
  * it is guarded by {@link ApiAccess}; the rest is open and must never show them.
  */
 public final class HttpApi implements AutoCloseable {
-    private static final String DASHBOARD = "/dev/rtmpserver/http/dashboard.html";
+    private static final String DASHBOARD = resource("dashboard.html");
 
     private final HttpConfig config;
     private final StreamRegistry registry;
@@ -62,98 +66,118 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        // Not try-with-resources: the exchange must still be open when the catch clauses answer.
+        // Not try-with-resources: the exchange must still be open when the answer is sent.
         try {
-            String path = ex.getRequestURI().getRawPath();
-            String method = ex.getRequestMethod();
-            if (path.equals("/api") || path.startsWith("/api/")) {
-                access.check(ex.getRequestHeaders().getFirst("Authorization"), ex.getRemoteAddress().getAddress());
+            boolean head = ex.getRequestMethod().equals("HEAD");
+            Response response;
+            try {
+                response = route(ex, head ? "GET" : ex.getRequestMethod());
+            } catch (HttpError e) {
+                response = Response.json(e.status, Map.of("error", e.getMessage())).withHeaders(e.headers);
+            } catch (RuntimeException e) {
+                Logger.error(e, "HTTP {} {} failed", ex.getRequestMethod(), ex.getRequestURI());
+                response = Response.json(500, Map.of("error", "internal error"));
             }
-            if (path.equals("/healthz")) {
-                send(ex, 200, "text/plain; charset=utf-8", "ok\n");
-            } else if (path.equals("/metrics")) {
-                requireGet(ex);
-                send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                        Prometheus.render(counters, infos(), views()));
-            } else if (path.equals("/api/streams")) {
-                requireGet(ex);
-                long now = System.currentTimeMillis();
-                List<Connection.Info> infos = infos();
-                sendJson(ex, 200, Map.of("streams", views().stream()
-                        .sorted(Comparator.comparing(v -> v.key().toString()))
-                        .map(v -> StreamsView.stream(v, infos, now)).toList()));
-            } else if (path.startsWith("/api/streams/")) {
-                stream(ex, method, path.substring("/api/streams/".length()));
-            } else if (path.equals("/api/connections")) {
-                requireGet(ex);
-                long now = System.currentTimeMillis();
-                sendJson(ex, 200, Map.of("connections", infos().stream()
-                        .sorted(Comparator.comparingLong(Connection.Info::id))
-                        .map(c -> StreamsView.connection(c, now)).toList()));
-            } else if (path.startsWith("/api/connections/")) {
-                connection(ex, method, path.substring("/api/connections/".length()));
-            } else if (path.equals("/") || path.equals("/index.html")) {
-                requireGet(ex);
-                try (InputStream in = HttpApi.class.getResourceAsStream(DASHBOARD)) {
-                    send(ex, 200, "text/html; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                }
-            } else {
-                sendJson(ex, 404, Map.of("error", "no such resource"));
-            }
-        } catch (HttpError e) {
-            e.headers.forEach(ex.getResponseHeaders()::set);
-            sendJson(ex, e.status, Map.of("error", e.getMessage()));
-        } catch (RuntimeException e) {
-            Logger.error(e, "HTTP {} {} failed", ex.getRequestMethod(), ex.getRequestURI());
-            sendJson(ex, 500, Map.of("error", "internal error"));
+            send(ex, response, head);
         } finally {
             ex.close();
         }
     }
 
-    private void stream(HttpExchange ex, String method, String rest) throws IOException {
-        int slash = rest.indexOf('/');
-        if (slash <= 0) {
-            throw new HttpError(404, "expected /api/streams/APP/NAME");
-        }
-        StreamKey key = new StreamKey(decode(rest.substring(0, slash)), decode(rest.substring(slash + 1)));
-        LiveStream stream = registry.get(key);
-        switch (method) {
-            case "GET" -> {
-                if (stream == null) {
-                    throw new HttpError(404, "no stream " + key);
-                }
-                sendJson(ex, 200, StreamsView.stream(stream.view(), infos(), System.currentTimeMillis()));
+    /** The answer to a request; {@code method} is GET for HEAD requests. */
+    private Response route(HttpExchange ex, String method) {
+        String path = ex.getRequestURI().getRawPath();
+        switch (path) {
+            case "/healthz" -> {
+                allow(method, "GET");
+                return Response.text(200, Response.TEXT, "ok\n");
             }
-            case "DELETE" -> {
-                List<Connection> publishers = connections.get().stream().filter(c -> c.publishes(key)).toList();
-                if (publishers.isEmpty()) {
-                    throw new HttpError(404, "nobody publishes " + key);
-                }
-                publishers.forEach(c -> kick(c, "publisher of " + key + " kicked through the HTTP API"));
-                send(ex, 204, null, "");
+            case "/metrics" -> {
+                allow(method, "GET");
+                return Response.text(200, "text/plain; version=0.0.4; charset=utf-8",
+                        Prometheus.render(counters, infos(), views()));
             }
-            default -> throw new HttpError(405, "use GET or DELETE");
+            case "/", "/index.html" -> {
+                allow(method, "GET");
+                return Response.text(200, "text/html; charset=utf-8", DASHBOARD);
+            }
+            default -> {
+                if (path.equals("/api") || path.startsWith("/api/")) {
+                    access.check(ex.getRequestHeaders().getFirst("Authorization"), ex.getRemoteAddress().getAddress());
+                    return api(method, path);
+                }
+                throw new HttpError(404, "no such resource");
+            }
         }
     }
 
-    private void connection(HttpExchange ex, String method, String rest) throws IOException {
+    private Response api(String method, String path) {
+        if (path.equals("/api/streams")) {
+            allow(method, "GET");
+            long now = System.currentTimeMillis();
+            List<Connection.Info> infos = infos();
+            return Response.json(200, Map.of("streams", views().stream()
+                    .sorted(Comparator.comparing(v -> v.key().toString()))
+                    .map(v -> StreamsView.stream(v, infos, now)).toList()));
+        }
+        if (path.equals("/api/connections")) {
+            allow(method, "GET");
+            long now = System.currentTimeMillis();
+            return Response.json(200, Map.of("connections", infos().stream()
+                    .sorted(Comparator.comparingLong(Connection.Info::id))
+                    .map(c -> StreamsView.connection(c, now)).toList()));
+        }
+        if (path.startsWith("/api/streams/")) {
+            allow(method, "GET", "DELETE");
+            StreamKey key = streamKey(path.substring("/api/streams/".length()));
+            return method.equals("GET") ? stream(key) : endStream(key);
+        }
+        if (path.startsWith("/api/connections/")) {
+            allow(method, "GET", "DELETE");
+            Connection c = connection(path.substring("/api/connections/".length()));
+            if (method.equals("GET")) {
+                return Response.json(200, StreamsView.connection(c.info(), System.currentTimeMillis()));
+            }
+            kick(c, "kicked through the HTTP API");
+            return Response.noContent();
+        }
+        throw new HttpError(404, "no such resource");
+    }
+
+    private Response stream(StreamKey key) {
+        LiveStream stream = registry.get(key);
+        if (stream == null) {
+            throw new HttpError(404, "no stream " + key);
+        }
+        return Response.json(200, StreamsView.stream(stream.view(), infos(), System.currentTimeMillis()));
+    }
+
+    private Response endStream(StreamKey key) {
+        List<Connection> publishers = connections.get().stream().filter(c -> c.publishes(key)).toList();
+        if (publishers.isEmpty()) {
+            throw new HttpError(404, "nobody publishes " + key);
+        }
+        publishers.forEach(c -> kick(c, "publisher of " + key + " kicked through the HTTP API"));
+        return Response.noContent();
+    }
+
+    private static StreamKey streamKey(String rest) {
+        int slash = rest.indexOf('/');
+        if (slash <= 0 || slash == rest.length() - 1) {
+            throw new HttpError(404, "expected /api/streams/APP/NAME");
+        }
+        return new StreamKey(decode(rest.substring(0, slash)), decode(rest.substring(slash + 1)));
+    }
+
+    private Connection connection(String rest) {
         long id;
         try {
             id = Long.parseLong(rest);
         } catch (NumberFormatException e) {
             throw new HttpError(404, "expected /api/connections/ID");
         }
-        Connection c = connections.get().stream().filter(x -> x.id() == id).findFirst()
+        return connections.get().stream().filter(x -> x.id() == id).findFirst()
                 .orElseThrow(() -> new HttpError(404, "no connection " + id));
-        switch (method) {
-            case "GET" -> sendJson(ex, 200, StreamsView.connection(c.info(), System.currentTimeMillis()));
-            case "DELETE" -> {
-                kick(c, "kicked through the HTTP API");
-                send(ex, 204, null, "");
-            }
-            default -> throw new HttpError(405, "use GET or DELETE");
-        }
     }
 
     private void kick(Connection c, String reason) {
@@ -169,29 +193,62 @@ public final class HttpApi implements AutoCloseable {
         return connections.get().stream().map(Connection::info).toList();
     }
 
-    private static void requireGet(HttpExchange ex) {
-        if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
-            throw new HttpError(405, "use GET");
+    /** Refuses a method the resource does not take; GET admits HEAD, as {@link #handle} turns HEAD into GET. */
+    private static void allow(String method, String... methods) {
+        if (!Arrays.asList(methods).contains(method)) {
+            String allowed = String.join(", ", methods).replace("GET", "GET, HEAD");
+            throw new HttpError(405, "use " + allowed, Map.of("Allow", allowed));
         }
     }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
-
-    private static void sendJson(HttpExchange ex, int status, Object body) throws IOException {
-        send(ex, status, "application/json", Json.write(body) + "\n");
-    }
-
-    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        if (type != null) {
-            ex.getResponseHeaders().set("Content-Type", type);
+    /**
+     * Percent-decodes a path segment strictly: '+' stays '+' (it means space only in forms), and
+     * escapes that are not UTF-8 get 400 rather than a name no stream can have.
+     */
+    static String decode(String raw) {
+        StringBuilder out = new StringBuilder(raw.length());
+        int i = 0;
+        while (i < raw.length()) {
+            if (raw.charAt(i) != '%') {
+                out.append(raw.charAt(i++));
+                continue;
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            while (i < raw.length() && raw.charAt(i) == '%') {
+                int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+                int lo = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 2), 16) : -1;
+                if (hi < 0 || lo < 0) {
+                    throw new HttpError(400, "malformed percent-escape in the path");
+                }
+                bytes.write(hi << 4 | lo);
+                i += 3;
+            }
+            try {
+                out.append(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes.toByteArray())));
+            } catch (CharacterCodingException e) {
+                throw new HttpError(400, "percent-escapes in the path are not UTF-8");
+            }
         }
+        return out.toString();
+    }
+
+    private static void send(HttpExchange ex, Response r, boolean head) throws IOException {
+        byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
+        r.headers().forEach(ex.getResponseHeaders()::set);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        // jdk.httpserver takes -1 as "no body"; a HEAD answer must have none.
+        ex.sendResponseHeaders(r.status(), head || bytes.length == 0 ? -1 : bytes.length);
+        if (!head && bytes.length > 0) {
             ex.getResponseBody().write(bytes);
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = HttpApi.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + name + " from the jar", e);
         }
     }
 

@@ -9,16 +9,20 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The HTTP mapping of {@link HttpApi}, on a loopback port, with no RTMP side. */
@@ -79,5 +83,88 @@ class HttpApiTest {
         start(Optional.empty());
         assertEquals(200, send("GET", "/api/streams", null).statusCode());
         assertEquals(200, send("GET", "/api/connections", null).statusCode());
+    }
+
+    /** Sends a request line as is, for what HttpClient refuses to send. */
+    private String raw(String requestLine) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), api.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write((requestLine + "\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void headAnswersLikeGetWithoutABody() throws Exception {
+        start(Optional.of(TOKEN));
+        for (String path : new String[] {"/", "/index.html", "/metrics", "/healthz", "/api/streams",
+                "/api/connections", "/api/streams/live/none", "/api/connections/7", "/nope"}) {
+            HttpResponse<String> get = send("GET", path, TOKEN);
+            HttpResponse<String> head = send("HEAD", path, TOKEN);
+            assertEquals(get.statusCode(), head.statusCode(), path);
+            assertEquals(get.headers().firstValue("Content-Type"), head.headers().firstValue("Content-Type"), path);
+            assertEquals("", head.body(), path);
+        }
+        assertEquals(401, send("HEAD", "/api/streams", null).statusCode());
+    }
+
+    @Test
+    void wrongMethodsGet405WithAllow() throws Exception {
+        start(Optional.of(TOKEN));
+        String[][] cases = {
+                {"POST", "/healthz", "GET, HEAD"},
+                {"DELETE", "/metrics", "GET, HEAD"},
+                {"PUT", "/", "GET, HEAD"},
+                {"DELETE", "/api/streams", "GET, HEAD"},
+                {"POST", "/api/connections", "GET, HEAD"},
+                {"PUT", "/api/streams/live/x", "GET, HEAD, DELETE"},
+                {"POST", "/api/connections/1", "GET, HEAD, DELETE"},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> r = send(c[0], c[1], TOKEN);
+            assertEquals(405, r.statusCode(), c[0] + " " + c[1]);
+            assertEquals(c[2], r.headers().firstValue("Allow").orElse(null), c[0] + " " + c[1]);
+            assertTrue(r.body().startsWith("{\"error\":"), r.body());
+        }
+    }
+
+    @Test
+    void unknownPathsGet404() throws Exception {
+        start(Optional.of(TOKEN));
+        for (String path : new String[] {"/nope", "/healthz/x", "/api", "/api/nope", "/api/streams/live",
+                "/api/streams/live/", "/api/streams//x", "/api/connections/abc", "/api/connections/7"}) {
+            HttpResponse<String> r = send("GET", path, TOKEN);
+            assertEquals(404, r.statusCode(), path);
+            assertTrue(r.body().startsWith("{\"error\":"), path + ": " + r.body());
+        }
+    }
+
+    @Test
+    void malformedEscapesGet400NotAStackTrace() throws Exception {
+        start(Optional.of(TOKEN));
+        for (String path : new String[] {"/api/streams/live/%C3%28", "/api/streams/%FF/x",
+                "/api/streams/live/%ED%A0%80"}) {
+            for (String method : new String[] {"GET", "DELETE"}) {
+                HttpResponse<String> r = send(method, path, TOKEN);
+                assertEquals(400, r.statusCode(), method + " " + path);
+                assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(null));
+                assertTrue(r.body().startsWith("{\"error\":"), r.body());
+            }
+        }
+        // jdk.httpserver refuses a URI that is not one before any handler runs: still a 400, never a 500.
+        String answer = raw("GET /api/streams/live/%zz HTTP/1.1");
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        assertFalse(answer.contains("\tat "), answer);
+    }
+
+    @Test
+    void decodingIsStrict() {
+        assertEquals("a+b c/é", HttpApi.decode("a+b%20c%2F%C3%a9"));
+        assertEquals("cam1", HttpApi.decode("cam1"));
+        for (String bad : new String[] {"%", "%4", "%zz", "a%C3", "%C3%28", "%80", "%C0%AF"}) {
+            HttpError e = assertThrows(HttpError.class, () -> HttpApi.decode(bad), bad);
+            assertEquals(400, e.status, bad);
+        }
     }
 }
