@@ -3,6 +3,7 @@ package dev.rtmpserver.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.server.ListenerState;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.StreamKey;
@@ -38,16 +39,21 @@ public final class HttpApi implements AutoCloseable {
     private final StreamRegistry registry;
     private final Supplier<List<Connection>> connections;
     private final Counters counters;
+    private final Supplier<List<ListenerState>> listeners;
     private final ApiAccess access;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private HttpServer server;
 
+    /**
+     * @param listeners the state of every listener of the server, this one included, for {@code /healthz}
+     */
     public HttpApi(HttpConfig config, StreamRegistry registry, Supplier<List<Connection>> connections,
-                   Counters counters) {
+                   Counters counters, Supplier<List<ListenerState>> listeners) {
         this.config = config;
         this.registry = registry;
         this.connections = connections;
         this.counters = counters;
+        this.listeners = listeners;
         this.access = new ApiAccess(config.apiToken());
     }
 
@@ -90,7 +96,7 @@ public final class HttpApi implements AutoCloseable {
         switch (path) {
             case "/healthz" -> {
                 allow(method, "GET");
-                return Response.text(200, Response.TEXT, "ok\n");
+                return Health.render(listeners.get());
             }
             case "/metrics" -> {
                 allow(method, "GET");

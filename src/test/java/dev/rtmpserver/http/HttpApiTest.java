@@ -1,6 +1,7 @@
 package dev.rtmpserver.http;
 
 import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.server.ListenerState;
 import dev.rtmpserver.stream.StreamPolicy;
 import dev.rtmpserver.stream.StreamRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +34,7 @@ class HttpApiTest {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final StreamRegistry registry = new StreamRegistry(app -> StreamPolicy.defaults(), timer, 100);
     private final HttpClient client = HttpClient.newHttpClient();
+    private volatile List<ListenerState> listeners = List.of(new ListenerState("rtmp 127.0.0.1:1935", true, null));
     private HttpApi api;
 
     @AfterEach
@@ -46,7 +48,7 @@ class HttpApiTest {
 
     private HttpApi start(Optional<String> token) throws IOException {
         api = new HttpApi(new HttpConfig(InetAddress.getLoopbackAddress(), 0, token), registry, List::of,
-                new Counters()).start();
+                new Counters(), () -> listeners).start();
         return api;
     }
 
@@ -166,5 +168,18 @@ class HttpApiTest {
             HttpError e = assertThrows(HttpError.class, () -> HttpApi.decode(bad), bad);
             assertEquals(400, e.status, bad);
         }
+    }
+
+    @Test
+    void healthzFollowsTheListeners() throws Exception {
+        start(Optional.of(TOKEN));
+        HttpResponse<String> up = send("GET", "/healthz", null);
+        assertEquals(200, up.statusCode());
+        assertEquals("ok\nrtmp 127.0.0.1:1935 up\n", up.body());
+        listeners = List.of(new ListenerState("rtmp 127.0.0.1:1935", false, "listening socket closed"));
+        HttpResponse<String> down = send("GET", "/healthz", null);
+        assertEquals(503, down.statusCode());
+        assertEquals("down\nrtmp 127.0.0.1:1935 down: listening socket closed\n", down.body());
+        assertEquals(503, send("HEAD", "/healthz", null).statusCode());
     }
 }
