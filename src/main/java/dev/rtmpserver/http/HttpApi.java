@@ -18,13 +18,17 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP side of the server on the JDK's own {@code jdk.httpserver}, one virtual thread per
@@ -34,25 +38,30 @@ import java.util.function.Supplier;
  */
 public final class HttpApi implements AutoCloseable {
     private static final String DASHBOARD = resource("dashboard.html");
+    /** A ban as operators write durations: 500ms, 10s, 2m, 1h; a bare number is seconds. Nine digits cannot overflow. */
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
     private final HttpConfig config;
     private final StreamRegistry registry;
     private final Supplier<List<Connection>> connections;
     private final Counters counters;
+    private final StreamControl streams;
     private final Supplier<List<ListenerState>> listeners;
     private final ApiAccess access;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private HttpServer server;
 
     /**
+     * @param streams   ends streams for {@code DELETE /api/streams/APP/NAME}
      * @param listeners the state of every listener of the server, this one included, for {@code /healthz}
      */
     public HttpApi(HttpConfig config, StreamRegistry registry, Supplier<List<Connection>> connections,
-                   Counters counters, Supplier<List<ListenerState>> listeners) {
+                   Counters counters, StreamControl streams, Supplier<List<ListenerState>> listeners) {
         this.config = config;
         this.registry = registry;
         this.connections = connections;
         this.counters = counters;
+        this.streams = streams;
         this.listeners = listeners;
         this.access = new ApiAccess(config.apiToken());
     }
@@ -110,14 +119,14 @@ public final class HttpApi implements AutoCloseable {
             default -> {
                 if (path.equals("/api") || path.startsWith("/api/")) {
                     access.check(ex.getRequestHeaders().getFirst("Authorization"), ex.getRemoteAddress().getAddress());
-                    return api(method, path);
+                    return api(method, path, ex.getRequestURI().getRawQuery());
                 }
                 throw new HttpError(404, "no such resource");
             }
         }
     }
 
-    private Response api(String method, String path) {
+    private Response api(String method, String path, String query) {
         if (path.equals("/api/streams")) {
             allow(method, "GET");
             long now = System.currentTimeMillis();
@@ -136,16 +145,12 @@ public final class HttpApi implements AutoCloseable {
         if (path.startsWith("/api/streams/")) {
             allow(method, "GET", "DELETE");
             StreamKey key = streamKey(path.substring("/api/streams/".length()));
-            return method.equals("GET") ? stream(key) : endStream(key);
+            return method.equals("GET") ? stream(key) : endStream(key, query);
         }
         if (path.startsWith("/api/connections/")) {
             allow(method, "GET", "DELETE");
-            Connection c = connection(path.substring("/api/connections/".length()));
-            if (method.equals("GET")) {
-                return Response.json(200, StreamsView.connection(c.info(), System.currentTimeMillis()));
-            }
-            kick(c, "kicked through the HTTP API");
-            return Response.noContent();
+            String id = path.substring("/api/connections/".length());
+            return method.equals("GET") ? connectionInfo(id) : kick(id, query);
         }
         throw new HttpError(404, "no such resource");
     }
@@ -158,13 +163,62 @@ public final class HttpApi implements AutoCloseable {
         return Response.json(200, StreamsView.stream(stream.view(), infos(), System.currentTimeMillis()));
     }
 
-    private Response endStream(StreamKey key) {
-        List<Connection> publishers = connections.get().stream().filter(c -> c.publishes(key)).toList();
-        if (publishers.isEmpty()) {
+    private Response connectionInfo(String id) {
+        return Response.json(200, StreamsView.connection(connection(id).info(), System.currentTimeMillis()));
+    }
+
+    private Response kick(String id, String query) {
+        parameters(query);
+        Connection c = connection(id);
+        counters.kicks.increment();
+        c.closeAsync("kicked through the HTTP API");
+        return Response.noContent();
+    }
+
+    private Response endStream(StreamKey key, String query) {
+        String ban = parameters(query, "ban").get("ban");
+        if (!streams.end(key, ban == null ? Duration.ZERO : duration(ban))) {
             throw new HttpError(404, "nobody publishes " + key);
         }
-        publishers.forEach(c -> kick(c, "publisher of " + key + " kicked through the HTTP API"));
+        counters.kicks.increment();
         return Response.noContent();
+    }
+
+    /**
+     * The query's parameters, percent-decoded; any but {@code known}, or one given twice, gets
+     * 400, so a misspelt {@code ?bna=1h} never passes for a kick without a ban.
+     */
+    private static Map<String, String> parameters(String rawQuery, String... known) {
+        Map<String, String> result = new HashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return result;
+        }
+        for (String pair : rawQuery.split("&", -1)) {
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            if (!Arrays.asList(known).contains(name)) {
+                throw new HttpError(400, known.length == 0 ? "this request takes no parameters"
+                        : "unknown parameter; this request takes " + String.join(", ", known));
+            }
+            if (result.put(name, eq < 0 ? "" : decode(pair.substring(eq + 1))) != null) {
+                throw new HttpError(400, name + " given twice");
+            }
+        }
+        return result;
+    }
+
+    private static Duration duration(String value) {
+        Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            throw new HttpError(400, "ban must be a duration such as 500ms, 10s, 2m or 1h");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
     }
 
     private static StreamKey streamKey(String rest) {
@@ -184,11 +238,6 @@ public final class HttpApi implements AutoCloseable {
         }
         return connections.get().stream().filter(x -> x.id() == id).findFirst()
                 .orElseThrow(() -> new HttpError(404, "no connection " + id));
-    }
-
-    private void kick(Connection c, String reason) {
-        counters.kicks.increment();
-        c.closeAsync(reason);
     }
 
     private List<LiveStream.View> views() {

@@ -2,6 +2,7 @@ package dev.rtmpserver.http;
 
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.server.ListenerState;
+import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamPolicy;
 import dev.rtmpserver.stream.StreamRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -16,8 +17,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -30,10 +33,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(30)
 class HttpApiTest {
     private static final String TOKEN = "t0ken";
+    private static final StreamKey PUBLISHED = new StreamKey("live", "on air");
+
+    /** One call of the fake {@link StreamControl}. */
+    private record Ended(StreamKey key, Duration ban) {
+    }
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final StreamRegistry registry = new StreamRegistry(app -> StreamPolicy.defaults(), timer, 100);
     private final HttpClient client = HttpClient.newHttpClient();
+    private final Counters counters = new Counters();
+    private final List<Ended> ended = new CopyOnWriteArrayList<>();
     private volatile List<ListenerState> listeners = List.of(new ListenerState("rtmp 127.0.0.1:1935", true, null));
     private HttpApi api;
 
@@ -48,7 +58,10 @@ class HttpApiTest {
 
     private HttpApi start(Optional<String> token) throws IOException {
         api = new HttpApi(new HttpConfig(InetAddress.getLoopbackAddress(), 0, token), registry, List::of,
-                new Counters(), () -> listeners).start();
+                counters, (key, ban) -> {
+                    ended.add(new Ended(key, ban));
+                    return key.equals(PUBLISHED);
+                }, () -> listeners).start();
         return api;
     }
 
@@ -181,5 +194,45 @@ class HttpApiTest {
         assertEquals(503, down.statusCode());
         assertEquals("down\nrtmp 127.0.0.1:1935 down: listening socket closed\n", down.body());
         assertEquals(503, send("HEAD", "/healthz", null).statusCode());
+    }
+
+    @Test
+    void deleteEndsTheStreamThroughStreamControl() throws Exception {
+        start(Optional.of(TOKEN));
+        assertEquals(204, send("DELETE", "/api/streams/live/on%20air", TOKEN).statusCode());
+        assertEquals(List.of(new Ended(PUBLISHED, Duration.ZERO)), ended);
+        assertEquals(1, counters.kicks.sum());
+
+        HttpResponse<String> none = send("DELETE", "/api/streams/live/nobody", TOKEN);
+        assertEquals(404, none.statusCode());
+        assertTrue(none.body().contains("nobody publishes live/nobody"), none.body());
+        assertEquals(1, counters.kicks.sum(), "only a kick counts");
+    }
+
+    @Test
+    void banDurations() throws Exception {
+        start(Optional.of(TOKEN));
+        String[][] cases = {{"500ms", "PT0.5S"}, {"10s", "PT10S"}, {"2m", "PT2M"}, {"1h", "PT1H"}, {"60", "PT1M"},
+                {"0", "PT0S"}, {"999999999h", "PT999999999H"}};
+        for (String[] c : cases) {
+            ended.clear();
+            assertEquals(204, send("DELETE", "/api/streams/live/on%20air?ban=" + c[0], TOKEN).statusCode(), c[0]);
+            assertEquals(List.of(new Ended(PUBLISHED, Duration.parse(c[1]))), ended, c[0]);
+        }
+    }
+
+    @Test
+    void badBansAndUnknownParametersGet400WithoutEndingAnything() throws Exception {
+        start(Optional.of(TOKEN));
+        for (String query : new String[] {"ban=", "ban", "ban=abc", "ban=-5", "ban=1d", "ban=1.5s", "ban=10S",
+                "ban=%2010s", "ban=1000000000", "ban=10s&ban=20s", "bna=10s", "ban=10s&x=1", "ban=%C3%28"}) {
+            HttpResponse<String> r = send("DELETE", "/api/streams/live/on%20air?" + query, TOKEN);
+            assertEquals(400, r.statusCode(), query);
+            assertTrue(r.body().startsWith("{\"error\":"), r.body());
+        }
+        assertEquals(400, send("DELETE", "/api/connections/1?ban=10s", TOKEN).statusCode());
+        assertEquals(401, send("DELETE", "/api/streams/live/on%20air?ban=10s", null).statusCode());
+        assertEquals(List.of(), ended);
+        assertEquals(0, counters.kicks.sum());
     }
 }
