@@ -38,6 +38,14 @@ import java.util.regex.Pattern;
  */
 public final class HttpApi implements AutoCloseable {
     private static final String DASHBOARD = resource("dashboard.html");
+    private static final String DASHBOARD_SCRIPT = resource("dashboard.js");
+    /**
+     * The page runs its own script only and talks to this server only: should a stream name ever
+     * slip into markup, it could neither run code nor send the token anywhere.
+     */
+    private static final Map<String, String> DASHBOARD_POLICY = Map.of("Content-Security-Policy",
+            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; base-uri 'none';"
+                    + " form-action 'none'; frame-ancestors 'none'");
     /** A ban as operators write durations: 500ms, 10s, 2m, 1h; a bare number is seconds. Nine digits cannot overflow. */
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
@@ -114,7 +122,11 @@ public final class HttpApi implements AutoCloseable {
             }
             case "/", "/index.html" -> {
                 allow(method, "GET");
-                return Response.text(200, "text/html; charset=utf-8", DASHBOARD);
+                return Response.text(200, "text/html; charset=utf-8", DASHBOARD).withHeaders(DASHBOARD_POLICY);
+            }
+            case "/dashboard.js" -> {
+                allow(method, "GET");
+                return Response.text(200, "text/javascript; charset=utf-8", DASHBOARD_SCRIPT);
             }
             default -> {
                 if (path.equals("/api") || path.startsWith("/api/")) {

@@ -235,4 +235,22 @@ class HttpApiTest {
         assertEquals(List.of(), ended);
         assertEquals(0, counters.kicks.sum());
     }
+
+    @Test
+    void theDashboardRunsOnlyItsOwnScriptAndNeverInsertsMarkup() throws Exception {
+        start(Optional.of(TOKEN));
+        HttpResponse<String> page = send("GET", "/", null);
+        String policy = page.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(policy.contains("default-src 'none'") && policy.contains("script-src 'self'")
+                && policy.contains("connect-src 'self'"), policy);
+        assertFalse(page.body().contains("<script>"), "no inline script, which the policy would block");
+        HttpResponse<String> script = send("GET", "/dashboard.js", null);
+        assertEquals(200, script.statusCode());
+        assertEquals("text/javascript; charset=utf-8", script.headers().firstValue("Content-Type").orElse(null));
+        for (String sink : new String[] {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("}) {
+            assertFalse(script.body().contains(sink), sink + " in dashboard.js");
+        }
+        assertTrue(script.body().contains("sessionStorage") && !script.body().contains("?token="),
+                "the token is kept in sessionStorage, never put in a URL");
+    }
 }

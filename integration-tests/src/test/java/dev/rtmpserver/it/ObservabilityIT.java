@@ -1,5 +1,6 @@
 package dev.rtmpserver.it;
 
+import dev.rtmpserver.client.RtmpClient;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.server.ServerConfig;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class ObservabilityIT {
     private static final String TOKEN = "test-token-123";
+    /** A stream name that would be markup, run script and hold control characters if a page inserted it as HTML. */
+    private static final String HOSTILE = "<b id=pwned>x<img src=x onerror=document.title=1>\u0001\u009b";
     /** One Prometheus text sample line: a name, optional labels, a number. */
     private static final Pattern SAMPLE = Pattern.compile(
             "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*})? (-?[0-9.eE+-]+|NaN)");
@@ -100,8 +103,14 @@ class ObservabilityIT {
                 assertTrue(request(server, "GET", "/api/connections", TOKEN).body().contains("\"role\":\"publisher\""));
                 assertTrue(request(server, "GET", "/healthz", null).body().startsWith("ok\n"));
 
-                Path screenshot = dashboardScreenshot(server);
-                System.out.println("dashboard screenshot: " + screenshot.toAbsolutePath());
+                try (RtmpClient hostile = RtmpClient.connect(server.appUrl("live"))) {
+                    hostile.publish(hostile.createStream(), HOSTILE);
+                    String all = request(server, "GET", "/api/streams", TOKEN).body();
+                    assertTrue(all.contains("\"name\":\"\\u003cb id=pwned\\u003ex\\u003cimg src=x"
+                            + " onerror=document.title=1\\u003e\\u0001\\u009b\""), "peer text escaped in JSON: " + all);
+                    Path screenshot = dashboardScreenshot(server);
+                    System.out.println("dashboard screenshot: " + screenshot.toAbsolutePath());
+                }
 
                 assertEquals(401, request(server, "DELETE", "/api/streams/live/obs", null).statusCode(),
                         "a kick without the token is refused");
@@ -133,6 +142,10 @@ class ObservabilityIT {
         assertFalse(refused.contains("data-stream="), "no stream without the token:\n" + refused);
         String dom = Tools.output(Duration.ofSeconds(60), concat(common, "--dump-dom", url));
         assertTrue(dom.contains("data-stream=\"live/obs\""), "the dashboard lists the live stream:\n" + dom);
+        assertTrue(dom.contains("&lt;b id=pwned&gt;x&lt;img src=x onerror=document.title=1&gt;\\u0001\\u009b"),
+                "the hostile name is shown as text:\n" + dom);
+        assertFalse(dom.contains("id=\"pwned\""), "the hostile name became markup:\n" + dom);
+        assertTrue(dom.contains("<title>rtmp-server</title>"), "the hostile name ran script:\n" + dom);
         Files.createDirectories(Tools.LOGS);
         Path png = Tools.LOGS.resolve("dashboard.png");
         Tools.output(Duration.ofSeconds(60), concat(common, "--window-size=1280,800", "--screenshot=" + png.toAbsolutePath(),
