@@ -253,4 +253,20 @@ class HttpApiTest {
         assertTrue(script.body().contains("sessionStorage") && !script.body().contains("?token="),
                 "the token is kept in sessionStorage, never put in a URL");
     }
+
+    @Test
+    void onlyTheGuardedApiShowsClients() throws Exception {
+        registry.publish(new StreamKey("live", "cam"), new PrometheusTest.FakePublisher("conn-77 /203.0.113.9:5000"));
+        start(Optional.of(TOKEN));
+        for (String path : new String[] {"/", "/dashboard.js", "/metrics", "/healthz", "/nope", "/api/streams",
+                "/api/streams/live/cam", "/api/connections"}) {
+            for (String method : new String[] {"GET", "DELETE"}) {
+                HttpResponse<String> r = send(method, path, null);
+                String all = r.headers().map() + r.body();
+                assertFalse(all.contains("203.0.113.9") || all.contains("conn-77"), method + " " + path + ": " + all);
+            }
+        }
+        assertTrue(send("GET", "/api/streams/live/cam", TOKEN).body().contains("\"publisher\":\"conn-77 /203.0.113.9:5000\""),
+                "operators see who publishes");
+    }
 }
