@@ -88,7 +88,7 @@ public final class HttpApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
+    void handle(HttpExchange ex) throws IOException {
         // Not try-with-resources: the exchange must still be open when the answer is sent.
         try {
             boolean head = ex.getRequestMethod().equals("HEAD");
