@@ -3,46 +3,75 @@ package dev.rtmpserver.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.server.ListenerState;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamRegistry;
 import org.tinylog.Logger;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP side of the server on the JDK's own {@code jdk.httpserver}, one virtual thread per
  * request: {@code /metrics} (Prometheus), {@code /api/...} (JSON), {@code /healthz} and the
- * dashboard at {@code /}.
+ * dashboard at {@code /}. Only {@code /api} shows clients (addresses, connection ids), so only
+ * it is guarded by {@link ApiAccess}; the rest is open and must never show them.
  */
 public final class HttpApi implements AutoCloseable {
-    private static final String DASHBOARD = "/dev/rtmpserver/http/dashboard.html";
+    private static final String DASHBOARD = resource("dashboard.html");
+    private static final String DASHBOARD_SCRIPT = resource("dashboard.js");
+    /**
+     * The page runs its own script only and talks to this server only: should a stream name ever
+     * slip into markup, it could neither run code nor send the token anywhere.
+     */
+    private static final Map<String, String> DASHBOARD_POLICY = Map.of("Content-Security-Policy",
+            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; base-uri 'none';"
+                    + " form-action 'none'; frame-ancestors 'none'");
+    /** A ban as operators write durations: 500ms, 10s, 2m, 1h; a bare number is seconds. Nine digits cannot overflow. */
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
     private final HttpConfig config;
     private final StreamRegistry registry;
     private final Supplier<List<Connection>> connections;
     private final Counters counters;
+    private final StreamControl streams;
+    private final Supplier<List<ListenerState>> listeners;
+    private final ApiAccess access;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private HttpServer server;
 
+    /**
+     * @param streams   ends streams for {@code DELETE /api/streams/APP/NAME}
+     * @param listeners the state of every listener of the server, this one included, for {@code /healthz}
+     */
     public HttpApi(HttpConfig config, StreamRegistry registry, Supplier<List<Connection>> connections,
-                   Counters counters) {
+                   Counters counters, StreamControl streams, Supplier<List<ListenerState>> listeners) {
         this.config = config;
         this.registry = registry;
         this.connections = connections;
         this.counters = counters;
+        this.streams = streams;
+        this.listeners = listeners;
+        this.access = new ApiAccess(config.apiToken());
     }
 
     public HttpApi start() throws IOException {
@@ -50,7 +79,8 @@ public final class HttpApi implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
-        Logger.info("HTTP listening on {}:{} (metrics, API, dashboard)", config.bind().getHostAddress(), port());
+        Logger.info("HTTP listening on {}:{} (metrics, API, dashboard); {}", config.bind().getHostAddress(), port(),
+                access.summary());
         return this;
     }
 
@@ -58,119 +88,168 @@ public final class HttpApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        // Not try-with-resources: the exchange must still be open when the catch clauses answer.
+    void handle(HttpExchange ex) throws IOException {
+        // Not try-with-resources: the exchange must still be open when the answer is sent.
         try {
-            String path = ex.getRequestURI().getRawPath();
-            String method = ex.getRequestMethod();
-            if (path.equals("/healthz")) {
-                send(ex, 200, "text/plain; charset=utf-8", "ok\n");
-            } else if (path.equals("/metrics")) {
-                requireGet(ex);
-                send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                        Prometheus.render(counters, infos(), views()));
-            } else if (path.equals("/api/streams")) {
-                requireGet(ex);
-                long now = System.currentTimeMillis();
-                List<Connection.Info> infos = infos();
-                sendJson(ex, 200, Map.of("streams", views().stream()
-                        .sorted(Comparator.comparing(v -> v.key().toString()))
-                        .map(v -> StreamsView.stream(v, infos, now)).toList()));
-            } else if (path.startsWith("/api/streams/")) {
-                stream(ex, method, path.substring("/api/streams/".length()));
-            } else if (path.equals("/api/connections")) {
-                requireGet(ex);
-                long now = System.currentTimeMillis();
-                sendJson(ex, 200, Map.of("connections", infos().stream()
-                        .sorted(Comparator.comparingLong(Connection.Info::id))
-                        .map(c -> StreamsView.connection(c, now)).toList()));
-            } else if (path.startsWith("/api/connections/")) {
-                connection(ex, method, path.substring("/api/connections/".length()));
-            } else if (path.equals("/") || path.equals("/index.html")) {
-                requireGet(ex);
-                try (InputStream in = HttpApi.class.getResourceAsStream(DASHBOARD)) {
-                    send(ex, 200, "text/html; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                }
-            } else {
-                sendJson(ex, 404, Map.of("error", "no such resource"));
+            boolean head = ex.getRequestMethod().equals("HEAD");
+            Response response;
+            try {
+                response = route(ex, head ? "GET" : ex.getRequestMethod());
+            } catch (HttpError e) {
+                response = Response.json(e.status, Map.of("error", e.getMessage())).withHeaders(e.headers);
+            } catch (RuntimeException e) {
+                Logger.error(e, "HTTP {} {} failed", ex.getRequestMethod(), ex.getRequestURI());
+                response = Response.json(500, Map.of("error", "internal error"));
             }
-        } catch (HttpError e) {
-            sendJson(ex, e.status, Map.of("error", e.getMessage()));
-        } catch (RuntimeException e) {
-            Logger.error(e, "HTTP {} {} failed", ex.getRequestMethod(), ex.getRequestURI());
-            sendJson(ex, 500, Map.of("error", "internal error"));
+            send(ex, response, head);
         } finally {
             ex.close();
         }
     }
 
-    private void stream(HttpExchange ex, String method, String rest) throws IOException {
-        int slash = rest.indexOf('/');
-        if (slash <= 0) {
-            throw new HttpError(404, "expected /api/streams/APP/NAME");
-        }
-        StreamKey key = new StreamKey(decode(rest.substring(0, slash)), decode(rest.substring(slash + 1)));
-        LiveStream stream = registry.get(key);
-        switch (method) {
-            case "GET" -> {
-                if (stream == null) {
-                    throw new HttpError(404, "no stream " + key);
-                }
-                sendJson(ex, 200, StreamsView.stream(stream.view(), infos(), System.currentTimeMillis()));
+    /** The answer to a request; {@code method} is GET for HEAD requests. */
+    private Response route(HttpExchange ex, String method) {
+        String path = ex.getRequestURI().getRawPath();
+        switch (path) {
+            case "/healthz" -> {
+                allow(method, "GET");
+                return Health.render(listeners.get());
             }
-            case "DELETE" -> {
-                authorize(ex);
-                List<Connection> publishers = connections.get().stream().filter(c -> c.publishes(key)).toList();
-                if (publishers.isEmpty()) {
-                    throw new HttpError(404, "nobody publishes " + key);
-                }
-                publishers.forEach(c -> kick(c, "publisher of " + key + " kicked through the HTTP API"));
-                send(ex, 204, null, "");
+            case "/metrics" -> {
+                allow(method, "GET");
+                return Response.text(200, "text/plain; version=0.0.4; charset=utf-8",
+                        Prometheus.render(counters, infos(), views()));
             }
-            default -> throw new HttpError(405, "use GET or DELETE");
+            case "/", "/index.html" -> {
+                allow(method, "GET");
+                return Response.text(200, "text/html; charset=utf-8", DASHBOARD).withHeaders(DASHBOARD_POLICY);
+            }
+            case "/dashboard.js" -> {
+                allow(method, "GET");
+                return Response.text(200, "text/javascript; charset=utf-8", DASHBOARD_SCRIPT);
+            }
+            default -> {
+                if (path.equals("/api") || path.startsWith("/api/")) {
+                    access.check(ex.getRequestHeaders().getFirst("Authorization"), ex.getRemoteAddress().getAddress());
+                    return api(method, path, ex.getRequestURI().getRawQuery());
+                }
+                throw new HttpError(404, "no such resource");
+            }
         }
     }
 
-    private void connection(HttpExchange ex, String method, String rest) throws IOException {
+    private Response api(String method, String path, String query) {
+        if (path.equals("/api/streams")) {
+            allow(method, "GET");
+            long now = System.currentTimeMillis();
+            List<Connection.Info> infos = infos();
+            return Response.json(200, Map.of("streams", views().stream()
+                    .sorted(Comparator.comparing(v -> v.key().toString()))
+                    .map(v -> StreamsView.stream(v, infos, now)).toList()));
+        }
+        if (path.equals("/api/connections")) {
+            allow(method, "GET");
+            long now = System.currentTimeMillis();
+            return Response.json(200, Map.of("connections", infos().stream()
+                    .sorted(Comparator.comparingLong(Connection.Info::id))
+                    .map(c -> StreamsView.connection(c, now)).toList()));
+        }
+        if (path.startsWith("/api/streams/")) {
+            allow(method, "GET", "DELETE");
+            StreamKey key = streamKey(path.substring("/api/streams/".length()));
+            return method.equals("GET") ? stream(key) : endStream(key, query);
+        }
+        if (path.startsWith("/api/connections/")) {
+            allow(method, "GET", "DELETE");
+            String id = path.substring("/api/connections/".length());
+            return method.equals("GET") ? connectionInfo(id) : kick(id, query);
+        }
+        throw new HttpError(404, "no such resource");
+    }
+
+    private Response stream(StreamKey key) {
+        LiveStream stream = registry.get(key);
+        if (stream == null) {
+            throw new HttpError(404, "no stream " + key);
+        }
+        return Response.json(200, StreamsView.stream(stream.view(), infos(), System.currentTimeMillis()));
+    }
+
+    private Response connectionInfo(String id) {
+        return Response.json(200, StreamsView.connection(connection(id).info(), System.currentTimeMillis()));
+    }
+
+    private Response kick(String id, String query) {
+        parameters(query);
+        Connection c = connection(id);
+        counters.kicks.increment();
+        c.closeAsync("kicked through the HTTP API");
+        return Response.noContent();
+    }
+
+    private Response endStream(StreamKey key, String query) {
+        String ban = parameters(query, "ban").get("ban");
+        if (!streams.end(key, ban == null ? Duration.ZERO : duration(ban))) {
+            throw new HttpError(404, "nobody publishes " + key);
+        }
+        counters.kicks.increment();
+        return Response.noContent();
+    }
+
+    /**
+     * The query's parameters, percent-decoded; any but {@code known}, or one given twice, gets
+     * 400, so a misspelt {@code ?bna=1h} never passes for a kick without a ban.
+     */
+    private static Map<String, String> parameters(String rawQuery, String... known) {
+        Map<String, String> result = new HashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return result;
+        }
+        for (String pair : rawQuery.split("&", -1)) {
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            if (!Arrays.asList(known).contains(name)) {
+                throw new HttpError(400, known.length == 0 ? "this request takes no parameters"
+                        : "unknown parameter; this request takes " + String.join(", ", known));
+            }
+            if (result.put(name, eq < 0 ? "" : decode(pair.substring(eq + 1))) != null) {
+                throw new HttpError(400, name + " given twice");
+            }
+        }
+        return result;
+    }
+
+    private static Duration duration(String value) {
+        Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            throw new HttpError(400, "ban must be a duration such as 500ms, 10s, 2m or 1h");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
+    private static StreamKey streamKey(String rest) {
+        int slash = rest.indexOf('/');
+        if (slash <= 0 || slash == rest.length() - 1) {
+            throw new HttpError(404, "expected /api/streams/APP/NAME");
+        }
+        return new StreamKey(decode(rest.substring(0, slash)), decode(rest.substring(slash + 1)));
+    }
+
+    private Connection connection(String rest) {
         long id;
         try {
             id = Long.parseLong(rest);
         } catch (NumberFormatException e) {
             throw new HttpError(404, "expected /api/connections/ID");
         }
-        Connection c = connections.get().stream().filter(x -> x.id() == id).findFirst()
+        return connections.get().stream().filter(x -> x.id() == id).findFirst()
                 .orElseThrow(() -> new HttpError(404, "no connection " + id));
-        switch (method) {
-            case "GET" -> sendJson(ex, 200, StreamsView.connection(c.info(), System.currentTimeMillis()));
-            case "DELETE" -> {
-                authorize(ex);
-                kick(c, "kicked through the HTTP API");
-                send(ex, 204, null, "");
-            }
-            default -> throw new HttpError(405, "use GET or DELETE");
-        }
-    }
-
-    private void kick(Connection c, String reason) {
-        counters.kicks.increment();
-        c.closeAsync(reason);
-    }
-
-    /**
-     * With a token configured, changes need it; without one, they are allowed only from this
-     * machine, so a forgotten token never opens kicking to the world.
-     */
-    private void authorize(HttpExchange ex) {
-        if (config.apiToken().isPresent()) {
-            String header = ex.getRequestHeaders().getFirst("Authorization");
-            byte[] given = (header == null ? "" : header).getBytes(StandardCharsets.UTF_8);
-            byte[] expected = ("Bearer " + config.apiToken().get()).getBytes(StandardCharsets.UTF_8);
-            if (!MessageDigest.isEqual(given, expected)) {
-                throw new HttpError(401, "missing or wrong API token");
-            }
-        } else if (!ex.getRemoteAddress().getAddress().isLoopbackAddress()) {
-            throw new HttpError(403, "configure --api-token to allow changes from other machines");
-        }
     }
 
     private List<LiveStream.View> views() {
@@ -181,29 +260,62 @@ public final class HttpApi implements AutoCloseable {
         return connections.get().stream().map(Connection::info).toList();
     }
 
-    private static void requireGet(HttpExchange ex) {
-        if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
-            throw new HttpError(405, "use GET");
+    /** Refuses a method the resource does not take; GET admits HEAD, as {@link #handle} turns HEAD into GET. */
+    private static void allow(String method, String... methods) {
+        if (!Arrays.asList(methods).contains(method)) {
+            String allowed = String.join(", ", methods).replace("GET", "GET, HEAD");
+            throw new HttpError(405, "use " + allowed, Map.of("Allow", allowed));
         }
     }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
-
-    private static void sendJson(HttpExchange ex, int status, Object body) throws IOException {
-        send(ex, status, "application/json", Json.write(body) + "\n");
-    }
-
-    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        if (type != null) {
-            ex.getResponseHeaders().set("Content-Type", type);
+    /**
+     * Percent-decodes a path segment strictly: '+' stays '+' (it means space only in forms), and
+     * escapes that are not UTF-8 get 400 rather than a name no stream can have.
+     */
+    static String decode(String raw) {
+        StringBuilder out = new StringBuilder(raw.length());
+        int i = 0;
+        while (i < raw.length()) {
+            if (raw.charAt(i) != '%') {
+                out.append(raw.charAt(i++));
+                continue;
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            while (i < raw.length() && raw.charAt(i) == '%') {
+                int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+                int lo = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 2), 16) : -1;
+                if (hi < 0 || lo < 0) {
+                    throw new HttpError(400, "malformed percent-escape in the path");
+                }
+                bytes.write(hi << 4 | lo);
+                i += 3;
+            }
+            try {
+                out.append(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes.toByteArray())));
+            } catch (CharacterCodingException e) {
+                throw new HttpError(400, "percent-escapes in the path are not UTF-8");
+            }
         }
+        return out.toString();
+    }
+
+    private static void send(HttpExchange ex, Response r, boolean head) throws IOException {
+        byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
+        r.headers().forEach(ex.getResponseHeaders()::set);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        // jdk.httpserver takes -1 as "no body"; a HEAD answer must have none.
+        ex.sendResponseHeaders(r.status(), head || bytes.length == 0 ? -1 : bytes.length);
+        if (!head && bytes.length > 0) {
             ex.getResponseBody().write(bytes);
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = HttpApi.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + name + " from the jar", e);
         }
     }
 
@@ -213,15 +325,5 @@ public final class HttpApi implements AutoCloseable {
             server.stop(0);
         }
         executor.close();
-    }
-
-    /** A request the API refuses, with its HTTP status. */
-    private static final class HttpError extends RuntimeException {
-        final int status;
-
-        HttpError(int status, String message) {
-            super(message, null, false, false);
-            this.status = status;
-        }
     }
 }

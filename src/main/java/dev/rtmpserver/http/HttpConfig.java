@@ -7,8 +7,8 @@ import java.util.Optional;
  * The HTTP listener for metrics, the API and the dashboard.
  *
  * @param port     0 picks a free port
- * @param apiToken required (as {@code Authorization: Bearer TOKEN}) for requests that change
- *                 anything; without one, only clients on this machine may make them
+ * @param apiToken required (as {@code Authorization: Bearer TOKEN}) for every {@code /api}
+ *                 request; without one, only clients on this machine may use the API
  */
 public record HttpConfig(InetAddress bind, int port, Optional<String> apiToken) {
     public static final int DEFAULT_PORT = 8080;
@@ -16,6 +16,9 @@ public record HttpConfig(InetAddress bind, int port, Optional<String> apiToken) 
     public HttpConfig {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("HTTP port must be 0..65535: " + port);
+        }
+        if (apiToken.isPresent() && apiToken.get().isBlank()) {
+            throw new IllegalArgumentException("the API token must not be blank");
         }
     }
 }

@@ -81,9 +81,7 @@ final class Json {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-                        // Control characters must be escaped; <>& too, so stream names from the
-                        // network cannot become markup when the dashboard shows them.
+                    if (mustEscape(s, i)) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);
@@ -92,5 +90,27 @@ final class Json {
             }
         }
         sb.append('"');
+    }
+
+    /**
+     * Names and addresses come from the network, so beyond what JSON demands (C0 controls) this
+     * also escapes what could mislead whoever reads the text: DEL and C1 controls, the line and
+     * paragraph separators JavaScript once treated as line ends, surrogates without their pair
+     * (which UTF-8 cannot carry and would turn into '?'), and {@code <>&}, so the text never
+     * becomes markup if it lands in HTML.
+     */
+    private static boolean mustEscape(String s, int i) {
+        char c = s.charAt(i);
+        if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 || c == '<' || c == '>'
+                || c == '&') {
+            return true;
+        }
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        if (Character.isLowSurrogate(c)) {
+            return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
+        }
+        return false;
     }
 }

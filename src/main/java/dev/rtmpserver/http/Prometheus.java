@@ -94,8 +94,23 @@ final class Prometheus {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 
-    /** Label values escape backslash, double quote and line feed; stream names come from the network. */
+    /**
+     * Label values escape backslash, double quote and line feed as the format says; stream names
+     * come from the network, and the format has no escape for other control characters, which
+     * some parsers take as line ends, so they become U+FFFD.
+     */
     private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '\n' -> sb.append("\\n");
+                default -> sb.append(c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029
+                        ? '\uFFFD' : c);
+            }
+        }
+        return sb.toString();
     }
 }

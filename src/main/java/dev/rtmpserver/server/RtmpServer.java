@@ -4,6 +4,7 @@ import dev.rtmpserver.access.Access;
 import dev.rtmpserver.concurrent.Threads;
 import dev.rtmpserver.http.HttpApi;
 import dev.rtmpserver.http.HttpConfig;
+import dev.rtmpserver.http.StreamControl;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.record.Recordings;
 import dev.rtmpserver.session.Connection;
@@ -14,11 +15,14 @@ import org.tinylog.Logger;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,13 +56,16 @@ public final class RtmpServer implements AutoCloseable {
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     /** Only the accept thread touches it. */
     private long lastRefusalLog;
-    private ServerSocket serverSocket;
-    private Thread acceptThread;
-    private ServerSocket tlsServerSocket;
-    private Thread tlsAcceptThread;
+    // Volatile: /healthz reads them from HTTP threads, possibly while start() still runs.
+    private volatile ServerSocket serverSocket;
+    private volatile Thread acceptThread;
+    private volatile ServerSocket tlsServerSocket;
+    private volatile Thread tlsAcceptThread;
+    /** Why a listener's accept loop ended while the server was not closing. */
+    private final ConcurrentHashMap<ServerSocket, String> acceptEnded = new ConcurrentHashMap<>();
     private volatile boolean closing;
     private volatile Recordings recordings;
-    private HttpApi http;
+    private volatile HttpApi http;
 
     public RtmpServer(ServerConfig config) {
         this.config = config;
@@ -81,8 +88,17 @@ public final class RtmpServer implements AutoCloseable {
         }
         if (config.http().isPresent()) {
             HttpConfig h = config.http().get();
+            StreamControl streams = (key, ban) -> {
+                List<Connection> publishers = connections.stream().filter(c -> c.publishes(key)).toList();
+                if (!publishers.isEmpty() && !ban.isZero()) {
+                    Logger.warn("{}: a ban of {} was asked for, but bans are not kept yet: the publisher may come back",
+                            key, ban);
+                }
+                publishers.forEach(c -> c.closeAsync("publisher of " + key + " kicked through the HTTP API"));
+                return !publishers.isEmpty();
+            };
             try {
-                http = new HttpApi(h, registry, this::connections, counters).start();
+                http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners).start();
             } catch (BindException e) {
                 throw new BindException("HTTP on " + h.bind().getHostAddress() + ":" + h.port() + ": " + e.getMessage());
             }
@@ -106,7 +122,8 @@ public final class RtmpServer implements AutoCloseable {
         if (config.tls().isPresent()) {
             startTls(config.tls().get());
         }
-        acceptThread = Threads.startPlatform("rtmp-accept-" + port(), () -> acceptLoop(serverSocket));
+        String name = listenerName("rtmp", socket);
+        acceptThread = Threads.startPlatform("rtmp-accept-" + port(), () -> acceptLoop(socket, name));
         timer.scheduleAtFixedRate(this::closeTimedOut, WATCHDOG_PERIOD.toMillis(), WATCHDOG_PERIOD.toMillis(),
                 TimeUnit.MILLISECONDS);
         Logger.info("RTMP listening on {}:{}", config.bind().getHostAddress(), port());
@@ -128,7 +145,8 @@ public final class RtmpServer implements AutoCloseable {
                     + tls.port() + ": " + e.getMessage()) : e;
         }
         tlsServerSocket = socket;
-        tlsAcceptThread = Threads.startPlatform("rtmps-accept-" + socket.getLocalPort(), () -> acceptLoop(socket));
+        String name = listenerName("rtmps", socket);
+        tlsAcceptThread = Threads.startPlatform("rtmps-accept-" + socket.getLocalPort(), () -> acceptLoop(socket, name));
         Logger.info("RTMPS listening on {}:{}", config.bind().getHostAddress(), socket.getLocalPort());
     }
 
@@ -146,6 +164,11 @@ public final class RtmpServer implements AutoCloseable {
     /** The bound port, useful when the configured port was 0. */
     public int port() {
         return serverSocket.getLocalPort();
+    }
+
+    /** The RTMP listening socket, so that tests can close it underneath the accept loop. */
+    ServerSocket listeningSocket() {
+        return serverSocket;
     }
 
     public StreamRegistry registry() {
@@ -174,7 +197,68 @@ public final class RtmpServer implements AutoCloseable {
         return config;
     }
 
-    private void acceptLoop(ServerSocket listener) {
+    /**
+     * Every listener and whether it accepts: one whose accept loop ended, or whose socket closed,
+     * while the server is not closing is down. For {@code /healthz}.
+     */
+    public List<ListenerState> listeners() {
+        List<ListenerState> all = new ArrayList<>();
+        all.add(state("rtmp", serverSocket, acceptThread, config.port()));
+        config.tls().ifPresent(tls -> all.add(state("rtmps", tlsServerSocket, tlsAcceptThread, tls.port())));
+        HttpApi h = http;
+        if (h != null) {
+            String name = "http " + hostPort(config.http().orElseThrow().bind(), h.port());
+            all.add(closing ? new ListenerState(name, false, "server shutting down") : new ListenerState(name, true, null));
+        }
+        return all;
+    }
+
+    private ListenerState state(String protocol, ServerSocket socket, Thread thread, int configuredPort) {
+        if (socket == null) {
+            return new ListenerState(protocol + " " + hostPort(config.bind(), configuredPort), false, "not bound yet");
+        }
+        String ended = acceptEnded.get(socket);
+        String down = closing ? "server shutting down"
+                : ended != null ? ended
+                : socket.isClosed() ? "listening socket closed"
+                : thread == null ? "not accepting yet"
+                : !thread.isAlive() ? "accept thread ended" : null;
+        return new ListenerState(listenerName(protocol, socket), down == null, down);
+    }
+
+    private String listenerName(String protocol, ServerSocket socket) {
+        return protocol + " " + hostPort(config.bind(), socket.getLocalPort());
+    }
+
+    private static String hostPort(InetAddress address, int port) {
+        String host = address.getHostAddress();
+        return (address instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
+     * Runs one listener's accept loop. If it ends while the server is not closing, the listener
+     * is down: that is logged at error and recorded for {@link #listeners()}, never silent.
+     */
+    private void acceptLoop(ServerSocket listener, String name) {
+        try {
+            acceptUntilClosed(listener);
+            if (!closing) {
+                acceptEnded.put(listener, "listening socket closed");
+                Logger.error("{}: the listening socket closed; no longer accepting connections", name);
+            }
+        } catch (RuntimeException | Error e) {
+            acceptEnded.put(listener, "accept loop failed: " + e.getClass().getName());
+            Logger.error(e, "{}: accept loop failed; no longer accepting connections", name);
+            // Otherwise clients would wait in the backlog of a socket nobody accepts from.
+            try {
+                listener.close();
+            } catch (IOException closeFailed) {
+                Logger.debug(closeFailed, "closing a listener whose accept loop failed");
+            }
+        }
+    }
+
+    private void acceptUntilClosed(ServerSocket listener) {
         while (!closing) {
             Socket socket;
             try {

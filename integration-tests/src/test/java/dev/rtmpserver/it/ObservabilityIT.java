@@ -1,5 +1,6 @@
 package dev.rtmpserver.it;
 
+import dev.rtmpserver.client.RtmpClient;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.server.ServerConfig;
 import org.junit.jupiter.api.Test;
@@ -22,12 +23,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Metrics, the JSON API, kicking and the dashboard, against a live ffmpeg stream. */
 @Timeout(120)
 class ObservabilityIT {
     private static final String TOKEN = "test-token-123";
+    /** A stream name that would be markup, run script and hold control characters if a page inserted it as HTML. */
+    private static final String HOSTILE = "<b id=pwned>x<img src=x onerror=document.title=1>\u0001\u009b";
     /** One Prometheus text sample line: a name, optional labels, a number. */
     private static final Pattern SAMPLE = Pattern.compile(
             "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*})? (-?[0-9.eE+-]+|NaN)");
@@ -87,18 +91,26 @@ class ObservabilityIT {
                 assertEquals(25.0, second.get("rtmp_stream_frame_rate{app=\"live\",stream=\"obs\"}"), 6.0, "frame rate");
                 assertEquals(1.0, second.get("rtmp_connections{role=\"publisher\"}"));
 
-                String streams = request(server, "GET", "/api/streams", null).body();
+                assertEquals(401, request(server, "GET", "/api/streams", null).statusCode(),
+                        "reading the API needs the token too");
+                String streams = request(server, "GET", "/api/streams", TOKEN).body();
                 for (String expected : new String[] {"\"name\":\"obs\"", "\"codec\":\"H.264\"", "\"width\":640",
                         "\"height\":360", "\"codec\":\"AAC\""}) {
                     assertTrue(streams.contains(expected), expected + " in " + streams);
                 }
-                assertEquals(200, request(server, "GET", "/api/streams/live/obs", null).statusCode());
-                assertEquals(404, request(server, "GET", "/api/streams/live/none", null).statusCode());
-                assertTrue(request(server, "GET", "/api/connections", null).body().contains("\"role\":\"publisher\""));
-                assertEquals("ok\n", request(server, "GET", "/healthz", null).body());
+                assertEquals(200, request(server, "GET", "/api/streams/live/obs", TOKEN).statusCode());
+                assertEquals(404, request(server, "GET", "/api/streams/live/none", TOKEN).statusCode());
+                assertTrue(request(server, "GET", "/api/connections", TOKEN).body().contains("\"role\":\"publisher\""));
+                assertTrue(request(server, "GET", "/healthz", null).body().startsWith("ok\n"));
 
-                Path screenshot = dashboardScreenshot(server);
-                System.out.println("dashboard screenshot: " + screenshot.toAbsolutePath());
+                try (RtmpClient hostile = RtmpClient.connect(server.appUrl("live"))) {
+                    hostile.publish(hostile.createStream(), HOSTILE);
+                    String all = request(server, "GET", "/api/streams", TOKEN).body();
+                    assertTrue(all.contains("\"name\":\"\\u003cb id=pwned\\u003ex\\u003cimg src=x"
+                            + " onerror=document.title=1\\u003e\\u0001\\u009b\""), "peer text escaped in JSON: " + all);
+                    Path screenshot = dashboardScreenshot(server);
+                    System.out.println("dashboard screenshot: " + screenshot.toAbsolutePath());
+                }
 
                 assertEquals(401, request(server, "DELETE", "/api/streams/live/obs", null).statusCode(),
                         "a kick without the token is refused");
@@ -113,16 +125,27 @@ class ObservabilityIT {
         }
     }
 
-    /** Loads the dashboard in headless Chromium; returns the screenshot, after checking the page shows the stream. */
+    /**
+     * Loads the dashboard in headless Chromium, first without the token, then with it in the
+     * fragment; returns the screenshot, after checking the page shows the stream.
+     */
     private Path dashboardScreenshot(TestServer server) throws Exception {
-        String url = "http://127.0.0.1:" + server.server.httpPort().orElseThrow() + "/";
+        String page = "http://127.0.0.1:" + server.server.httpPort().orElseThrow() + "/";
+        String url = page + "#token=" + TOKEN;
         String browser = Files.isExecutable(Path.of("/usr/bin/chromium")) ? "/usr/bin/chromium" : "chromium";
         Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
         String[] common = {browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile, "--virtual-time-budget=4000"};
+        String refused = Tools.output(Duration.ofSeconds(60), concat(common, "--dump-dom", page));
+        assertTrue(refused.contains("The API needs a token"), "the dashboard says it needs a token:\n" + refused);
+        assertFalse(refused.contains("data-stream="), "no stream without the token:\n" + refused);
         String dom = Tools.output(Duration.ofSeconds(60), concat(common, "--dump-dom", url));
         assertTrue(dom.contains("data-stream=\"live/obs\""), "the dashboard lists the live stream:\n" + dom);
+        assertTrue(dom.contains("&lt;b id=pwned&gt;x&lt;img src=x onerror=document.title=1&gt;\\u0001\\u009b"),
+                "the hostile name is shown as text:\n" + dom);
+        assertFalse(dom.contains("id=\"pwned\""), "the hostile name became markup:\n" + dom);
+        assertTrue(dom.contains("<title>rtmp-server</title>"), "the hostile name ran script:\n" + dom);
         Files.createDirectories(Tools.LOGS);
         Path png = Tools.LOGS.resolve("dashboard.png");
         Tools.output(Duration.ofSeconds(60), concat(common, "--window-size=1280,800", "--screenshot=" + png.toAbsolutePath(),

@@ -1,0 +1,274 @@
+package dev.rtmpserver.http;
+
+import com.sun.net.httpserver.Headers;
+import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.server.ListenerState;
+import dev.rtmpserver.stream.StreamKey;
+import dev.rtmpserver.stream.StreamPolicy;
+import dev.rtmpserver.stream.StreamRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The HTTP mapping of {@link HttpApi}: requests go straight to its handler through a
+ * {@link FakeExchange}, with a fake {@link StreamControl} and no RTMP side. No listener is
+ * started, so nothing is logged: tinylog must stay unconfigured for MainTest in the same JVM.
+ */
+class HttpApiTest {
+    private static final String TOKEN = "t0ken";
+    private static final StreamKey PUBLISHED = new StreamKey("live", "on air");
+
+    /** One call of the fake {@link StreamControl}. */
+    private record Ended(StreamKey key, Duration ban) {
+    }
+
+    /** What the handler sent. */
+    private record Answer(int statusCode, Headers headers, String body) {
+        Optional<String> header(String name) {
+            return Optional.ofNullable(headers.getFirst(name));
+        }
+    }
+
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final StreamRegistry registry = new StreamRegistry(app -> StreamPolicy.defaults(), timer, 100);
+    private final Counters counters = new Counters();
+    private final List<Ended> ended = new CopyOnWriteArrayList<>();
+    private volatile List<ListenerState> listeners = List.of(new ListenerState("rtmp 127.0.0.1:1935", true, null));
+    private HttpApi api;
+
+    @AfterEach
+    void stop() {
+        if (api != null) {
+            api.close();
+        }
+        timer.shutdownNow();
+    }
+
+    private void create(Optional<String> token) {
+        api = new HttpApi(new HttpConfig(InetAddress.getLoopbackAddress(), 0, token), registry, List::of,
+                counters, (key, ban) -> {
+                    ended.add(new Ended(key, ban));
+                    return key.equals(PUBLISHED);
+                }, () -> listeners);
+    }
+
+    private Answer send(String method, String path, String token) throws IOException {
+        return send(method, path, token, InetAddress.getLoopbackAddress());
+    }
+
+    private Answer send(String method, String path, String token, InetAddress from) throws IOException {
+        FakeExchange ex = new FakeExchange(method, path, from);
+        if (token != null) {
+            ex.getRequestHeaders().set("Authorization", "Bearer " + token);
+        }
+        api.handle(ex);
+        assertTrue(ex.closed(), "the exchange is closed");
+        return new Answer(ex.status(), ex.getResponseHeaders(), ex.body());
+    }
+
+    @Test
+    void withATokenEveryApiRequestNeedsItButMetricsHealthAndDashboardStayOpen() throws Exception {
+        create(Optional.of(TOKEN));
+        for (String path : new String[] {"/api/streams", "/api/streams/live/x", "/api/connections",
+                "/api/connections/1", "/api/nothing", "/api"}) {
+            Answer r = send("GET", path, null);
+            assertEquals(401, r.statusCode(), path);
+            assertTrue(r.body().contains("\"error\""), r.body());
+            assertEquals(401, send("GET", path, "wrong").statusCode(), path);
+        }
+        assertEquals(401, send("DELETE", "/api/streams/live/x", null).statusCode());
+        Answer ok = send("GET", "/api/streams", TOKEN);
+        assertEquals(200, ok.statusCode());
+        assertEquals("{\"streams\":[]}\n", ok.body());
+        assertEquals(200, send("GET", "/metrics", null).statusCode());
+        assertEquals(200, send("GET", "/healthz", null).statusCode());
+        assertEquals(200, send("GET", "/", null).statusCode());
+    }
+
+    @Test
+    void withoutATokenOnlyThisMachineMayUseTheApi() throws Exception {
+        create(Optional.empty());
+        assertEquals(200, send("GET", "/api/streams", null).statusCode());
+        assertEquals(200, send("GET", "/api/connections", null).statusCode());
+        InetAddress other = InetAddress.getByName("203.0.113.7");
+        for (String method : new String[] {"GET", "DELETE"}) {
+            Answer r = send(method, "/api/streams/live/on%20air", "anything", other);
+            assertEquals(403, r.statusCode(), method);
+            assertTrue(r.body().contains("--api-token"), r.body());
+        }
+        assertEquals(List.of(), ended);
+        assertEquals(200, send("GET", "/metrics", null, other).statusCode());
+        assertEquals(200, send("GET", "/", null, other).statusCode());
+    }
+
+    @Test
+    void headAnswersLikeGetWithoutABody() throws Exception {
+        create(Optional.of(TOKEN));
+        for (String path : new String[] {"/", "/index.html", "/metrics", "/healthz", "/api/streams",
+                "/api/connections", "/api/streams/live/none", "/api/connections/7", "/nope"}) {
+            Answer get = send("GET", path, TOKEN);
+            Answer head = send("HEAD", path, TOKEN);
+            assertEquals(get.statusCode(), head.statusCode(), path);
+            assertEquals(get.header("Content-Type"), head.header("Content-Type"), path);
+            assertEquals(get.header("Content-Security-Policy"), head.header("Content-Security-Policy"), path);
+            assertEquals("", head.body(), path);
+        }
+        assertEquals(401, send("HEAD", "/api/streams", null).statusCode());
+    }
+
+    @Test
+    void wrongMethodsGet405WithAllow() throws Exception {
+        create(Optional.of(TOKEN));
+        String[][] cases = {
+                {"POST", "/healthz", "GET, HEAD"},
+                {"DELETE", "/metrics", "GET, HEAD"},
+                {"PUT", "/", "GET, HEAD"},
+                {"DELETE", "/api/streams", "GET, HEAD"},
+                {"POST", "/api/connections", "GET, HEAD"},
+                {"PUT", "/api/streams/live/x", "GET, HEAD, DELETE"},
+                {"POST", "/api/connections/1", "GET, HEAD, DELETE"},
+        };
+        for (String[] c : cases) {
+            Answer r = send(c[0], c[1], TOKEN);
+            assertEquals(405, r.statusCode(), c[0] + " " + c[1]);
+            assertEquals(c[2], r.header("Allow").orElse(null), c[0] + " " + c[1]);
+            assertTrue(r.body().startsWith("{\"error\":"), r.body());
+        }
+    }
+
+    @Test
+    void unknownPathsGet404() throws Exception {
+        create(Optional.of(TOKEN));
+        for (String path : new String[] {"/nope", "/healthz/x", "/api", "/api/nope", "/api/streams/live",
+                "/api/streams/live/", "/api/streams//x", "/api/connections/abc", "/api/connections/7"}) {
+            Answer r = send("GET", path, TOKEN);
+            assertEquals(404, r.statusCode(), path);
+            assertTrue(r.body().startsWith("{\"error\":"), path + ": " + r.body());
+        }
+    }
+
+    @Test
+    void malformedEscapesGet400NotAStackTrace() throws Exception {
+        create(Optional.of(TOKEN));
+        for (String path : new String[] {"/api/streams/live/%C3%28", "/api/streams/%FF/x",
+                "/api/streams/live/%ED%A0%80"}) {
+            for (String method : new String[] {"GET", "DELETE"}) {
+                Answer r = send(method, path, TOKEN);
+                assertEquals(400, r.statusCode(), method + " " + path);
+                assertEquals("application/json", r.header("Content-Type").orElse(null));
+                assertTrue(r.body().startsWith("{\"error\":"), r.body());
+            }
+        }
+    }
+
+    @Test
+    void decodingIsStrict() {
+        assertEquals("a+b c/é", HttpApi.decode("a+b%20c%2F%C3%a9"));
+        assertEquals("cam1", HttpApi.decode("cam1"));
+        for (String bad : new String[] {"%", "%4", "%zz", "a%C3", "%C3%28", "%80", "%C0%AF"}) {
+            HttpError e = assertThrows(HttpError.class, () -> HttpApi.decode(bad), bad);
+            assertEquals(400, e.status, bad);
+        }
+    }
+
+    @Test
+    void healthzFollowsTheListeners() throws Exception {
+        create(Optional.of(TOKEN));
+        Answer up = send("GET", "/healthz", null);
+        assertEquals(200, up.statusCode());
+        assertEquals("ok\nrtmp 127.0.0.1:1935 up\n", up.body());
+        listeners = List.of(new ListenerState("rtmp 127.0.0.1:1935", false, "listening socket closed"));
+        Answer down = send("GET", "/healthz", null);
+        assertEquals(503, down.statusCode());
+        assertEquals("down\nrtmp 127.0.0.1:1935 down: listening socket closed\n", down.body());
+        assertEquals(503, send("HEAD", "/healthz", null).statusCode());
+    }
+
+    @Test
+    void deleteEndsTheStreamThroughStreamControl() throws Exception {
+        create(Optional.of(TOKEN));
+        assertEquals(204, send("DELETE", "/api/streams/live/on%20air", TOKEN).statusCode());
+        assertEquals(List.of(new Ended(PUBLISHED, Duration.ZERO)), ended);
+        assertEquals(1, counters.kicks.sum());
+
+        Answer none = send("DELETE", "/api/streams/live/nobody", TOKEN);
+        assertEquals(404, none.statusCode());
+        assertTrue(none.body().contains("nobody publishes live/nobody"), none.body());
+        assertEquals(1, counters.kicks.sum(), "only a kick counts");
+    }
+
+    @Test
+    void banDurations() throws Exception {
+        create(Optional.of(TOKEN));
+        String[][] cases = {{"500ms", "PT0.5S"}, {"10s", "PT10S"}, {"2m", "PT2M"}, {"1h", "PT1H"}, {"60", "PT1M"},
+                {"0", "PT0S"}, {"999999999h", "PT999999999H"}};
+        for (String[] c : cases) {
+            ended.clear();
+            assertEquals(204, send("DELETE", "/api/streams/live/on%20air?ban=" + c[0], TOKEN).statusCode(), c[0]);
+            assertEquals(List.of(new Ended(PUBLISHED, Duration.parse(c[1]))), ended, c[0]);
+        }
+    }
+
+    @Test
+    void badBansAndUnknownParametersGet400WithoutEndingAnything() throws Exception {
+        create(Optional.of(TOKEN));
+        for (String query : new String[] {"ban=", "ban", "ban=abc", "ban=-5", "ban=1d", "ban=1.5s", "ban=10S",
+                "ban=%2010s", "ban=1000000000", "ban=10s&ban=20s", "bna=10s", "ban=10s&x=1", "ban=%C3%28"}) {
+            Answer r = send("DELETE", "/api/streams/live/on%20air?" + query, TOKEN);
+            assertEquals(400, r.statusCode(), query);
+            assertTrue(r.body().startsWith("{\"error\":"), r.body());
+        }
+        assertEquals(400, send("DELETE", "/api/connections/1?ban=10s", TOKEN).statusCode());
+        assertEquals(401, send("DELETE", "/api/streams/live/on%20air?ban=10s", null).statusCode());
+        assertEquals(List.of(), ended);
+        assertEquals(0, counters.kicks.sum());
+    }
+
+    @Test
+    void theDashboardRunsOnlyItsOwnScriptAndNeverInsertsMarkup() throws Exception {
+        create(Optional.of(TOKEN));
+        Answer page = send("GET", "/", null);
+        String policy = page.header("Content-Security-Policy").orElse("");
+        assertTrue(policy.contains("default-src 'none'") && policy.contains("script-src 'self'")
+                && policy.contains("connect-src 'self'"), policy);
+        assertFalse(page.body().contains("<script>"), "no inline script, which the policy would block");
+        Answer script = send("GET", "/dashboard.js", null);
+        assertEquals(200, script.statusCode());
+        assertEquals("text/javascript; charset=utf-8", script.header("Content-Type").orElse(null));
+        for (String sink : new String[] {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("}) {
+            assertFalse(script.body().contains(sink), sink + " in dashboard.js");
+        }
+        assertTrue(script.body().contains("sessionStorage") && !script.body().contains("?token="),
+                "the token is kept in sessionStorage, never put in a URL");
+    }
+
+    @Test
+    void onlyTheGuardedApiShowsClients() throws Exception {
+        registry.publish(new StreamKey("live", "cam"), new PrometheusTest.FakePublisher("conn-77 /203.0.113.9:5000"));
+        create(Optional.of(TOKEN));
+        for (String path : new String[] {"/", "/dashboard.js", "/metrics", "/healthz", "/nope", "/api/streams",
+                "/api/streams/live/cam", "/api/connections"}) {
+            for (String method : new String[] {"GET", "DELETE"}) {
+                Answer r = send(method, path, null);
+                String all = r.headers() + r.body();
+                assertFalse(all.contains("203.0.113.9") || all.contains("conn-77"), method + " " + path + ": " + all);
+            }
+        }
+        assertTrue(send("GET", "/api/streams/live/cam", TOKEN).body().contains("\"publisher\":\"conn-77 /203.0.113.9:5000\""),
+                "operators see who publishes");
+    }
+}
