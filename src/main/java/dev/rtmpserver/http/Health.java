@@ -1,6 +1,5 @@
 package dev.rtmpserver.http;
 
-import dev.rtmpserver.server.ListenerState;
 
 import java.util.List;
 

@@ -3,7 +3,6 @@ package dev.rtmpserver.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.rtmpserver.metrics.Counters;
-import dev.rtmpserver.server.ListenerState;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.StreamKey;

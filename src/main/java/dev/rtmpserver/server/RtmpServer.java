@@ -4,6 +4,7 @@ import dev.rtmpserver.access.Access;
 import dev.rtmpserver.concurrent.Threads;
 import dev.rtmpserver.http.HttpApi;
 import dev.rtmpserver.http.HttpConfig;
+import dev.rtmpserver.http.ListenerState;
 import dev.rtmpserver.http.StreamControl;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.record.Recordings;
@@ -88,15 +89,8 @@ public final class RtmpServer implements AutoCloseable {
         }
         if (config.http().isPresent()) {
             HttpConfig h = config.http().get();
-            StreamControl streams = (key, ban) -> {
-                List<Connection> publishers = connections.stream().filter(c -> c.publishes(key)).toList();
-                if (!publishers.isEmpty() && !ban.isZero()) {
-                    Logger.warn("{}: a ban of {} was asked for, but bans are not kept yet: the publisher may come back",
-                            key, ban);
-                }
-                publishers.forEach(c -> c.closeAsync("publisher of " + key + " kicked through the HTTP API"));
-                return !publishers.isEmpty();
-            };
+            StreamControl streams = (key, ban) -> registry.kick(key, ban, "stream " + key
+                    + " kicked through the HTTP API" + (ban.isZero() ? "" : ", banned for " + ban.toSeconds() + " s"));
             try {
                 http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners).start();
             } catch (BindException e) {

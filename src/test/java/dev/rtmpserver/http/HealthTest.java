@@ -1,6 +1,5 @@
 package dev.rtmpserver.http;
 
-import dev.rtmpserver.server.ListenerState;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

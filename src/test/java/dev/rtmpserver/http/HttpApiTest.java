@@ -2,7 +2,6 @@ package dev.rtmpserver.http;
 
 import com.sun.net.httpserver.Headers;
 import dev.rtmpserver.metrics.Counters;
-import dev.rtmpserver.server.ListenerState;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamPolicy;
 import dev.rtmpserver.stream.StreamRegistry;
@@ -44,7 +43,8 @@ class HttpApiTest {
     }
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final StreamRegistry registry = new StreamRegistry(app -> StreamPolicy.defaults(), timer, 100);
+    private final StreamRegistry registry = new StreamRegistry(app -> StreamPolicy.defaults(),
+            dev.rtmpserver.stream.Scheduler.of(timer), System::nanoTime, 100);
     private final Counters counters = new Counters();
     private final List<Ended> ended = new CopyOnWriteArrayList<>();
     private volatile List<ListenerState> listeners = List.of(new ListenerState("rtmp 127.0.0.1:1935", true, null));

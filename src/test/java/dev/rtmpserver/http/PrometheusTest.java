@@ -24,7 +24,8 @@ class PrometheusTest {
             "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\\n\\r]|\\\\[\\\\\"n])*\",?)*})? -?[0-9.eE+-]+");
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    private final StreamRegistry registry = new StreamRegistry(app -> StreamPolicy.defaults(), timer, 100);
+    private final StreamRegistry registry = new StreamRegistry(app -> StreamPolicy.defaults(),
+            dev.rtmpserver.stream.Scheduler.of(timer), System::nanoTime, 100);
 
     @AfterEach
     void stopTimer() {

@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ObservabilityIT {
     private static final String TOKEN = "test-token-123";
     /** A stream name that would be markup, run script and hold control characters if a page inserted it as HTML. */
-    private static final String HOSTILE = "<b id=pwned>x<img src=x onerror=document.title=1>\u0001\u009b";
+    /** Markup and a bidi override: control characters cannot reach a stream name, the server refuses them. */
+    private static final String HOSTILE = "<b id=pwned>x<img src=x onerror=document.title=1>\u202e";
     /** One Prometheus text sample line: a name, optional labels, a number. */
     private static final Pattern SAMPLE = Pattern.compile(
             "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*})? (-?[0-9.eE+-]+|NaN)");
@@ -107,7 +108,7 @@ class ObservabilityIT {
                     hostile.publish(hostile.createStream(), HOSTILE);
                     String all = request(server, "GET", "/api/streams", TOKEN).body();
                     assertTrue(all.contains("\"name\":\"\\u003cb id=pwned\\u003ex\\u003cimg src=x"
-                            + " onerror=document.title=1\\u003e\\u0001\\u009b\""), "peer text escaped in JSON: " + all);
+                            + " onerror=document.title=1\\u003e\u202e\""), "peer text escaped in JSON: " + all);
                     Path screenshot = dashboardScreenshot(server);
                     System.out.println("dashboard screenshot: " + screenshot.toAbsolutePath());
                 }
@@ -142,7 +143,7 @@ class ObservabilityIT {
         assertFalse(refused.contains("data-stream="), "no stream without the token:\n" + refused);
         String dom = Tools.output(Duration.ofSeconds(60), concat(common, "--dump-dom", url));
         assertTrue(dom.contains("data-stream=\"live/obs\""), "the dashboard lists the live stream:\n" + dom);
-        assertTrue(dom.contains("&lt;b id=pwned&gt;x&lt;img src=x onerror=document.title=1&gt;\\u0001\\u009b"),
+        assertTrue(dom.contains("&lt;b id=pwned&gt;x&lt;img src=x onerror=document.title=1&gt;\\u202e"),
                 "the hostile name is shown as text:\n" + dom);
         assertFalse(dom.contains("id=\"pwned\""), "the hostile name became markup:\n" + dom);
         assertTrue(dom.contains("<title>rtmp-server</title>"), "the hostile name ran script:\n" + dom);

@@ -3,6 +3,7 @@ package dev.rtmpserver.it;
 import dev.rtmpserver.access.AccessConfig;
 import dev.rtmpserver.client.RtmpClient;
 import dev.rtmpserver.client.RtmpStatusException;
+import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.server.Limits;
 import dev.rtmpserver.server.ServerConfig;
 import dev.rtmpserver.session.SessionConfig;
@@ -17,6 +18,10 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -228,6 +233,58 @@ class StreamLifecycleIT {
             }
             assertEquals(0, server.server.registry().size());
             publisher.publish(publisher.createStream(), "fine-name_1.2");
+        }
+    }
+
+    private static int delete(TestServer server, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + server.server.httpPort().orElseThrow() + path)).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void aKickEndsTheStreamAtOnceAndABanKeepsTheEncoderFromComingBack() throws Exception {
+        ServerConfig config = withGraces(Duration.ofSeconds(30), Duration.ofSeconds(30))
+                .withHttp(new HttpConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty()));
+        try (TestServer server = new TestServer(config);
+             RtmpClient publisher = RtmpClient.connect(server.appUrl("live"));
+             RtmpClient player = RtmpClient.connect(server.appUrl("live"));
+             RtmpClient comeback = RtmpClient.connect(server.appUrl("live"))) {
+            publisher.publish(publisher.createStream(), "kicked");
+            int playId = player.createStream();
+            player.play(playId, "kicked");
+            long start = System.nanoTime();
+            assertEquals(204, delete(server, "/api/streams/live/kicked?ban=60s"));
+            statusesUntil(player, playId, "NetStream.Play.UnpublishNotify");
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(),
+                    "told at once, not after the 30 s grace");
+            publisher.setReadTimeout(Duration.ofSeconds(10));
+            assertThrows(IOException.class, () -> {
+                while (true) {
+                    publisher.read();
+                }
+            }, "the kicked publisher's connection is closed");
+            RtmpStatusException banned = assertThrows(RtmpStatusException.class,
+                    () -> comeback.publish(comeback.createStream(), "kicked"));
+            assertTrue(describe(banned).contains("may not be published for a while"), describe(banned));
+            assertEquals(404, delete(server, "/api/streams/live/kicked"), "nobody publishes it now");
+        }
+    }
+
+    @Test
+    void aKickWithoutABanLetsTheKeyBePublishedAgain() throws Exception {
+        ServerConfig config = ServerConfig.forTests()
+                .withHttp(new HttpConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty()));
+        try (TestServer server = new TestServer(config);
+             RtmpClient publisher = RtmpClient.connect(server.appUrl("live"));
+             RtmpClient next = RtmpClient.connect(server.appUrl("live"))) {
+            publisher.publish(publisher.createStream(), "again");
+            assertEquals(204, delete(server, "/api/streams/live/again"));
+            Await.until(() -> {
+                var stream = server.server.registry().get(new dev.rtmpserver.stream.StreamKey("live", "again"));
+                return stream == null || !stream.isPublished();
+            }, "the kick");
+            next.publish(next.createStream(), "again");
         }
     }
 }

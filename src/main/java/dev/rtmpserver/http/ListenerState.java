@@ -1,4 +1,4 @@
-package dev.rtmpserver.server;
+package dev.rtmpserver.http;
 
 /**
  * Whether one listening socket still accepts connections, for {@code /healthz}.
