@@ -10,7 +10,6 @@ import dev.rtmpserver.session.ProtocolLimits;
 import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.stream.StreamPolicy;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -42,7 +41,7 @@ final class ConfigBuilder {
         StreamPolicy streams = streams(options.live, options.players);
         return new ServerConfig(options.listener.bind, between("--port", options.listener.port, 0, MAX_PORT),
                 recording(options.recording, perApplication), session(options), streams,
-                appStreams(streams, perApplication), http(options.http, options.listener.bind), limits(options.limits), tls(options.tls),
+                appStreams(streams, perApplication), http(options.http), limits(options.limits), tls(options.tls),
                 access(options.access, perApplication));
     }
 
@@ -110,7 +109,7 @@ final class ConfigBuilder {
                 RecordConfig.DEFAULT_QUEUE_BYTES));
     }
 
-    private static Optional<HttpConfig> http(Options.Http h, InetAddress rtmpBind) {
+    private static Optional<HttpConfig> http(Options.Http h) {
         String port = h.port.trim();
         if (port.equals("0") || port.equalsIgnoreCase("off")) {
             return Optional.empty();
@@ -128,8 +127,7 @@ final class ConfigBuilder {
         if (h.apiToken != null && h.apiToken.isBlank()) {
             throw InvalidOption.of("--api-token", h.apiToken, "must not be blank");
         }
-        return Optional.of(new HttpConfig(h.bind == null ? rtmpBind : h.bind, number,
-                Optional.ofNullable(h.apiToken)));
+        return Optional.of(new HttpConfig(h.bind, number, Optional.ofNullable(h.apiToken)));
     }
 
     private static Optional<TlsConfig> tls(Options.Rtmps t) {

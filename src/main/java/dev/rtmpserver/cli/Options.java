@@ -242,8 +242,9 @@ final class Options {
         String port = String.valueOf(HttpConfig.DEFAULT_PORT);
 
         @Option(names = "--http-bind", paramLabel = "ADDRESS",
-                description = "Address for the HTTP listener; without it, the --bind address.")
-        InetAddress bind;
+                description = "Address for the HTTP listener; the default lets only this machine in, 0.0.0.0 lets"
+                        + " in every interface (then set --api-token). Default: ${DEFAULT-VALUE}.")
+        InetAddress bind = HttpConfig.DEFAULT_BIND;
 
         @Option(names = "--api-token", paramLabel = "TOKEN",
                 description = "Required (Authorization: Bearer TOKEN) to kick streams or connections through the API;"

@@ -90,7 +90,6 @@ class ConfigBuilderTest {
 
     static Stream<Arguments> valid() {
         InetAddress any = ServerConfig.DEFAULT_BIND;
-        InetAddress loopback = InetAddress.getLoopbackAddress();
         Path dir = Path.of("/srv/recordings");
         return Stream.of(
                 valid("port 0 picks a free one", o -> o.listener.port = 0, c -> assertEquals(0, c.port())),
@@ -124,8 +123,8 @@ class ConfigBuilderTest {
                     o.http.bind = any;
                     o.http.apiToken = "secret";
                 }, c -> assertEquals(Optional.of(new HttpConfig(any, 9090, Optional.of("secret"))), c.http())),
-                valid("HTTP follows --bind unless given its own address", o -> o.listener.bind = loopback,
-                        c -> assertEquals(loopback, c.http().orElseThrow().bind())),
+                valid("HTTP stays on loopback when RTMP listens everywhere", o -> o.listener.bind = any,
+                        c -> assertEquals(InetAddress.getLoopbackAddress(), c.http().orElseThrow().bind())),
                 valid("no recording without a directory", o -> o.recording.segmentBytes = 1000,
                         c -> assertEquals(Optional.empty(), c.recording())),
                 valid("recording in segments", o -> {

@@ -59,6 +59,7 @@ class OptionsTest {
             entry("--record-segment-size", 0L),
             entry("--tls-port", 0),
             entry("--http-port", HttpConfig.DEFAULT_PORT),
+            entry("--http-bind", HttpConfig.DEFAULT_BIND),
             entry("--auth-timeout", AccessConfig.DEFAULT_CALLBACK_TIMEOUT));
 
     @Test
@@ -95,7 +96,7 @@ class OptionsTest {
         assertEquals(StreamPolicy.defaults(), config.streams());
         assertEquals(Limits.defaults(), config.limits());
         assertEquals(AccessConfig.open(), config.access());
-        assertEquals(Optional.of(new HttpConfig(ServerConfig.DEFAULT_BIND, HttpConfig.DEFAULT_PORT, Optional.empty())),
+        assertEquals(Optional.of(new HttpConfig(HttpConfig.DEFAULT_BIND, HttpConfig.DEFAULT_PORT, Optional.empty())),
                 config.http());
         assertEquals(Optional.empty(), config.recording());
         assertEquals(Optional.empty(), config.tls());
