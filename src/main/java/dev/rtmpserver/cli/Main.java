@@ -32,6 +32,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        UncaughtExceptionLogger.install();
         int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         flushLog();
         System.exit(status);
