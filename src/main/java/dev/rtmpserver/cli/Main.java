@@ -11,6 +11,7 @@ import org.tinylog.provider.ProviderRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -58,6 +59,7 @@ public final class Main {
             return EXIT_USAGE;
         }
         Configuration.set("level", options.general.logLevel.name());
+        ignoreHangUp();
         return startAndWait(config, err);
     }
 
@@ -79,6 +81,20 @@ public final class Main {
     private static void requireReadable(String option, Path file) {
         if (!Files.isReadable(file)) {
             throw InvalidOption.of(option, file, "must be a readable file");
+        }
+    }
+
+    /**
+     * The JVM exits on SIGHUP, which a closed terminal or a habitual {@code kill -HUP} sends. Until the
+     * configuration can be reloaded, the server stays up and says why nothing changed.
+     */
+    private static void ignoreHangUp() {
+        try {
+            Signal.handle(new Signal("HUP"), signal -> Logger.warn(
+                    "SIGHUP ignored: reloading the configuration is not supported yet; restart to apply changes"));
+        } catch (IllegalArgumentException e) {
+            // Under -Xrs the JVM may not handle signals, so SIGHUP keeps its default action.
+            Logger.warn("SIGHUP will stop the server: {}", e.getMessage());
         }
     }
 

@@ -42,6 +42,8 @@ import java.util.function.Function;
         footer = {
                 "%nEvery option can also be set in the --config file, as NAME=VALUE with the option's long name"
                         + " without dashes (for example: port=1935). Flags given on the command line win.",
+                "%nSIGTERM or Ctrl-C stops the server cleanly. SIGHUP is ignored, since the configuration cannot"
+                        + " be reloaded yet.",
                 "%nExit status: 0 stopped cleanly, 1 could not start (for example the port is in use),"
                         + " 2 invalid option."})
 final class Options {
