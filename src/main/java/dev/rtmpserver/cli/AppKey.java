@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 
 /**
  * The per-application keys of the {@code --config} file, {@code app.NAME.KEY = VALUE}, which have no
- * flag. {@link Main} reads them and {@link ConfigReference} documents them from here, so the two agree.
+ * flag. {@link ConfigFile} reads them, {@link ConfigBuilder} applies them and {@link ConfigReference} documents
+ * them from here, so the three agree.
  */
 enum AppKey {
     GOP_CACHE("gop-cache", "on|off", null, "Overrides --gop-cache for this application."),

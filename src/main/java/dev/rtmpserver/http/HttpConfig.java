@@ -6,12 +6,15 @@ import java.util.Optional;
 /**
  * The HTTP listener for metrics, the API and the dashboard.
  *
+ * @param bind     the address to listen on; by default loopback, so that only this machine reaches the API
+ *                 and dashboard unless the operator opens them (to 0.0.0.0, say, with an API token)
  * @param port     0 picks a free port
  * @param apiToken required (as {@code Authorization: Bearer TOKEN}) for every {@code /api}
  *                 request; without one, only clients on this machine may use the API
  */
 public record HttpConfig(InetAddress bind, int port, Optional<String> apiToken) {
     public static final int DEFAULT_PORT = 8080;
+    public static final InetAddress DEFAULT_BIND = InetAddress.getLoopbackAddress();
 
     public HttpConfig {
         if (port < 0 || port > 65535) {

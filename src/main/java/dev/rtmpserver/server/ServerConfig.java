@@ -7,6 +7,7 @@ import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.stream.StreamPolicy;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +29,8 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
                            StreamPolicy streams, Map<String, StreamPolicy> appStreams, Optional<HttpConfig> http,
                            Limits limits, Optional<TlsConfig> tls, AccessConfig access) {
     public static final int DEFAULT_PORT = 1935;
+    /** All IPv4 interfaces; InetSocketAddress reads the literal without getByName's checked exception. */
+    public static final InetAddress DEFAULT_BIND = new InetSocketAddress("0.0.0.0", 0).getAddress();
 
     public ServerConfig {
         if (port < 0 || port > 65535) {

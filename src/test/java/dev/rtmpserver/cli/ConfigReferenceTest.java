@@ -1,7 +1,6 @@
 package dev.rtmpserver.cli;
 
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.IOException;
@@ -33,7 +32,7 @@ class ConfigReferenceTest {
     /** A commented-out setting of the sample config, {@code #key = value}. */
     private static final Pattern SAMPLE_LINE = Pattern.compile("#([a-z][\\w.-]*) *= *(.*)");
 
-    private final List<OptionSpec> options = new CommandLine(new Main()).getCommandSpec().options();
+    private final List<OptionSpec> options = Options.commandLine(new Options()).getCommandSpec().options();
 
     @Test
     void readmeShowsTheCurrentReference() throws IOException {
@@ -56,11 +55,12 @@ class ConfigReferenceTest {
     void sampleConfigShowsEveryOptionWithItsDefault() throws IOException {
         Map<String, String> sample = sampleSettings();
         for (OptionSpec option : options) {
-            Main.propertyKey(option).ifPresent(key -> {
+            ConfigFile.key(option).ifPresent(key -> {
                 assertTrue(sample.containsKey(key), SAMPLE + " has no #" + key + " line");
                 // Options without a default show an example value instead.
-                if (option.defaultValue() != null) {
-                    assertEquals(option.defaultValue(), sample.get(key),
+                String defaultValue = Options.defaultValue(option);
+                if (defaultValue != null) {
+                    assertEquals(defaultValue, sample.get(key),
                             "#" + key + " in " + SAMPLE + " must show the default of " + option.longestName());
                 }
             });
@@ -85,7 +85,7 @@ class ConfigReferenceTest {
 
     @Test
     void sampleConfigHasNoKeyTheServerWouldReject() throws IOException {
-        Set<String> known = options.stream().flatMap(o -> Main.propertyKey(o).stream()).collect(Collectors.toSet());
+        Set<String> known = options.stream().flatMap(o -> ConfigFile.key(o).stream()).collect(Collectors.toSet());
         for (String key : sampleSettings().keySet()) {
             String[] parts = key.split("\\.", 3);
             boolean perApp = parts.length == 3 && parts[0].equals("app") && AppKey.of(parts[2]).isPresent();

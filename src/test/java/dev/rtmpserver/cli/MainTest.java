@@ -39,6 +39,18 @@ class MainTest {
     }
 
     @Test
+    void helpGroupsTheOptionsUnderTheReadmesHeadings() {
+        assertEquals(0, run("--help"));
+        int previous = -1;
+        for (String heading : new String[] {"General", "RTMP listener", "Live streams", "Players", "Timeouts",
+                "Limits and shutdown", "Recording", "HTTP: metrics, API and dashboard", "RTMPS", "Access control"}) {
+            int at = out.toString().indexOf(System.lineSeparator() + heading + System.lineSeparator());
+            assertTrue(at > previous, heading + " follows the group before it:\n" + out);
+            previous = at;
+        }
+    }
+
+    @Test
     void versionNamesTheProgram() {
         assertEquals(0, run("--version"));
         assertTrue(out.toString().startsWith("rtmp-server "), out.toString());
@@ -60,6 +72,14 @@ class MainTest {
         err.getBuffer().setLength(0);
         assertEquals(2, run("--log-level", "loud"));
         assertOneLineNaming("--log-level");
+    }
+
+    @Test
+    void anOptionGivenTwiceIsRejected() {
+        // Were the last value to win, it would be refused for itself, with a message that says so.
+        assertEquals(2, run("--chunk-size", "4096", "--bind", "127.0.0.1", "--chunk-size", "64"));
+        assertOneLineNaming("--chunk-size");
+        assertTrue(err.toString().contains("only once"), err.toString());
     }
 
     @Test
@@ -150,6 +170,16 @@ class MainTest {
         assertEquals(2, run("--config", config.toString()));
         assertOneLineNaming("--config");
         assertTrue(err.toString().contains("app.live.audio-with-video"), err.toString());
+    }
+
+    @Test
+    void filesTheConfigurationNamesMustBeUsable() throws IOException {
+        Path file = Files.createFile(dir.resolve("a-file"));
+        assertEquals(2, run("--record-dir", file.toString()));
+        assertOneLineNaming("--record-dir");
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("--tls-port", "1936", "--tls-cert", dir.resolve("absent.pem").toString()));
+        assertOneLineNaming("--tls-cert");
     }
 
     @Test

@@ -35,7 +35,8 @@ class PackagedBinaryIT {
     @TempDir
     Path dir;
 
-    private static Path tarball() throws IOException {
+    /** The release tarball that {@code mvn package} built. */
+    static Path tarball() throws IOException {
         Path target = Path.of(System.getProperty("rtmp.projectDir", "."), "target");
         try (Stream<Path> files = Files.list(target)) {
             return files.filter(p -> p.getFileName().toString().matches("rtmp-server-.*-linux-x64\\.tar\\.gz"))

@@ -1,0 +1,249 @@
+package dev.rtmpserver.cli;
+
+import dev.rtmpserver.access.AccessConfig;
+import dev.rtmpserver.http.HttpConfig;
+import dev.rtmpserver.record.RecordConfig;
+import dev.rtmpserver.server.Limits;
+import dev.rtmpserver.server.ServerConfig;
+import dev.rtmpserver.server.TlsConfig;
+import dev.rtmpserver.session.ProtocolLimits;
+import dev.rtmpserver.session.SessionConfig;
+import dev.rtmpserver.stream.StreamPolicy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Turns parsed {@link Options} and the config file's per-application settings into a {@link ServerConfig}.
+ * Every value is checked here, once, and an error names the option and what it accepts. No picocli, no IO
+ * and no logging: {@link Main} checks the files the result names.
+ */
+final class ConfigBuilder {
+    private static final int MAX_PORT = 65535;
+    /** The longest message an RTMP chunk header can announce. */
+    private static final int MAX_MESSAGE_BYTES = 0xFFFFFF;
+    /** Chunks larger than this only waste memory on the players' side; 16 MiB - 1 is the largest message. */
+    private static final int MAX_USEFUL_CHUNK_SIZE = MAX_MESSAGE_BYTES;
+    private static final long MIN_PLAYER_QUEUE_BYTES = 64 * 1024;
+    private static final String ON_OFF = "must be on or off";
+
+    private ConfigBuilder() {
+    }
+
+    /** @param perApplication the {@code app.NAME.KEY} settings, by application name */
+    static ServerConfig build(Options options, Map<String, Map<AppKey, String>> perApplication) {
+        StreamPolicy streams = streams(options.live, options.players);
+        return new ServerConfig(options.listener.bind, between("--port", options.listener.port, 0, MAX_PORT),
+                recording(options.recording, perApplication), session(options), streams,
+                appStreams(streams, perApplication), http(options.http), limits(options.limits), tls(options.tls),
+                access(options.access, perApplication));
+    }
+
+    private static SessionConfig session(Options o) {
+        return new SessionConfig(
+                between("--chunk-size", o.live.chunkSize, SessionConfig.MIN_CHUNK_SIZE, MAX_USEFUL_CHUNK_SIZE),
+                SessionConfig.DEFAULT_WINDOW_ACK_SIZE,
+                longerThanZero("--handshake-timeout", o.timeouts.handshake),
+                longerThanZero("--idle-timeout", o.timeouts.idle),
+                longerThanZero("--media-timeout", o.timeouts.media),
+                longerThanZero("--write-timeout", o.timeouts.write),
+                atLeast("--player-queue", o.players.queueBytes, MIN_PLAYER_QUEUE_BYTES),
+                longerThanZero("--player-queue-wait", o.players.queueWait),
+                longerThanZero("--player-max-lag", o.players.maxLag),
+                protocolLimits(o.limits),
+                notNegative("--play-wait", o.players.playWait));
+    }
+
+    private static ProtocolLimits protocolLimits(Options.LimitsAndShutdown l) {
+        return new ProtocolLimits(
+                between("--max-message-size", l.maxMessageBytes, ProtocolLimits.MIN_MESSAGE_BYTES, MAX_MESSAGE_BYTES),
+                atLeast("--max-chunk-size", l.maxChunkSize, SessionConfig.MIN_CHUNK_SIZE),
+                between("--max-amf-depth", l.maxAmfDepth, ProtocolLimits.MIN_AMF_DEPTH,
+                        ProtocolLimits.DEFAULT_MAX_AMF_DEPTH),
+                atLeast("--max-commands-before-connect", l.maxCommandsBeforeConnect, 1));
+    }
+
+    private static StreamPolicy streams(Options.LiveStreams live, Options.Players players) {
+        return new StreamPolicy(live.gopCache,
+                atLeast("--gop-cache-max", live.gopCacheBytes, 1),
+                longerThanZero("--gop-cache-max-duration", live.gopCacheLength),
+                notNegative("--reconnect-grace", live.reconnectGrace),
+                notNegative("--unpublish-grace", live.unpublishGrace),
+                longerThanZero("--stale-publisher", live.staleAfter),
+                players.audioWithVideo);
+    }
+
+    /** Each application's policy: the default one with the switches its own lines override. */
+    private static Map<String, StreamPolicy> appStreams(StreamPolicy defaults,
+            Map<String, Map<AppKey, String>> perApplication) {
+        Map<String, Boolean> gopCache = perApp(perApplication, AppKey.GOP_CACHE, Syntax::onOff, ON_OFF);
+        Map<String, Boolean> audioWithVideo = perApp(perApplication, AppKey.AUDIO_WITH_VIDEO, Syntax::onOff, ON_OFF);
+        Map<String, StreamPolicy> result = new HashMap<>();
+        for (String app : perApplication.keySet()) {
+            result.put(app, defaults.withGopCache(gopCache.getOrDefault(app, defaults.gopCache()))
+                    .withAudioWithVideo(audioWithVideo.getOrDefault(app, defaults.audioWithVideo())));
+        }
+        return result;
+    }
+
+    private static Limits limits(Options.LimitsAndShutdown l) {
+        return new Limits(atLeast("--max-connections", l.maxConnections, 1),
+                atLeast("--max-connections-per-ip", l.maxConnectionsPerAddress, 1),
+                atLeast("--max-streams", l.maxStreams, 1),
+                notNegative("--shutdown-grace", l.shutdownGrace));
+    }
+
+    private static Optional<RecordConfig> recording(Options.Recording r,
+            Map<String, Map<AppKey, String>> perApplication) {
+        Duration segment = notNegative("--record-segment", r.segment);
+        long segmentBytes = atLeast("--record-segment-size", r.segmentBytes, 0);
+        Map<String, RecordConfig.Selection> selections = perApp(perApplication, AppKey.RECORD,
+                RecordConfig.Selection::parse, "must be all, none or a comma-separated list of stream names");
+        return Optional.ofNullable(r.dir).map(dir -> new RecordConfig(dir, selections, segment, segmentBytes,
+                RecordConfig.DEFAULT_QUEUE_BYTES));
+    }
+
+    private static Optional<HttpConfig> http(Options.Http h) {
+        String port = h.port.trim();
+        if (port.equals("0") || port.equalsIgnoreCase("off")) {
+            return Optional.empty();
+        }
+        String accepted = "must be 1.." + MAX_PORT + ", 0 or off";
+        int number;
+        try {
+            number = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw InvalidOption.of("--http-port", h.port, accepted);
+        }
+        if (number < 1 || number > MAX_PORT) {
+            throw InvalidOption.of("--http-port", h.port, accepted);
+        }
+        if (h.apiToken != null && h.apiToken.isBlank()) {
+            throw InvalidOption.of("--api-token", h.apiToken, "must not be blank");
+        }
+        return Optional.of(new HttpConfig(h.bind, number, Optional.ofNullable(h.apiToken)));
+    }
+
+    private static Optional<TlsConfig> tls(Options.Rtmps t) {
+        if (t.port == 0) {
+            return Optional.empty();
+        }
+        if (t.port < 1 || t.port > MAX_PORT) {
+            throw InvalidOption.of("--tls-port", t.port, "must be 1.." + MAX_PORT + ", or 0 for no RTMPS");
+        }
+        if (t.cert == null) {
+            throw InvalidOption.missing("--tls-cert",
+                    "RTMPS (--tls-port) needs a PEM certificate chain or a PKCS#12 .p12/.pfx file");
+        }
+        return Optional.of(new TlsConfig(t.port, t.cert, t.key,
+                t.password == null ? new char[0] : t.password.toCharArray()));
+    }
+
+    private static AccessConfig access(Options.AccessControl a, Map<String, Map<AppKey, String>> perApplication) {
+        String tokens = "must be one or more comma-separated tokens";
+        return new AccessConfig(perApp(perApplication, AppKey.PUBLISH_TOKEN, ConfigBuilder::tokens, tokens),
+                perApp(perApplication, AppKey.PLAY_TOKEN, ConfigBuilder::tokens, tokens),
+                httpUrl("--on-publish", a.onPublish), httpUrl("--on-play", a.onPlay),
+                longerThanZero("--auth-timeout", a.timeout));
+    }
+
+    private static Optional<URI> httpUrl(String option, URI url) {
+        if (url != null && !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+            throw InvalidOption.of(option, url, "must be an http:// or https:// URL");
+        }
+        return Optional.ofNullable(url);
+    }
+
+    private static Set<String> tokens(String list) {
+        Set<String> tokens = new HashSet<>();
+        for (String token : list.split(",")) {
+            if (!token.isBlank()) {
+                tokens.add(token.trim());
+            }
+        }
+        if (tokens.isEmpty()) {
+            throw new IllegalArgumentException("no tokens");
+        }
+        return tokens;
+    }
+
+    /** One key's values, parsed, by application; {@code parse} rejects a value with IllegalArgumentException. */
+    private static <T> Map<String, T> perApp(Map<String, Map<AppKey, String>> perApplication, AppKey key,
+            Function<String, T> parse, String accepted) {
+        Map<String, T> result = new HashMap<>();
+        perApplication.forEach((app, settings) -> {
+            String value = settings.get(key);
+            if (value != null) {
+                try {
+                    result.put(app, parse.apply(value));
+                } catch (IllegalArgumentException e) {
+                    throw InvalidOption.of("app." + app + "." + key.key, value, accepted);
+                }
+            }
+        });
+        return result;
+    }
+
+    private static int between(String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw InvalidOption.of(option, value, "must be " + min + ".." + max);
+        }
+        return value;
+    }
+
+    private static int atLeast(String option, int value, int min) {
+        return (int) atLeast(option, (long) value, min);
+    }
+
+    private static long atLeast(String option, long value, long min) {
+        if (value < min) {
+            throw InvalidOption.of(option, value, "must be at least " + min);
+        }
+        return value;
+    }
+
+    private static Duration longerThanZero(String option, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw InvalidOption.of(option, value, "must be longer than 0, such as 10s or 500ms");
+        }
+        return value;
+    }
+
+    private static Duration notNegative(String option, Duration value) {
+        if (value.isNegative()) {
+            throw InvalidOption.of(option, value, "must be 0 or longer");
+        }
+        return value;
+    }
+
+    /** A value the server cannot run with. The message names the option and says what it accepts. */
+    static final class InvalidOption extends IllegalArgumentException {
+        private final String option;
+
+        private InvalidOption(String option, String message) {
+            super(message);
+            this.option = option;
+        }
+
+        /** @param option a flag such as {@code --port}, or a config-file key such as {@code app.live.record} */
+        static InvalidOption of(String option, Object value, String accepted) {
+            String where = option.startsWith("--") ? "option '" + option + "'" : "'" + option + "' in the --config file";
+            return new InvalidOption(option, "Invalid value for " + where + ": '" + Syntax.format(value) + "' "
+                    + accepted);
+        }
+
+        static InvalidOption missing(String option, String why) {
+            return new InvalidOption(option, "Missing option '" + option + "': " + why);
+        }
+
+        String option() {
+            return option;
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package dev.rtmpserver.cli;
+
+import dev.rtmpserver.cli.ConfigBuilder.InvalidOption;
+import dev.rtmpserver.http.HttpConfig;
+import dev.rtmpserver.record.RecordConfig;
+import dev.rtmpserver.server.ServerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The builder on its own: defaults with one change, and what that change must give. */
+class ConfigBuilderTest {
+    private static final Duration NEGATIVE = Duration.ofSeconds(-1);
+    private static final Map<String, Map<AppKey, String>> NO_APPS = Map.of();
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                invalid(o -> o.listener.port = 65536, "--port", "0..65535"),
+                invalid(o -> o.listener.port = -1, "--port", "0..65535"),
+                invalid(o -> o.live.chunkSize = 127, "--chunk-size", "128..16777215"),
+                invalid(o -> o.live.chunkSize = 16777216, "--chunk-size", "128..16777215"),
+                invalid(o -> o.live.gopCacheBytes = 0, "--gop-cache-max", "at least 1"),
+                invalid(o -> o.live.gopCacheLength = Duration.ZERO, "--gop-cache-max-duration", "longer than 0"),
+                invalid(o -> o.live.reconnectGrace = NEGATIVE, "--reconnect-grace", "0 or longer"),
+                invalid(o -> o.live.unpublishGrace = NEGATIVE, "--unpublish-grace", "0 or longer"),
+                invalid(o -> o.live.staleAfter = Duration.ZERO, "--stale-publisher", "longer than 0"),
+                invalid(o -> o.players.queueBytes = 65535, "--player-queue", "at least 65536"),
+                invalid(o -> o.players.queueWait = Duration.ZERO, "--player-queue-wait", "longer than 0"),
+                invalid(o -> o.players.maxLag = Duration.ZERO, "--player-max-lag", "longer than 0"),
+                invalid(o -> o.players.playWait = NEGATIVE, "--play-wait", "0 or longer"),
+                invalid(o -> o.timeouts.handshake = Duration.ZERO, "--handshake-timeout", "longer than 0"),
+                invalid(o -> o.timeouts.idle = Duration.ZERO, "--idle-timeout", "longer than 0"),
+                invalid(o -> o.timeouts.media = Duration.ZERO, "--media-timeout", "longer than 0"),
+                invalid(o -> o.timeouts.write = Duration.ZERO, "--write-timeout", "longer than 0"),
+                invalid(o -> o.limits.maxConnections = 0, "--max-connections", "at least 1"),
+                invalid(o -> o.limits.maxConnectionsPerAddress = 0, "--max-connections-per-ip", "at least 1"),
+                invalid(o -> o.limits.maxStreams = 0, "--max-streams", "at least 1"),
+                invalid(o -> o.limits.maxMessageBytes = 4095, "--max-message-size", "4096..16777215"),
+                invalid(o -> o.limits.maxMessageBytes = 16777216, "--max-message-size", "4096..16777215"),
+                invalid(o -> o.limits.maxChunkSize = 127, "--max-chunk-size", "at least 128"),
+                invalid(o -> o.limits.maxAmfDepth = 1, "--max-amf-depth", "2..64"),
+                invalid(o -> o.limits.maxAmfDepth = 65, "--max-amf-depth", "2..64"),
+                invalid(o -> o.limits.maxCommandsBeforeConnect = 0, "--max-commands-before-connect", "at least 1"),
+                invalid(o -> o.limits.shutdownGrace = NEGATIVE, "--shutdown-grace", "0 or longer"),
+                invalid(o -> o.recording.segment = NEGATIVE, "--record-segment", "0 or longer"),
+                invalid(o -> o.recording.segmentBytes = -1, "--record-segment-size", "at least 0"),
+                invalid(o -> o.http.port = "65536", "--http-port", "1..65535, 0 or off"),
+                invalid(o -> o.http.port = "-1", "--http-port", "1..65535, 0 or off"),
+                invalid(o -> o.http.port = "eighty", "--http-port", "1..65535, 0 or off"),
+                invalid(o -> o.http.apiToken = " ", "--api-token", "must not be blank"),
+                invalid(o -> o.tls.port = 65536, "--tls-port", "1..65535, or 0 for no RTMPS"),
+                invalid(o -> o.tls.port = -1, "--tls-port", "1..65535, or 0 for no RTMPS"),
+                invalid(o -> o.tls.port = 1936, "--tls-cert", "a PEM certificate chain or a PKCS#12 .p12/.pfx file"),
+                invalid(o -> o.access.onPublish = URI.create("ftp://auth/"), "--on-publish", "http:// or https://"),
+                invalid(o -> o.access.onPlay = URI.create("/relative"), "--on-play", "http:// or https://"),
+                invalid(o -> o.access.timeout = Duration.ZERO, "--auth-timeout", "longer than 0"),
+                invalidApp(AppKey.GOP_CACHE, "maybe", "on or off"),
+                invalidApp(AppKey.AUDIO_WITH_VIDEO, "2", "on or off"),
+                invalidApp(AppKey.RECORD, ",", "all, none or a comma-separated list of stream names"),
+                invalidApp(AppKey.PUBLISH_TOKEN, "", "one or more comma-separated tokens"),
+                invalidApp(AppKey.PLAY_TOKEN, " , ", "one or more comma-separated tokens"));
+    }
+
+    @ParameterizedTest(name = "{2}: {3}")
+    @MethodSource("invalid")
+    void anInvalidValueIsRefusedNamingTheOptionAndWhatItAccepts(Options options,
+            Map<String, Map<AppKey, String>> apps, String option, String accepted) {
+        InvalidOption e = assertThrows(InvalidOption.class, () -> ConfigBuilder.build(options, apps));
+        assertEquals(option, e.option());
+        assertTrue(e.getMessage().contains(option), e.getMessage());
+        assertTrue(e.getMessage().contains(accepted), e.getMessage());
+    }
+
+    static Stream<Arguments> valid() {
+        InetAddress any = ServerConfig.DEFAULT_BIND;
+        Path dir = Path.of("/srv/recordings");
+        return Stream.of(
+                valid("port 0 picks a free one", o -> o.listener.port = 0, c -> assertEquals(0, c.port())),
+                valid("port 65535", o -> o.listener.port = 65535, c -> assertEquals(65535, c.port())),
+                valid("the smallest chunk size", o -> o.live.chunkSize = 128,
+                        c -> assertEquals(128, c.session().chunkSize())),
+                valid("the largest useful chunk size", o -> o.live.chunkSize = 16777215,
+                        c -> assertEquals(16777215, c.session().chunkSize())),
+                valid("graces of 0", o -> {
+                    o.live.reconnectGrace = Duration.ZERO;
+                    o.live.unpublishGrace = Duration.ZERO;
+                    o.limits.shutdownGrace = Duration.ZERO;
+                }, c -> {
+                    assertEquals(Duration.ZERO, c.streams().reconnectGrace());
+                    assertEquals(Duration.ZERO, c.streams().unpublishGrace());
+                    assertEquals(Duration.ZERO, c.limits().shutdownGrace());
+                }),
+                valid("play-wait 0 waits for ever", o -> o.players.playWait = Duration.ZERO,
+                        c -> assertEquals(Duration.ZERO, c.session().playWait())),
+                valid("switches", o -> {
+                    o.live.gopCache = false;
+                    o.players.audioWithVideo = true;
+                }, c -> {
+                    assertFalse(c.streams().gopCache());
+                    assertTrue(c.streams().audioWithVideo());
+                }),
+                valid("http-port off", o -> o.http.port = "off", c -> assertEquals(Optional.empty(), c.http())),
+                valid("http-port 0", o -> o.http.port = "0", c -> assertEquals(Optional.empty(), c.http())),
+                valid("HTTP on every interface with a token", o -> {
+                    o.http.port = "9090";
+                    o.http.bind = any;
+                    o.http.apiToken = "secret";
+                }, c -> assertEquals(Optional.of(new HttpConfig(any, 9090, Optional.of("secret"))), c.http())),
+                valid("HTTP stays on loopback when RTMP listens everywhere", o -> o.listener.bind = any,
+                        c -> assertEquals(InetAddress.getLoopbackAddress(), c.http().orElseThrow().bind())),
+                valid("no recording without a directory", o -> o.recording.segmentBytes = 1000,
+                        c -> assertEquals(Optional.empty(), c.recording())),
+                valid("recording in segments", o -> {
+                    o.recording.dir = dir;
+                    o.recording.segment = Duration.ofMinutes(10);
+                    o.recording.segmentBytes = 1 << 30;
+                }, c -> {
+                    RecordConfig r = c.recording().orElseThrow();
+                    assertEquals(dir, r.dir());
+                    assertEquals(Duration.ofMinutes(10), r.segmentLength());
+                    assertEquals(1 << 30, r.segmentBytes());
+                }),
+                valid("RTMPS with a PKCS#12 file", o -> {
+                    o.tls.port = 1936;
+                    o.tls.cert = Path.of("server.p12");
+                    o.tls.password = "pw";
+                }, c -> {
+                    assertEquals(1936, c.tls().orElseThrow().port());
+                    assertArrayEquals("pw".toCharArray(), c.tls().orElseThrow().password());
+                }),
+                valid("no RTMPS on port 0, whatever the certificate", o -> o.tls.cert = Path.of("absent.pem"),
+                        c -> assertEquals(Optional.empty(), c.tls())),
+                valid("https callbacks", o -> {
+                    o.access.onPublish = URI.create("https://auth.example/publish");
+                    o.access.onPlay = URI.create("http://127.0.0.1:8000/play");
+                }, c -> {
+                    assertEquals(Optional.of(URI.create("https://auth.example/publish")), c.access().onPublish());
+                    assertEquals(Optional.of(URI.create("http://127.0.0.1:8000/play")), c.access().onPlay());
+                }));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valid")
+    void aValidValueReachesTheConfiguration(String what, Options options, Consumer<ServerConfig> expect) {
+        expect.accept(ConfigBuilder.build(options, NO_APPS));
+    }
+
+    @Test
+    void perApplicationSettingsOverrideTheirApplicationOnly() {
+        Map<String, Map<AppKey, String>> apps = Map.of(
+                "live", Map.of(AppKey.GOP_CACHE, "off", AppKey.PUBLISH_TOKEN, "a, b", AppKey.RECORD, "cam1"),
+                "events", Map.of(AppKey.AUDIO_WITH_VIDEO, "on", AppKey.PLAY_TOKEN, "viewers"));
+        Options options = new Options();
+        options.recording.dir = Path.of("/srv/recordings");
+        ServerConfig config = ConfigBuilder.build(options, apps);
+
+        assertFalse(config.policyFor("live").gopCache());
+        assertFalse(config.policyFor("live").audioWithVideo());
+        assertTrue(config.policyFor("events").gopCache());
+        assertTrue(config.policyFor("events").audioWithVideo());
+        assertEquals(config.streams(), config.policyFor("other"));
+        assertEquals(Map.of("live", Set.of("a", "b")), config.access().publishTokens());
+        assertEquals(Map.of("events", Set.of("viewers")), config.access().playTokens());
+        RecordConfig recording = config.recording().orElseThrow();
+        assertTrue(recording.records("live", "cam1"));
+        assertFalse(recording.records("live", "cam2"));
+        assertTrue(recording.records("events", "anything"));
+    }
+
+    private static Arguments invalid(Consumer<Options> change, String option, String accepted) {
+        Options options = new Options();
+        change.accept(options);
+        return Arguments.of(options, NO_APPS, option, accepted);
+    }
+
+    private static Arguments invalidApp(AppKey key, String value, String accepted) {
+        return Arguments.of(new Options(), Map.of("live", Map.of(key, value)), "app.live." + key.key, accepted);
+    }
+
+    private static Arguments valid(String what, Consumer<Options> change, Consumer<ServerConfig> expect) {
+        Options options = new Options();
+        change.accept(options);
+        return Arguments.of(what, options, expect);
+    }
+}
