@@ -6,7 +6,6 @@ import dev.rtmpserver.stream.Publisher;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.wire.LimitExceededException;
 import dev.rtmpserver.wire.ProtocolException;
-import dev.rtmpserver.wire.amf.Amf0;
 import dev.rtmpserver.wire.chunk.ChunkReader;
 import dev.rtmpserver.wire.chunk.RawMessage;
 import dev.rtmpserver.wire.handshake.ServerHandshake;
@@ -24,7 +23,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -57,8 +55,6 @@ public final class Connection implements Runnable, Publisher {
      * are never dropped. Past it the peer is not reading at all, and the connection is closed.
      */
     private static final long OUTBOUND_SLACK_BYTES = 8L * 1024 * 1024;
-    /** The AMF0 string {@code "@setDataFrame"} as it starts a publisher's metadata message. */
-    private static final byte[] SET_DATA_FRAME = Amf0.encode("@setDataFrame");
 
     private final long id;
     private final Socket socket;
@@ -319,34 +315,7 @@ public final class Connection implements Runnable, Publisher {
                     PeerText.of(data.name()), raw.streamId());
             return;
         }
-        List<Object> values = data.values();
-        boolean setDataFrame = "@setDataFrame".equals(data.name());
-        if (setDataFrame && values.size() >= 2 && "onMetaData".equals(values.get(1))
-                || "onMetaData".equals(data.name())) {
-            int properties = setDataFrame ? 2 : 1;
-            p.onMetadata(raw.timestamp(), amf0Body(raw, setDataFrame),
-                    values.size() > properties ? values.get(properties) : null);
-        } else {
-            p.onData(raw.timestamp(), amf0Body(raw, setDataFrame));
-        }
-    }
-
-    /**
-     * The message's AMF0 values as players get them: the publisher's own bytes, minus a leading
-     * {@code @setDataFrame} and an AMF3 message's format byte. The bytes are forwarded rather than
-     * re-encoded, because re-encoding expands AMF references and could grow without bound.
-     */
-    private static byte[] amf0Body(RawMessage raw, boolean stripSetDataFrame) {
-        byte[] p = raw.payload();
-        int from = raw.typeId() == MessageType.DATA_AMF3 && p.length > 0 && p[0] == 0 ? 1 : 0;
-        if (stripSetDataFrame && startsWith(p, from, SET_DATA_FRAME)) {
-            from += SET_DATA_FRAME.length;
-        }
-        return from == 0 ? p : Arrays.copyOfRange(p, from, p.length);
-    }
-
-    private static boolean startsWith(byte[] p, int from, byte[] prefix) {
-        return p.length - from >= prefix.length && Arrays.equals(p, from, from + prefix.length, prefix, 0, prefix.length);
+        p.onDataMessage(raw, data);
     }
 
     private void onUserControl(UserControl u) {

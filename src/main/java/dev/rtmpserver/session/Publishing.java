@@ -5,7 +5,14 @@ import dev.rtmpserver.stream.MediaFrame;
 import dev.rtmpserver.stream.Publisher;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.wire.ProtocolException;
+import dev.rtmpserver.wire.amf.Amf0;
+import dev.rtmpserver.wire.chunk.RawMessage;
+import dev.rtmpserver.wire.message.MessageType;
+import dev.rtmpserver.wire.message.RtmpMessage.Data;
 import org.tinylog.Logger;
+
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The publishing side of one NetStream: turns the publisher's messages into frames for its live
@@ -14,6 +21,8 @@ import org.tinylog.Logger;
 final class Publishing {
     /** Real AVC/HEVC/AV1/AAC sequence headers are under 1 KiB; this leaves room for odd encoders. */
     static final int MAX_SEQUENCE_HEADER_BYTES = 64 * 1024;
+    /** The AMF0 string {@code "@setDataFrame"} as it starts a publisher's metadata message. */
+    private static final byte[] SET_DATA_FRAME = Amf0.encode("@setDataFrame");
     /** How often a live publish logs its bitrate and frame rate. */
     private static final long REPORT_INTERVAL_NANOS = 30_000_000_000L;
 
@@ -72,12 +81,44 @@ final class Publishing {
         deliver(frame);
     }
 
-    void onMetadata(int timestamp, byte[] onMetaData, Object properties) {
+    /** A data message on this stream: onMetaData (with or without {@code @setDataFrame}) or another one. */
+    void onDataMessage(RawMessage raw, Data data) {
+        List<Object> values = data.values();
+        boolean setDataFrame = "@setDataFrame".equals(data.name());
+        if (setDataFrame && values.size() >= 2 && "onMetaData".equals(values.get(1))
+                || "onMetaData".equals(data.name())) {
+            int properties = setDataFrame ? 2 : 1;
+            onMetadata(raw.timestamp(), amf0Body(raw, setDataFrame),
+                    values.size() > properties ? values.get(properties) : null);
+        } else {
+            onData(raw.timestamp(), amf0Body(raw, setDataFrame));
+        }
+    }
+
+    /**
+     * The message's AMF0 values as players get them: the publisher's own bytes, minus a leading
+     * {@code @setDataFrame} and an AMF3 message's format byte. The bytes are forwarded rather than
+     * re-encoded, because re-encoding expands AMF references and could grow without bound.
+     */
+    private static byte[] amf0Body(RawMessage raw, boolean stripSetDataFrame) {
+        byte[] p = raw.payload();
+        int from = raw.typeId() == MessageType.DATA_AMF3 && p.length > 0 && p[0] == 0 ? 1 : 0;
+        if (stripSetDataFrame && startsWith(p, from, SET_DATA_FRAME)) {
+            from += SET_DATA_FRAME.length;
+        }
+        return from == 0 ? p : Arrays.copyOfRange(p, from, p.length);
+    }
+
+    private static boolean startsWith(byte[] p, int from, byte[] prefix) {
+        return p.length - from >= prefix.length && Arrays.equals(p, from, from + prefix.length, prefix, 0, prefix.length);
+    }
+
+    private void onMetadata(int timestamp, byte[] onMetaData, Object properties) {
         codecs.onMetadata(properties);
         deliver(MediaFrame.metadata(timestamp, onMetaData));
     }
 
-    void onData(int timestamp, byte[] payload) {
+    private void onData(int timestamp, byte[] payload) {
         deliver(MediaFrame.data(timestamp, payload));
     }
 
