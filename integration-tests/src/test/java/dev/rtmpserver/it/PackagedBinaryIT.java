@@ -93,7 +93,8 @@ class PackagedBinaryIT {
 
             Path recording = Await.value(() -> {
                 Path app = records.resolve("live");
-                if (!Files.isDirectory(app) || !Files.readString(log).contains("unpublished live/packaged")) {
+                // The recording is finalized once the unpublish grace has passed.
+                if (!Files.isDirectory(app) || !Files.readString(log).contains("live/packaged: recorded ")) {
                     return null;
                 }
                 try (Stream<Path> files = Files.list(app)) {

@@ -1,6 +1,7 @@
 package dev.rtmpserver.it;
 
 import dev.rtmpserver.client.RtmpClient;
+import dev.rtmpserver.client.RtmpStatusException;
 import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.record.Recordings;
 import dev.rtmpserver.server.ServerConfig;
@@ -25,6 +26,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -86,8 +88,17 @@ class RecordingIT {
     @Test
     void hostileStreamNamesStayInsideTheRecordDir() throws Exception {
         Path records = dir.resolve("records");
-        String[] names = {"../../escape", "/abs/olute", "a\0b", "x".repeat(300), "..", "dir/../../up", "c:\\win"};
+        // Names that could leave the directory are refused at publish; the rest must still stay in it.
+        String[] refused = {"../../escape", "a\0b", "x".repeat(300), "..", "dir/../../up"};
+        String[] names = {"/abs/olute", "c:\\win", "x".repeat(256), ".hidden", "a/b/c", "..."};
         try (TestServer server = new TestServer(recordingTo(records, Duration.ZERO))) {
+            for (String name : refused) {
+                try (RtmpClient c = RtmpClient.connect(server.appUrl("live"))) {
+                    RtmpStatusException e = assertThrows(RtmpStatusException.class, () -> c.publish(c.createStream(),
+                            name));
+                    assertEquals("NetStream.Publish.BadName", e.code(), name);
+                }
+            }
             for (String name : names) {
                 try (RtmpClient c = RtmpClient.connect(server.appUrl("live"))) {
                     int id = c.createStream();
