@@ -238,6 +238,11 @@ final class ConfigBuilder {
                     + accepted);
         }
 
+        /** An option whose value is well-formed but unusable, explained in full by {@code message}. */
+        static InvalidOption because(String option, String message) {
+            return new InvalidOption(option, message);
+        }
+
         static InvalidOption missing(String option, String why) {
             return new InvalidOption(option, "Missing option '" + option + "': " + why);
         }

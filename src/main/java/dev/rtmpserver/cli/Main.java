@@ -79,6 +79,13 @@ public final class Main {
             if (tls.key() != null) {
                 requireReadable("--tls-key", tls.key());
             }
+            try {
+                tls.sslContext();
+            } catch (TlsConfig.TlsFileException e) {
+                throw InvalidOption.because(e.option(), e.getMessage());
+            } catch (IOException e) {
+                throw InvalidOption.because("--tls-cert", "cannot read " + tls.certificate() + ": " + e.getMessage());
+            }
         }
     }
 
