@@ -127,7 +127,7 @@ final class ConfigBuilder {
         if (h.apiToken != null && h.apiToken.isBlank()) {
             throw InvalidOption.of("--api-token", h.apiToken, "must not be blank");
         }
-        return Optional.of(new HttpConfig(h.bind, number, Optional.ofNullable(h.apiToken)));
+        return Optional.of(new HttpConfig(h.bind, number, Optional.ofNullable(h.apiToken), h.portGiven));
     }
 
     private static Optional<TlsConfig> tls(Options.Rtmps t) {

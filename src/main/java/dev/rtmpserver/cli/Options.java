@@ -240,8 +240,14 @@ final class Options {
     static final class Http {
         @Option(names = "--http-port", paramLabel = "PORT|off",
                 description = "Port for metrics (/metrics), the JSON API (/api) and the dashboard (/); 0 or off"
-                        + " disables it. Default: ${DEFAULT-VALUE}.")
+                        + " disables it. If the default port is taken the server runs without HTTP; a port"
+                        + " given here or in --config must be free. Default: ${DEFAULT-VALUE}.")
         String port = String.valueOf(HttpConfig.DEFAULT_PORT);
+        /**
+         * --http-port was given (as a flag or in the config file): the server then does not start
+         * without it. Set after parsing, by whoever knows where values came from.
+         */
+        boolean portGiven;
 
         @Option(names = "--http-bind", paramLabel = "ADDRESS",
                 description = "Address for the HTTP listener; the default lets only this machine in, 0.0.0.0 lets"

@@ -94,7 +94,13 @@ public final class RtmpServer implements AutoCloseable {
             try {
                 http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners).start();
             } catch (BindException e) {
-                throw new BindException("HTTP on " + h.bind().getHostAddress() + ":" + h.port() + ": " + e.getMessage());
+                if (h.required()) {
+                    throw new BindException("HTTP on " + h.bind().getHostAddress() + ":" + h.port() + ": "
+                            + e.getMessage());
+                }
+                // Nobody asked for HTTP: an RTMP server must not fail because something else has 8080.
+                Logger.warn("HTTP port {} is in use ({}): running without metrics, API and dashboard; choose another"
+                        + " with --http-port", h.port(), e.getMessage());
             }
         }
         ServerSocket socket = new ServerSocket();

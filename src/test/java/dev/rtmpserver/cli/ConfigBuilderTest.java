@@ -120,9 +120,12 @@ class ConfigBuilderTest {
                 valid("http-port 0", o -> o.http.port = "0", c -> assertEquals(Optional.empty(), c.http())),
                 valid("HTTP on every interface with a token", o -> {
                     o.http.port = "9090";
+                    o.http.portGiven = true;
                     o.http.bind = any;
                     o.http.apiToken = "secret";
-                }, c -> assertEquals(Optional.of(new HttpConfig(any, 9090, Optional.of("secret"))), c.http())),
+                }, c -> assertEquals(Optional.of(new HttpConfig(any, 9090, Optional.of("secret"), true)), c.http())),
+                valid("the default HTTP port is not required", o -> {
+                }, c -> assertFalse(c.http().orElseThrow().required())),
                 valid("HTTP stays on loopback when RTMP listens everywhere", o -> o.listener.bind = any,
                         c -> assertEquals(InetAddress.getLoopbackAddress(), c.http().orElseThrow().bind())),
                 valid("no recording without a directory", o -> o.recording.segmentBytes = 1000,

@@ -96,8 +96,8 @@ class OptionsTest {
         assertEquals(StreamPolicy.defaults(), config.streams());
         assertEquals(Limits.defaults(), config.limits());
         assertEquals(AccessConfig.open(), config.access());
-        assertEquals(Optional.of(new HttpConfig(HttpConfig.DEFAULT_BIND, HttpConfig.DEFAULT_PORT, Optional.empty())),
-                config.http());
+        assertEquals(Optional.of(new HttpConfig(HttpConfig.DEFAULT_BIND, HttpConfig.DEFAULT_PORT, Optional.empty(),
+                false)), config.http(), "the default HTTP port, not asked for, so not required");
         assertEquals(Optional.empty(), config.recording());
         assertEquals(Optional.empty(), config.tls());
         assertEquals(Options.LogLevel.info, options.general.logLevel);
