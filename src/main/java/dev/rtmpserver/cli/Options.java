@@ -25,7 +25,9 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
@@ -303,7 +305,21 @@ final class Options {
         cmd.registerConverter(boolean.class, converter(Syntax::onOff));
         cmd.registerConverter(InetAddress.class, Options::address);
         cmd.setDefaultValueProvider(Options::defaultValue);
+        cmd.getCommandSpec().usageMessage().footer(withPerApplicationKeys(cmd.getCommandSpec().usageMessage().footer()));
         return cmd;
+    }
+
+    /** The config-file-only keys have no flag for picocli to list: the help lists them after the flags. */
+    private static String[] withPerApplicationKeys(String[] footer) {
+        List<String> lines = new ArrayList<>();
+        lines.add("%nPer application, in the --config file only (NAME is the application: live in"
+                + " rtmp://host/live/cam1):");
+        for (AppKey key : AppKey.values()) {
+            lines.add(key.property() + " = " + key.valueLabel + ": " + key.description
+                    + (key.defaultValue == null ? "" : " Default: " + key.defaultValue + "."));
+        }
+        lines.addAll(List.of(footer));
+        return lines.toArray(String[]::new);
     }
 
     /**
