@@ -257,8 +257,8 @@ final class Options {
         InetAddress bind = HttpConfig.DEFAULT_BIND;
 
         @Option(names = "--api-token", paramLabel = "TOKEN",
-                description = "Required (Authorization: Bearer TOKEN) for every /api request, reads included;"
-                        + " without it only this machine may use the API.")
+                description = "Required (Authorization: Bearer TOKEN) for every /api and /recordings request, reads"
+                        + " included; without it only this machine may use them.")
         String apiToken;
     }
 

@@ -221,14 +221,26 @@ final class Recorder implements Sink {
         RecordFiles.Created created = files.create(stream.key().app(), stream.key().name(), ZonedDateTime.now());
         boolean audio = audioConfig != null || first.kind() == MediaFrame.Kind.AUDIO;
         boolean video = videoConfig != null || first.kind() == MediaFrame.Kind.VIDEO;
-        Segment s = new Segment(created.path(), created.channel(), first.timestamp(), audio, video);
+        Segment s;
+        try {
+            s = new Segment(created.path(), created.channel(), first.timestamp(), audio, video);
+            for (MediaFrame config : new MediaFrame[] {videoConfig, audioConfig}) {
+                if (config != null) {
+                    s.write(config);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not yet the recorder's segment, so nobody else would close it.
+            try {
+                created.channel().close();
+            } catch (IOException closeFailed) {
+                e.addSuppressed(closeFailed);
+            }
+            files.closed(created.path());
+            throw e;
+        }
         segmentNumber++;
         Logger.info("{}: recording to {}", name, created.path());
-        for (MediaFrame config : new MediaFrame[] {videoConfig, audioConfig}) {
-            if (config != null) {
-                s.write(config);
-            }
-        }
         return s;
     }
 
@@ -255,6 +267,7 @@ final class Recorder implements Sink {
             } catch (IOException e) {
                 Logger.debug(e, "{}: close failed", name);
             }
+            files.closed(segment.path);
             segment = null;
         }
     }
@@ -375,7 +388,11 @@ final class Recorder implements Sink {
                 channel.write(ByteBuffer.wrap(FlvHeader.encode(audio, video)), 0);
                 channel.force(true);
             } finally {
-                channel.close();
+                try {
+                    channel.close();
+                } finally {
+                    files.closed(path);
+                }
             }
         }
     }

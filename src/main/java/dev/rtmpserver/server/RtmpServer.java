@@ -92,7 +92,8 @@ public final class RtmpServer implements AutoCloseable {
             StreamControl streams = (key, ban) -> registry.kick(key, ban, "stream " + key
                     + " kicked through the HTTP API" + (ban.isZero() ? "" : ", banned for " + ban.toSeconds() + " s"));
             try {
-                http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners).start();
+                http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners,
+                        recordings().map(Recordings::files)).start();
             } catch (BindException e) {
                 if (h.required()) {
                     throw new BindException("HTTP on " + h.bind().getHostAddress() + ":" + h.port() + ": "

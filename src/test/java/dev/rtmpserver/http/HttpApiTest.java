@@ -63,7 +63,7 @@ class HttpApiTest {
                 counters, (key, ban) -> {
                     ended.add(new Ended(key, ban));
                     return key.equals(PUBLISHED);
-                }, () -> listeners);
+                }, () -> listeners, Optional.empty());
     }
 
     private Answer send(String method, String path, String token) throws IOException {
