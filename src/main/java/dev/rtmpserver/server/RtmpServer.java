@@ -10,6 +10,7 @@ import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.record.Recordings;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.session.SessionContext;
+import dev.rtmpserver.session.StreamEnds;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.StreamRegistry;
 import org.tinylog.Logger;
@@ -73,7 +74,7 @@ public final class RtmpServer implements AutoCloseable {
         this.registry = new StreamRegistry(config::policyFor, dev.rtmpserver.stream.Scheduler.of(timer), System::nanoTime,
                 config.limits().maxStreams());
         this.context = new SessionContext(registry, config.session(), this::recordingForPlayback, counters,
-                Access.of(config.access()));
+                Access.of(config.access()), StreamEnds.NONE);
     }
 
     /**
