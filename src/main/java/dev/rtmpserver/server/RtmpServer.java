@@ -84,7 +84,7 @@ public final class RtmpServer implements AutoCloseable {
      */
     public RtmpServer start() throws IOException {
         if (config.recording().isPresent()) {
-            recordings = new Recordings(config.recording().get(), registry, counters);
+            recordings = new Recordings(config.recording().get(), registry, counters, file -> { });
             registry.setPublishListener(recordings);
             Logger.info("recording to {}", recordings.files().root());
         }
