@@ -1,6 +1,7 @@
 package dev.rtmpserver.cli;
 
 import dev.rtmpserver.access.AccessConfig;
+import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.server.Limits;
@@ -42,7 +43,7 @@ final class ConfigBuilder {
         return new ServerConfig(options.listener.bind, between("--port", options.listener.port, 0, MAX_PORT),
                 recording(options.recording, perApplication), session(options), streams,
                 appStreams(streams, perApplication), http(options.http), limits(options.limits), tls(options.tls),
-                access(options.access, perApplication));
+                access(options.access, perApplication), HookConfig.none());
     }
 
     private static SessionConfig session(Options o) {
