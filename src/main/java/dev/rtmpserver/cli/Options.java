@@ -1,6 +1,8 @@
 package dev.rtmpserver.cli;
 
 import dev.rtmpserver.access.AccessConfig;
+import dev.rtmpserver.hooks.HookConfig;
+import dev.rtmpserver.hooks.HookFormat;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.server.Limits;
 import dev.rtmpserver.server.ServerConfig;
@@ -78,6 +80,9 @@ final class Options {
 
     @ArgGroup(validate = false, heading = "%nAccess control%n")
     AccessControl access = new AccessControl();
+
+    @ArgGroup(validate = false, heading = "%nHooks%n")
+    Hooks hooks = new Hooks();
 
     static final class General {
         /** Read by {@link ConfigFile} before parsing, since its values are the other options' defaults. */
@@ -294,6 +299,38 @@ final class Options {
         Duration timeout = AccessConfig.DEFAULT_CALLBACK_TIMEOUT;
     }
 
+    static final class Hooks {
+        @Option(names = "--on-unpublish", paramLabel = "URL",
+                description = "POST to this URL when a publish ends (call=unpublish, app, name, addr, duration, bytes,"
+                        + " reason: unpublish, connection_lost or server_close).")
+        URI onUnpublish;
+
+        @Option(names = "--on-done", paramLabel = "URL",
+                description = "POST to this URL when a play ends (call=done, app, name, addr, duration, bytes).")
+        URI onDone;
+
+        @Option(names = "--on-record-done", paramLabel = "URL",
+                description = "POST to this URL when a recording file is complete (call=record_done, app, name,"
+                        + " path, file, duration, size, video, audio).")
+        URI onRecordDone;
+
+        @Option(names = "--exec-record-done", paramLabel = "CMD",
+                description = "Run this program when a recording file is complete: CMD split at spaces, no shell,"
+                        + " the file's path added as its last argument, --on-record-done's fields in its environment"
+                        + " (RTMP_APP, RTMP_NAME, RTMP_PATH, RTMP_FILE, RTMP_DURATION, RTMP_SIZE, RTMP_VIDEO,"
+                        + " RTMP_AUDIO).")
+        String execRecordDone;
+
+        @Option(names = "--hook-format", paramLabel = "form|json",
+                description = "The body of every hook POST: a form, or a JSON object. Default: ${DEFAULT-VALUE}.")
+        HookFormat format = HookConfig.DEFAULT_FORMAT;
+
+        @Option(names = "--hook-timeout", paramLabel = "DURATION",
+                description = "A hook POST not answered by then failed; failures are retried after about 1, 2 and"
+                        + " 4 s, then given up. Default: ${DEFAULT-VALUE}.")
+        Duration timeout = HookConfig.DEFAULT_TIMEOUT;
+    }
+
     /**
      * The command line over {@code options}: it reads values as {@link Syntax} writes them, and takes each
      * option's default from the value its field starts with.
@@ -304,6 +341,7 @@ final class Options {
         cmd.registerConverter(Boolean.class, converter(Syntax::onOff));
         cmd.registerConverter(boolean.class, converter(Syntax::onOff));
         cmd.registerConverter(InetAddress.class, Options::address);
+        cmd.registerConverter(HookFormat.class, converter(HookFormat::parse));
         cmd.setDefaultValueProvider(Options::defaultValue);
         cmd.getCommandSpec().usageMessage().footer(withPerApplicationKeys(cmd.getCommandSpec().usageMessage().footer()));
         return cmd;

@@ -88,6 +88,11 @@ public final class RecordFiles {
         throw new IOException("no free file name for " + base + " in " + dir);
     }
 
+    /** {@code file}'s path inside the record directory, with {@code /} separators whatever the platform's. */
+    public String relative(Path file) {
+        return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+    }
+
     /** A file just created for writing; {@link #closed} once the recorder is done with it. */
     public record Created(Path path, FileChannel channel) {
     }

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -144,7 +145,7 @@ final class Recorder implements Sink {
 
     void awaitEnd(long nanos) throws InterruptedException {
         if (thread != null) {
-            thread.join(java.time.Duration.ofNanos(nanos));
+            thread.join(Duration.ofNanos(nanos));
         }
     }
 
@@ -254,6 +255,9 @@ final class Recorder implements Sink {
             s.finish();
             Logger.info("{}: recorded {}: {} s, {} bytes", name, s.path, String.format("%.1f", s.durationSeconds()),
                     s.writer.bytesWritten());
+            owner.finished(new RecordedFile(stream.key().app(), stream.key().name(), s.path,
+                    files.relative(s.path), Duration.ofMillis(s.lastTimestamp), s.writer.bytesWritten(),
+                    s.videoCodec, s.audioCodec));
         } catch (IOException e) {
             owner.failed(this);
             Logger.error("{}: could not finish {}: {}", name, s.path, e.getMessage());
@@ -340,6 +344,9 @@ final class Recorder implements Sink {
         final int base;
         boolean audio;
         boolean video;
+        /** The codecs' names, from the first frame of each kind written. */
+        String videoCodec = "";
+        String audioCodec = "";
         int lastTimestamp;
         final long openedNanos = System.nanoTime();
         long metadataRefreshedNanos = openedNanos;
@@ -359,6 +366,11 @@ final class Recorder implements Sink {
             lastTimestamp = Math.max(lastTimestamp, ts);
             audio |= frame.kind() == MediaFrame.Kind.AUDIO;
             video |= frame.kind() == MediaFrame.Kind.VIDEO;
+            if (frame.kind() == MediaFrame.Kind.VIDEO && videoCodec.isEmpty()) {
+                videoCodec = VideoTag.parse(frame.payload()).codec().displayName();
+            } else if (frame.kind() == MediaFrame.Kind.AUDIO && audioCodec.isEmpty()) {
+                audioCodec = AudioTag.parse(frame.payload()).codec().displayName();
+            }
             writer.write(new FlvTag(frame.kind().typeId(), ts, frame.payload()));
             owner.counters().recordingBytes.add(frame.size() + FlvTag.HEADER_BYTES + FlvTag.PREVIOUS_TAG_SIZE_BYTES);
         }
