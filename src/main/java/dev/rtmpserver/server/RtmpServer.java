@@ -2,6 +2,7 @@ package dev.rtmpserver.server;
 
 import dev.rtmpserver.access.Access;
 import dev.rtmpserver.concurrent.Threads;
+import dev.rtmpserver.http.ConfigReload;
 import dev.rtmpserver.http.HttpApi;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.http.ListenerState;
@@ -52,6 +53,7 @@ public final class RtmpServer implements AutoCloseable {
     private volatile AccessControl access;
     /** What each new connection gets; a connection keeps its own, so its timeouts and limits stay as they began. */
     private volatile SessionContext context;
+    private ConfigReload reloads = () -> new ConfigReload.Result(false, List.of());
     /** How long close() waits, past the grace period, for connection threads to finish. */
     private static final Duration CONNECTIONS_END_WAIT = Duration.ofSeconds(2);
     private static final Duration CONNECTIONS_END_POLL = Duration.ofMillis(10);
@@ -85,6 +87,14 @@ public final class RtmpServer implements AutoCloseable {
     private SessionContext sessionContext(ServerConfig c) {
         return new SessionContext(registry, c.session(), this::recordingForPlayback, counters,
                 request -> access.deny(request));
+    }
+
+    /**
+     * What {@code POST /api/reload} runs: reading the configuration again is the command line's business. Set it
+     * before {@link #start}; without it the API answers that nothing was reloaded.
+     */
+    public void setConfigReload(ConfigReload reloads) {
+        this.reloads = reloads;
     }
 
     /**
@@ -125,7 +135,8 @@ public final class RtmpServer implements AutoCloseable {
             StreamControl streams = (key, ban) -> registry.kick(key, ban, "stream " + key
                     + " kicked through the HTTP API" + (ban.isZero() ? "" : ", banned for " + ban.toSeconds() + " s"));
             try {
-                http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners).start();
+                http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners, reloads)
+                        .start();
             } catch (BindException e) {
                 if (h.required()) {
                     throw new BindException("HTTP on " + h.bind().getHostAddress() + ":" + h.port() + ": "
