@@ -1,6 +1,8 @@
 package dev.rtmpserver.cli;
 
 import dev.rtmpserver.cli.ConfigBuilder.InvalidOption;
+import dev.rtmpserver.concurrent.Threads;
+import dev.rtmpserver.http.ConfigReload;
 import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.server.RtmpServer;
 import dev.rtmpserver.server.ServerConfig;
@@ -23,7 +25,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The {@code rtmp-server} command: parses the {@link Options} over the {@link ConfigFile}, builds the
- * configuration ({@link ConfigBuilder}), starts the server and waits for SIGTERM.
+ * configuration ({@link ConfigBuilder}), starts the server, reloads on SIGHUP ({@link Reloader}) and waits for
+ * SIGTERM.
  */
 public final class Main {
     static final int EXIT_START_FAILED = 1;
@@ -42,19 +45,12 @@ public final class Main {
     /** Runs the command; returns the exit status. */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
         Options options = new Options();
-        CommandLine cmd = Options.commandLine(options).setOut(out).setErr(err);
         ServerConfig config;
         try {
-            ConfigFile file = ConfigFile.of(args, cmd);
-            cmd.setDefaultValueProvider(file.over(cmd.getDefaultValueProvider()));
-            ParseResult parsed = cmd.parseArgs(args);
-            Options.refuseRepeatedOptions(parsed);
-            if (CommandLine.printHelpIfRequested(parsed)) {
+            config = read(args, options, out, err);
+            if (config == null) {
                 return 0;
             }
-            options.http.portGiven = parsed.hasMatchedOption("--http-port") || file.sets("http-port");
-            config = ConfigBuilder.build(options, file.perApplication());
-            checkFiles(config);
         } catch (ParameterException | InvalidOption e) {
             err.println("rtmp-server: " + e.getMessage());
             return EXIT_USAGE;
@@ -64,10 +60,34 @@ public final class Main {
         if (!Configuration.isFrozen()) {
             Configuration.set("level", options.general.logLevel.name());
         }
-        ignoreHangUp();
+        RtmpServer server = new RtmpServer(config);
+        Reloader reloader = new Reloader(args, options, server);
+        server.setConfigReload(reloader);
+        reloadOnHangUp(reloader);
         exitCleanlyOn("TERM");
         exitCleanlyOn("INT");
-        return startAndWait(config, err);
+        return startAndWait(server, err);
+    }
+
+    /**
+     * Reads {@code args} over the --config file they name into {@code options} and builds the configuration
+     * from them, with every check: start-up and each reload read it the same way.
+     *
+     * @return null if --help or --version was asked for, and answered on {@code out}
+     */
+    static ServerConfig read(String[] args, Options options, PrintWriter out, PrintWriter err) {
+        CommandLine cmd = Options.commandLine(options).setOut(out).setErr(err);
+        ConfigFile file = ConfigFile.of(args, cmd);
+        cmd.setDefaultValueProvider(file.over(cmd.getDefaultValueProvider()));
+        ParseResult parsed = cmd.parseArgs(args);
+        Options.refuseRepeatedOptions(parsed);
+        if (CommandLine.printHelpIfRequested(parsed)) {
+            return null;
+        }
+        options.http.portGiven = parsed.hasMatchedOption("--http-port") || file.sets("http-port");
+        ServerConfig config = ConfigBuilder.build(options, file.perApplication());
+        checkFiles(config);
+        return config;
     }
 
     /** The builder does no IO, so whether the files the configuration names are usable is checked here. */
@@ -99,13 +119,18 @@ public final class Main {
     }
 
     /**
-     * The JVM exits on SIGHUP, which a closed terminal or a habitual {@code kill -HUP} sends. Until the
-     * configuration can be reloaded, the server stays up and says why nothing changed.
+     * SIGHUP reloads the configuration, as daemons do; the JVM's own answer would be to exit. The reload
+     * reads files and may wait for another, so it runs on a thread of its own, never the signal thread.
      */
-    private static void ignoreHangUp() {
+    private static void reloadOnHangUp(Reloader reloader) {
         try {
-            Signal.handle(new Signal("HUP"), signal -> Logger.warn(
-                    "SIGHUP ignored: reloading the configuration is not supported yet; restart to apply changes"));
+            Signal.handle(new Signal("HUP"), signal -> Threads.startVirtual("sighup", () -> {
+                try {
+                    reloader.reload("SIGHUP");
+                } catch (ConfigReload.Rejected e) {
+                    // Logged by the reloader; the running configuration stays.
+                }
+            }));
         } catch (IllegalArgumentException e) {
             // Under -Xrs the JVM may not handle signals, so SIGHUP keeps its default action.
             Logger.warn("SIGHUP will stop the server: {}", e.getMessage());
@@ -126,8 +151,8 @@ public final class Main {
         }
     }
 
-    private static int startAndWait(ServerConfig config, PrintWriter err) {
-        RtmpServer server = new RtmpServer(config);
+    private static int startAndWait(RtmpServer server, PrintWriter err) {
+        ServerConfig config = server.config();
         try {
             server.start();
         } catch (BindException e) {

@@ -46,8 +46,10 @@ import java.util.function.Function;
         footer = {
                 "%nEvery option can also be set in the --config file, as NAME=VALUE with the option's long name"
                         + " without dashes (for example: port=1935). Flags given on the command line win.",
-                "%nSIGTERM or Ctrl-C stops the server cleanly. SIGHUP is ignored, since the configuration cannot"
-                        + " be reloaded yet.",
+                "%nSIGTERM or Ctrl-C stops the server cleanly. SIGHUP (or POST /api/reload) reads the --config"
+                        + " file and the flags again and applies them without dropping a connection, to new"
+                        + " connections, publishes and plays; --log-level, --port, --bind, --chunk-size, --record-dir,"
+                        + " --http-port, --http-bind, --api-token and --tls-* wait for a restart.",
                 "%nExit status: 0 stopped cleanly, 1 could not start (for example the port is in use),"
                         + " 2 invalid option."})
 final class Options {

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +60,7 @@ public final class HttpApi implements AutoCloseable {
     private final Supplier<List<ListenerState>> listeners;
     private final ApiAccess access;
     private final RecordingsApi recordings;
+    private final ConfigReload reloads;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private HttpServer server;
 
@@ -66,16 +68,18 @@ public final class HttpApi implements AutoCloseable {
      * @param streams   ends streams for {@code DELETE /api/streams/APP/NAME}
      * @param listeners the state of every listener of the server, this one included, for {@code /healthz}
      * @param recordings the record directory's files, or empty when recording is off
+     * @param reloads   runs {@code POST /api/reload}
      */
     public HttpApi(HttpConfig config, StreamRegistry registry, Supplier<List<Connection>> connections,
                    Counters counters, StreamControl streams, Supplier<List<ListenerState>> listeners,
-                   Optional<RecordFiles> recordings) {
+                   Optional<RecordFiles> recordings, ConfigReload reloads) {
         this.config = config;
         this.registry = registry;
         this.connections = connections;
         this.counters = counters;
         this.streams = streams;
         this.listeners = listeners;
+        this.reloads = reloads;
         this.access = new ApiAccess(config.apiToken());
         this.recordings = new RecordingsApi(recordings);
     }
@@ -165,6 +169,11 @@ public final class HttpApi implements AutoCloseable {
         if (path.equals("/api/recordings")) {
             return recordings.list(method, query);
         }
+        if (path.equals("/api/reload")) {
+            allow(method, "POST");
+            parameters(query);
+            return reload();
+        }
         if (path.startsWith("/api/streams/")) {
             allow(method, "GET", "DELETE");
             StreamKey key = streamKey(path.substring("/api/streams/".length()));
@@ -176,6 +185,19 @@ public final class HttpApi implements AutoCloseable {
             return method.equals("GET") ? connectionInfo(id) : kick(id, query);
         }
         throw new HttpError(404, "no such resource");
+    }
+
+    private Response reload() {
+        ConfigReload.Result result;
+        try {
+            result = reloads.reload();
+        } catch (ConfigReload.Rejected e) {
+            throw new HttpError(400, e.getMessage());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("reloaded", result.reloaded());
+        body.put("needsRestart", result.needsRestart());
+        return Response.json(200, body);
     }
 
     private Response stream(StreamKey key) {

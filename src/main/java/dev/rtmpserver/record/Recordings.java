@@ -17,7 +17,8 @@ import dev.rtmpserver.metrics.Counters;
 
 /** Starts a {@link Recorder} for every publish that the configuration selects, and ends them all on shutdown. */
 public final class Recordings implements PublishListener {
-    private final RecordConfig config;
+    /** Replaced by a configuration reload; each recording keeps the one it started with. */
+    private volatile RecordConfig config;
     private final RecordFiles files;
     private final StreamRegistry registry;
     /** The recorder of each stream that is still taking frames. */
@@ -41,6 +42,17 @@ public final class Recordings implements PublishListener {
         this.registry = registry;
         Path probe = Files.createTempFile(files.root(), ".write-test", ".tmp");
         Files.delete(probe);
+    }
+
+    /**
+     * What later publishes are recorded with: selections and segment limits. The directory stays the one
+     * given at start, since files being written and served lie inside it.
+     */
+    public void reconfigure(RecordConfig next) {
+        if (!next.dir().equals(config.dir())) {
+            throw new IllegalArgumentException("the record directory cannot change: " + next.dir());
+        }
+        config = next;
     }
 
     Counters counters() {
@@ -67,10 +79,11 @@ public final class Recordings implements PublishListener {
 
     @Override
     public void published(LiveStream stream, boolean continuing) {
-        if (!config.records(stream.key().app(), stream.key().name())) {
+        RecordConfig current = config;
+        if (!current.records(stream.key().app(), stream.key().name())) {
             return;
         }
-        Recorder recorder = new Recorder(stream, files, config, this);
+        Recorder recorder = new Recorder(stream, files, current, this);
         if (active.putIfAbsent(stream, recorder) != null) {
             // A publisher reconnected within its grace period: the same recording carries on.
             return;

@@ -3,12 +3,14 @@ package dev.rtmpserver.server;
 import dev.rtmpserver.access.Access;
 import dev.rtmpserver.concurrent.Threads;
 import dev.rtmpserver.hooks.Hooks;
+import dev.rtmpserver.http.ConfigReload;
 import dev.rtmpserver.http.HttpApi;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.http.ListenerState;
 import dev.rtmpserver.http.StreamControl;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.record.Recordings;
+import dev.rtmpserver.session.AccessControl;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.session.SessionContext;
 import dev.rtmpserver.session.StreamEnds;
@@ -45,10 +47,15 @@ public final class RtmpServer implements AutoCloseable {
     private static final Duration WATCHDOG_PERIOD = Duration.ofSeconds(1);
     private static final Duration ACCEPT_RETRY_DELAY = Duration.ofMillis(100);
 
-    private final ServerConfig config;
+    /** Replaced by {@link #reload}; whatever is decided per new connection, publish or play reads it anew. */
+    private volatile ServerConfig config;
     private final ScheduledExecutorService timer = Threads.newTimer("rtmp-timer");
     private final StreamRegistry registry;
-    private final SessionContext context;
+    /** Rebuilt on reload only when the access rules changed, since each one holds an HTTP client. */
+    private volatile AccessControl access;
+    /** What each new connection gets; a connection keeps its own, so its timeouts and limits stay as they began. */
+    private volatile SessionContext context;
+    private ConfigReload reloads = () -> new ConfigReload.Result(false, List.of());
     /** How long close() waits, past the grace period, for connection threads to finish. */
     private static final Duration CONNECTIONS_END_WAIT = Duration.ofSeconds(2);
     private static final Duration CONNECTIONS_END_POLL = Duration.ofMillis(10);
@@ -76,11 +83,46 @@ public final class RtmpServer implements AutoCloseable {
 
     public RtmpServer(ServerConfig config) {
         this.config = config;
-        this.registry = new StreamRegistry(config::policyFor, dev.rtmpserver.stream.Scheduler.of(timer), System::nanoTime,
-                config.limits().maxStreams());
+        this.registry = new StreamRegistry(app -> this.config.policyFor(app), dev.rtmpserver.stream.Scheduler.of(timer),
+                System::nanoTime, () -> this.config.limits().maxStreams());
         this.hooks = config.hooks().any() ? new Hooks(config.hooks(), counters) : null;
-        this.context = new SessionContext(registry, config.session(), this::recordingForPlayback, counters,
-                Access.of(config.access()), hooks == null ? StreamEnds.NONE : hooks);
+        this.access = Access.of(config.access());
+        this.context = sessionContext(config);
+    }
+
+    /** Access is looked up at each publish and play, so a reload's new tokens also bind connections already open. */
+    private SessionContext sessionContext(ServerConfig c) {
+        return new SessionContext(registry, c.session(), this::recordingForPlayback, counters,
+                request -> access.deny(request), hooks == null ? StreamEnds.NONE : hooks);
+    }
+    /**
+     * What {@code POST /api/reload} runs: reading the configuration again is the command line's business. Set it
+     * before {@link #start}; without it the API answers that nothing was reloaded.
+     */
+    public void setConfigReload(ConfigReload reloads) {
+        this.reloads = reloads;
+    }
+
+    /**
+     * Applies {@code next} without dropping any connection: from now on new connections, publishes and plays
+     * follow it, while what the server bound at start keeps running as it is (see {@link Reload}). A reload
+     * during {@link #start} waits for it, so that the recordings it sets up get the new configuration too.
+     *
+     * @return what was applied, and which options need a restart
+     */
+    public synchronized Reload reload(ServerConfig next) {
+        Reload result = Reload.of(config, next);
+        ServerConfig applied = result.applied();
+        if (!applied.access().equals(config.access())) {
+            access = Access.of(applied.access());
+        }
+        Recordings r = recordings;
+        if (r != null) {
+            applied.recording().ifPresent(r::reconfigure);
+        }
+        config = applied;
+        context = sessionContext(applied);
+        return result;
     }
 
     /**
@@ -88,7 +130,7 @@ public final class RtmpServer implements AutoCloseable {
      *
      * @throws java.net.BindException if the address is in use or not local
      */
-    public RtmpServer start() throws IOException {
+    public synchronized RtmpServer start() throws IOException {
         if (config.recording().isPresent()) {
             recordings = new Recordings(config.recording().get(), registry, counters,
                     hooks == null ? file -> { } : hooks::recorded);
@@ -101,7 +143,7 @@ public final class RtmpServer implements AutoCloseable {
                     + " kicked through the HTTP API" + (ban.isZero() ? "" : ", banned for " + ban.toSeconds() + " s"));
             try {
                 http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners,
-                        recordings().map(Recordings::files)).start();
+                        recordings().map(Recordings::files), reloads).start();
             } catch (BindException e) {
                 if (h.required()) {
                     throw new BindException("HTTP on " + h.bind().getHostAddress() + ":" + h.port() + ": "
@@ -178,6 +220,11 @@ public final class RtmpServer implements AutoCloseable {
     /** The RTMP listening socket, so that tests can close it underneath the accept loop. */
     ServerSocket listeningSocket() {
         return serverSocket;
+    }
+
+    /** What a connection accepted now gets. */
+    SessionContext context() {
+        return context;
     }
 
     public StreamRegistry registry() {

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -33,17 +34,24 @@ public final class StreamRegistry {
     private final Function<String, StreamPolicy> policies;
     private final Scheduler scheduler;
     private final LongSupplier clock;
-    private final int maxStreams;
+    private final IntSupplier maxStreams;
     private volatile PublishListener listener = (stream, continuing) -> {
     };
 
-    /**
-     * @param policies  the policy of each application
-     * @param scheduler ends grace periods
-     * @param clock     {@link System#nanoTime()} or a test's clock: publisher silence and bans
-     */
+    /** A registry whose stream limit never changes; see the other constructor. */
     public StreamRegistry(Function<String, StreamPolicy> policies, Scheduler scheduler, LongSupplier clock,
                           int maxStreams) {
+        this(policies, scheduler, clock, () -> maxStreams);
+    }
+
+    /**
+     * @param policies   the policy of each application, asked anew each time; a stream keeps the one it began with
+     * @param scheduler  ends grace periods
+     * @param clock      {@link System#nanoTime()} or a test's clock: publisher silence and bans
+     * @param maxStreams asked at each publish that needs a slot, so that a configuration reload can change it
+     */
+    public StreamRegistry(Function<String, StreamPolicy> policies, Scheduler scheduler, LongSupplier clock,
+                          IntSupplier maxStreams) {
         this.policies = policies;
         this.scheduler = scheduler;
         this.clock = clock;
@@ -107,10 +115,11 @@ public final class StreamRegistry {
     }
 
     private void reserveSlot() {
+        int max = maxStreams.getAsInt();
         while (true) {
             int n = active.get();
-            if (n >= maxStreams) {
-                throw new StreamLimitException("the server already has its maximum of " + maxStreams
+            if (n >= max) {
+                throw new StreamLimitException("the server already has its maximum of " + max
                         + " published streams");
             }
             if (active.compareAndSet(n, n + 1)) {

@@ -16,6 +16,9 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,6 +51,9 @@ class HttpApiTest {
     private final Counters counters = new Counters();
     private final List<Ended> ended = new CopyOnWriteArrayList<>();
     private volatile List<ListenerState> listeners = List.of(new ListenerState("rtmp 127.0.0.1:1935", true, null));
+    /** What the fake {@link ConfigReload} answers next. */
+    private final AtomicReference<Supplier<ConfigReload.Result>> reloads = new AtomicReference<>(
+            () -> new ConfigReload.Result(true, List.of()));
     private HttpApi api;
 
     @AfterEach
@@ -63,7 +69,7 @@ class HttpApiTest {
                 counters, (key, ban) -> {
                     ended.add(new Ended(key, ban));
                     return key.equals(PUBLISHED);
-                }, () -> listeners, Optional.empty());
+                }, () -> listeners, Optional.empty(), () -> reloads.get().get());
     }
 
     private Answer send(String method, String path, String token) throws IOException {
@@ -141,6 +147,7 @@ class HttpApiTest {
                 {"POST", "/api/connections", "GET, HEAD"},
                 {"PUT", "/api/streams/live/x", "GET, HEAD, DELETE"},
                 {"POST", "/api/connections/1", "GET, HEAD, DELETE"},
+                {"GET", "/api/reload", "POST"},
         };
         for (String[] c : cases) {
             Answer r = send(c[0], c[1], TOKEN);
@@ -236,6 +243,42 @@ class HttpApiTest {
         assertEquals(401, send("DELETE", "/api/streams/live/on%20air?ban=10s", null).statusCode());
         assertEquals(List.of(), ended);
         assertEquals(0, counters.kicks.sum());
+    }
+
+    @Test
+    void reloadAnswersWhatNeedsARestartOrWhyTheFileWasRejected() throws Exception {
+        create(Optional.of(TOKEN));
+        reloads.set(() -> new ConfigReload.Result(true, List.of("--port", "--tls-cert")));
+        Answer ok = send("POST", "/api/reload", TOKEN);
+        assertEquals(200, ok.statusCode());
+        assertEquals("{\"reloaded\":true,\"needsRestart\":[\"--port\",\"--tls-cert\"]}\n", ok.body());
+
+        reloads.set(() -> new ConfigReload.Result(false, List.of()));
+        assertEquals("{\"reloaded\":false,\"needsRestart\":[]}\n", send("POST", "/api/reload", TOKEN).body());
+
+        reloads.set(() -> {
+            throw new ConfigReload.Rejected("Invalid value for option '--max-streams': '0' must be at least 1");
+        });
+        Answer bad = send("POST", "/api/reload", TOKEN);
+        assertEquals(400, bad.statusCode());
+        assertEquals("{\"error\":\"Invalid value for option '--max-streams': '0' must be at least 1\"}\n", bad.body());
+    }
+
+    @Test
+    void reloadIsGuardedLikeEveryApiRequest() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        reloads.set(() -> {
+            calls.incrementAndGet();
+            return new ConfigReload.Result(true, List.of());
+        });
+        create(Optional.of(TOKEN));
+        assertEquals(401, send("POST", "/api/reload", null).statusCode());
+        assertEquals(401, send("POST", "/api/reload", "wrong").statusCode());
+        assertEquals(400, send("POST", "/api/reload?force=1", TOKEN).statusCode());
+        api.close();
+        create(Optional.empty());
+        assertEquals(403, send("POST", "/api/reload", null, InetAddress.getByName("203.0.113.7")).statusCode());
+        assertEquals(0, calls.get());
     }
 
     @Test

@@ -94,7 +94,8 @@ class RecordingsApiTest {
         StreamRegistry registry = new StreamRegistry(app -> StreamPolicy.defaults(),
                 dev.rtmpserver.stream.Scheduler.of(timer), System::nanoTime, 100);
         api = new HttpApi(new HttpConfig(InetAddress.getLoopbackAddress(), 0, token), registry, List::of,
-                new Counters(), (key, ban) -> false, List::of, recordings);
+                new Counters(), (key, ban) -> false, List::of, recordings,
+                () -> new ConfigReload.Result(false, List.of()));
     }
 
     private void create() {

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.rtmpserver.stream.Frames.audio;
 import static dev.rtmpserver.stream.Frames.inter;
@@ -155,6 +157,26 @@ class StreamRegistryTest {
         assertEquals(List.of("join(waiting) []", "publish", "unpublish"), showPlayer.events());
         assertNotNull(registry.publish(other, publisher("/198.51.100.2:50002")));
         assertEquals(1, registry.activeCount());
+    }
+
+    @Test
+    void theStreamLimitAndPoliciesAreAskedAnewSoThatAReloadChangesThem() {
+        AtomicInteger limit = new AtomicInteger(1);
+        AtomicReference<StreamPolicy> policy = new AtomicReference<>(POLICY);
+        StreamRegistry registry = new StreamRegistry(app -> policy.get(), scheduler, clock, limit::get);
+        LiveStream first = registry.publish(new StreamKey("live", "a"), publisher("/203.0.113.7:50001"));
+        StreamKey second = new StreamKey("live", "b");
+        assertThrows(StreamLimitException.class, () -> registry.publish(second, publisher("/198.51.100.2:50002")));
+
+        limit.set(2);
+        policy.set(POLICY.withGopCache(false));
+
+        assertFalse(registry.publish(second, publisher("/198.51.100.2:50002")).policy().gopCache());
+        assertTrue(first.policy().gopCache(), "a stream keeps the policy it began with");
+        limit.set(1);
+        assertThrows(StreamLimitException.class,
+                () -> registry.publish(new StreamKey("live", "c"), publisher("/198.51.100.3:50003")));
+        assertEquals(2, registry.activeCount(), "a lower limit ends no stream");
     }
 
     @Test

@@ -12,24 +12,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SIGHUP, which a closed terminal or a habitual {@code kill -HUP} sends, leaves the packaged server
- * running: it logs why nothing changed and keeps taking connections. Its handler needs the
- * jdk.unsupported module, so only the bundled runtime shows that the module is in it.
+ * running: it reloads the bundled configuration file the launcher passes, and keeps taking
+ * connections. Its handler needs the jdk.unsupported module, so only the bundled runtime shows that
+ * the module is in it.
  */
 @Timeout(90)
 class SighupIT {
     private static final Pattern LISTENING = Pattern.compile("RTMP listening on [0-9.]+:(\\d+)");
-    private static final String IGNORED =
-            "SIGHUP ignored: reloading the configuration is not supported yet; restart to apply changes";
+    private static final String RELOADED = "configuration reloaded from ";
 
     @TempDir
     Path dir;
 
     @Test
-    void theServerLogsSighupAndKeepsAcceptingConnections() throws Exception {
+    void sighupReloadsTheBundledConfigurationAndTheServerKeepsAcceptingConnections() throws Exception {
         Tools.output(Duration.ofSeconds(60), "tar", "xzf", PackagedBinaryIT.tarball().toString(), "-C",
                 dir.toString());
         Path log = dir.resolve("server.log");
@@ -43,7 +44,11 @@ class SighupIT {
             }, "the packaged server to listen; log: " + log);
 
             Tools.output(Duration.ofSeconds(10), "kill", "-HUP", String.valueOf(server.pid()));
-            Await.value(() -> Files.readString(log).contains(IGNORED) ? true : null, "the SIGHUP log line");
+            Await.value(() -> Files.readString(log).contains(RELOADED) ? true : null, "the reload log line");
+            String reloaded = Files.readString(log);
+            assertTrue(reloaded.contains(RELOADED + dir.resolve("rtmp-server/config/rtmp-server.properties")),
+                    "the file the launcher passes:\n" + reloaded);
+            assertFalse(reloaded.contains("not applied until restart"), "nothing changed:\n" + reloaded);
             assertTrue(server.isAlive(), "still running after SIGHUP:\n" + Files.readString(log));
             try (RtmpClient client = RtmpClient.connect("rtmp://127.0.0.1:" + port + "/live")) {
                 assertTrue(client.createStream() > 0, "a stream id from the server");
