@@ -53,8 +53,10 @@ final class Prometheus {
         p.help("rtmp_stream_keyframe_interval_seconds", "gauge", "Time between the last two keyframes of a stream.");
         streams.forEach(s -> p.streamSample("rtmp_stream_keyframe_interval_seconds", s,
                 s.stats().keyframeIntervalMillis() / 1000.0));
-        p.help("rtmp_stream_players", "gauge", "Sinks (players, recorders) attached to a stream.");
-        streams.forEach(s -> p.streamSample("rtmp_stream_players", s, s.sinks()));
+        p.help("rtmp_stream_players", "gauge", "RTMP players attached to a stream.");
+        streams.forEach(s -> p.streamSample("rtmp_stream_players", s, s.players()));
+        p.help("rtmp_stream_recorders", "gauge", "Recorders attached to a stream.");
+        streams.forEach(s -> p.streamSample("rtmp_stream_recorders", s, s.recorders()));
 
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         p.gauge("jvm_memory_heap_used_bytes", "Heap in use.", heap.getUsed());

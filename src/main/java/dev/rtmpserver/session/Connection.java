@@ -115,8 +115,9 @@ public final class Connection implements Runnable, Publisher {
 
     /**
      * @param lagMillis how long the oldest live frame has waited in this player's queue
+     * @param bytesSent bytes of the stream written to this player so far
      */
-    public record PlayerInfo(String stream, long droppedFrames, long lagMillis) {
+    public record PlayerInfo(String stream, long droppedFrames, long lagMillis, long bytesSent) {
     }
 
     public Info info() {

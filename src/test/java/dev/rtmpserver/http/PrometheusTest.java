@@ -56,7 +56,7 @@ class PrometheusTest {
                 new Connection.Info(987654, "/203.0.113.7:40000", "publisher", "live", List.of("live/cam"), List.of(),
                         List.of(), 10, 20, 0),
                 new Connection.Info(987655, "/[2001:db8::7]:40001", "player", "live", List.of(),
-                        List.of(new Connection.PlayerInfo("live/cam", 0, 0)), List.of(), 10, 20, 0));
+                        List.of(new Connection.PlayerInfo("live/cam", 0, 0, 0)), List.of(), 10, 20, 0));
         String text = Prometheus.render(new Counters(), connections,
                 publish("live", "cam", "conn-987654 /203.0.113.7:40000"));
         assertTrue(text.contains("rtmp_stream_players{app=\"live\",stream=\"cam\"} 0\n"), text);
