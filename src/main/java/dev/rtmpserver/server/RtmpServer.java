@@ -7,6 +7,7 @@ import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.http.ListenerState;
 import dev.rtmpserver.http.StreamControl;
 import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.net.HostPort;
 import dev.rtmpserver.record.Recordings;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.session.SessionContext;
@@ -16,7 +17,6 @@ import org.tinylog.Logger;
 
 import java.io.IOException;
 import java.net.BindException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -201,7 +201,7 @@ public final class RtmpServer implements AutoCloseable {
         config.tls().ifPresent(tls -> all.add(state("rtmps", tlsServerSocket, tlsAcceptThread, tls.port())));
         HttpApi h = http;
         if (h != null) {
-            String name = "http " + hostPort(config.http().orElseThrow().bind(), h.port());
+            String name = "http " + HostPort.of(config.http().orElseThrow().bind(), h.port());
             all.add(closing ? new ListenerState(name, false, "server shutting down") : new ListenerState(name, true, null));
         }
         return all;
@@ -209,7 +209,7 @@ public final class RtmpServer implements AutoCloseable {
 
     private ListenerState state(String protocol, ServerSocket socket, Thread thread, int configuredPort) {
         if (socket == null) {
-            return new ListenerState(protocol + " " + hostPort(config.bind(), configuredPort), false, "not bound yet");
+            return new ListenerState(protocol + " " + HostPort.of(config.bind(), configuredPort), false, "not bound yet");
         }
         String ended = acceptEnded.get(socket);
         String down = closing ? "server shutting down"
@@ -221,12 +221,7 @@ public final class RtmpServer implements AutoCloseable {
     }
 
     private String listenerName(String protocol, ServerSocket socket) {
-        return protocol + " " + hostPort(config.bind(), socket.getLocalPort());
-    }
-
-    private static String hostPort(InetAddress address, int port) {
-        String host = address.getHostAddress();
-        return (address instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;
+        return protocol + " " + HostPort.of(config.bind(), socket.getLocalPort());
     }
 
     /**

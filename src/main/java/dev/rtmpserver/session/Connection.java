@@ -1,6 +1,7 @@
 package dev.rtmpserver.session;
 
 import dev.rtmpserver.concurrent.Threads;
+import dev.rtmpserver.net.HostPort;
 import dev.rtmpserver.stream.PeerText;
 import dev.rtmpserver.stream.Publisher;
 import dev.rtmpserver.stream.StreamKey;
@@ -90,7 +91,7 @@ public final class Connection implements Runnable, Publisher {
         this.id = id;
         this.socket = socket;
         this.context = context;
-        this.description = "conn-" + id + " " + socket.getRemoteSocketAddress();
+        this.description = "conn-" + id + " " + HostPort.of(socket.getRemoteSocketAddress());
         long outboundLimit = context.config().playerQueueBytes() + OUTBOUND_SLACK_BYTES;
         this.out = new Outbound(outboundLimit, context.counters(),
                 () -> closeAsync("more than " + outboundLimit + " bytes waiting to be sent"));
@@ -122,7 +123,7 @@ public final class Connection implements Runnable, Publisher {
 
     public Info info() {
         NetStreams.Snapshot s = streams.snapshot();
-        return new Info(id, String.valueOf(socket.getRemoteSocketAddress()), s.role(), app, s.publishing(),
+        return new Info(id, HostPort.of(socket.getRemoteSocketAddress()), s.role(), app, s.publishing(),
                 s.playing(), s.recordings(), bytesIn, out.bytesWritten(), connectedAtMillis);
     }
 

@@ -40,7 +40,7 @@ class PrometheusTest {
     @Test
     void peerTextInLabelsNeverBreaksALine() {
         String name = "a\\b\"c\nd\re\0f\u0085g\u2028h\u001b[31m";
-        String text = Prometheus.render(new Counters(), List.of(), publish("li\rve", name, "conn-1 /127.0.0.1:1"));
+        String text = Prometheus.render(new Counters(), List.of(), publish("li\rve", name, "conn-1 127.0.0.1:1"));
         for (String line : text.split("\n")) {
             if (!line.startsWith("# ")) {
                 assertTrue(SAMPLE.matcher(line).matches(), "not one sample line: " + line);
@@ -53,12 +53,12 @@ class PrometheusTest {
     @Test
     void noClientAddressOrConnectionId() {
         List<Connection.Info> connections = List.of(
-                new Connection.Info(987654, "/203.0.113.7:40000", "publisher", "live", List.of("live/cam"), List.of(),
+                new Connection.Info(987654, "203.0.113.7:40000", "publisher", "live", List.of("live/cam"), List.of(),
                         List.of(), 10, 20, 0),
-                new Connection.Info(987655, "/[2001:db8::7]:40001", "player", "live", List.of(),
+                new Connection.Info(987655, "[2001:db8::7]:40001", "player", "live", List.of(),
                         List.of(new Connection.PlayerInfo("live/cam", 0, 0, 0)), List.of(), 10, 20, 0));
         String text = Prometheus.render(new Counters(), connections,
-                publish("live", "cam", "conn-987654 /203.0.113.7:40000"));
+                publish("live", "cam", "conn-987654 203.0.113.7:40000"));
         assertTrue(text.contains("rtmp_stream_players{app=\"live\",stream=\"cam\"} 0\n"), text);
         assertTrue(text.contains("rtmp_connections{role=\"publisher\"} 1\n"), text);
         for (String secret : new String[] {"203.0.113.7", "2001:db8", "987654", "987655", "conn-"}) {
