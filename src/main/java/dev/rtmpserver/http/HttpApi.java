@@ -2,7 +2,9 @@ package dev.rtmpserver.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.rtmpserver.metrics.BuildInfo;
 import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.net.HostPort;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.StreamKey;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -47,6 +50,8 @@ public final class HttpApi implements AutoCloseable {
                     + " form-action 'none'; frame-ancestors 'none'");
     /** A ban as operators write durations: 500ms, 10s, 2m, 1h; a bare number is seconds. Nine digits cannot overflow. */
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+    /** A Host header: a name or IPv4 address, or a bracketed IPv6 address, and perhaps a port. */
+    private static final Pattern HOST = Pattern.compile("([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+])(:\\d{1,5})?");
 
     private final HttpConfig config;
     private final StreamRegistry registry;
@@ -54,6 +59,7 @@ public final class HttpApi implements AutoCloseable {
     private final Counters counters;
     private final StreamControl streams;
     private final Supplier<List<ListenerState>> listeners;
+    private final Supplier<List<ListenAddress>> rtmpListeners;
     private final ApiAccess access;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private HttpServer server;
@@ -61,15 +67,18 @@ public final class HttpApi implements AutoCloseable {
     /**
      * @param streams   ends streams for {@code DELETE /api/streams/APP/NAME}
      * @param listeners the state of every listener of the server, this one included, for {@code /healthz}
+     * @param rtmpListeners the RTMP and RTMPS sockets bound so far, for {@code /api/server}
      */
     public HttpApi(HttpConfig config, StreamRegistry registry, Supplier<List<Connection>> connections,
-                   Counters counters, StreamControl streams, Supplier<List<ListenerState>> listeners) {
+                   Counters counters, StreamControl streams, Supplier<List<ListenerState>> listeners,
+                   Supplier<List<ListenAddress>> rtmpListeners) {
         this.config = config;
         this.registry = registry;
         this.connections = connections;
         this.counters = counters;
         this.streams = streams;
         this.listeners = listeners;
+        this.rtmpListeners = rtmpListeners;
         this.access = new ApiAccess(config.apiToken());
     }
 
@@ -130,14 +139,19 @@ public final class HttpApi implements AutoCloseable {
             default -> {
                 if (path.equals("/api") || path.startsWith("/api/")) {
                     access.check(ex.getRequestHeaders().getFirst("Authorization"), ex.getRemoteAddress().getAddress());
-                    return api(method, path, ex.getRequestURI().getRawQuery());
+                    return api(ex, method, path);
                 }
                 throw new HttpError(404, "no such resource");
             }
         }
     }
 
-    private Response api(String method, String path, String query) {
+    private Response api(HttpExchange ex, String method, String path) {
+        String query = ex.getRequestURI().getRawQuery();
+        if (path.equals("/api/server")) {
+            allow(method, "GET");
+            return Response.json(200, server(ex));
+        }
         if (path.equals("/api/streams")) {
             allow(method, "GET");
             long now = System.currentTimeMillis();
@@ -164,6 +178,30 @@ public final class HttpApi implements AutoCloseable {
             return method.equals("GET") ? connectionInfo(id) : kick(id, query);
         }
         throw new HttpError(404, "no such resource");
+    }
+
+    /**
+     * The URLs publishers and players use, and the version. Behind a wildcard bind the server
+     * cannot know which of its names or addresses a client reaches, so the URLs use the host this
+     * request was sent to, which the browser showing them reached too.
+     */
+    private Map<String, Object> server(HttpExchange ex) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String scheme : new String[] {"rtmp", "rtmps"}) {
+            m.put(scheme, rtmpListeners.get().stream().filter(l -> l.scheme().equals(scheme))
+                    .map(l -> scheme + "://" + (l.bind().isAnyLocalAddress() ? requestHost(ex) : HostPort.host(l.bind()))
+                            + ":" + l.port() + "/")
+                    .toList());
+        }
+        m.put("version", BuildInfo.version());
+        return m;
+    }
+
+    /** The host of the request's Host header, or the address it arrived on if that is missing or odd. */
+    private static String requestHost(HttpExchange ex) {
+        String header = ex.getRequestHeaders().getFirst("Host");
+        Matcher m = header == null ? null : HOST.matcher(header.strip());
+        return m != null && m.matches() ? m.group(1) : HostPort.host(ex.getLocalAddress().getAddress());
     }
 
     private Response stream(StreamKey key) {

@@ -4,6 +4,7 @@ import dev.rtmpserver.access.Access;
 import dev.rtmpserver.concurrent.Threads;
 import dev.rtmpserver.http.HttpApi;
 import dev.rtmpserver.http.HttpConfig;
+import dev.rtmpserver.http.ListenAddress;
 import dev.rtmpserver.http.ListenerState;
 import dev.rtmpserver.http.StreamControl;
 import dev.rtmpserver.metrics.Counters;
@@ -92,7 +93,8 @@ public final class RtmpServer implements AutoCloseable {
             StreamControl streams = (key, ban) -> registry.kick(key, ban, "stream " + key
                     + " kicked through the HTTP API" + (ban.isZero() ? "" : ", banned for " + ban.toSeconds() + " s"));
             try {
-                http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners).start();
+                http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners,
+                        this::listenAddresses).start();
             } catch (BindException e) {
                 throw new BindException("HTTP on " + h.bind().getHostAddress() + ":" + h.port() + ": " + e.getMessage());
             }
@@ -203,6 +205,20 @@ public final class RtmpServer implements AutoCloseable {
         if (h != null) {
             String name = "http " + HostPort.of(config.http().orElseThrow().bind(), h.port());
             all.add(closing ? new ListenerState(name, false, "server shutting down") : new ListenerState(name, true, null));
+        }
+        return all;
+    }
+
+    /** The RTMP and RTMPS sockets bound so far. */
+    private List<ListenAddress> listenAddresses() {
+        List<ListenAddress> all = new ArrayList<>();
+        ServerSocket rtmp = serverSocket;
+        ServerSocket rtmps = tlsServerSocket;
+        if (rtmp != null) {
+            all.add(new ListenAddress("rtmp", config.bind(), rtmp.getLocalPort()));
+        }
+        if (rtmps != null) {
+            all.add(new ListenAddress("rtmps", config.bind(), rtmps.getLocalPort()));
         }
         return all;
     }
