@@ -8,9 +8,11 @@ public final class StreamStats {
     /** Seconds of per-second bitrate kept for the dashboard's chart. */
     public static final int HISTORY_SECONDS = 300;
     /**
-     * Samples (about a second apart) the frame rate is averaged over: frames arrive in bursts as
-     * the network and the encoder deliver them, so one second may hold 27 frames of a 30 fps stream
-     * and the next 33; over five seconds a frame early or late moves the figure by 0.2 at most.
+     * Samples (about a second apart) the frame rate is averaged over. The rate is measured on the
+     * stream's own timeline, frames over the time their timestamps span, not over the time they
+     * took to arrive: frames come in bursts as the network and a busy encoder deliver them, and a
+     * 30 fps stream that stalls and catches up must still read 30, not 20 and then 40. Over five
+     * seconds the rounding of millisecond timestamps is lost too.
      */
     static final int FRAME_RATE_WINDOW = 5;
     /**
@@ -21,6 +23,9 @@ public final class StreamStats {
 
     private long bytesIn;
     private long videoFrames;
+    /** Whether the current publisher has sent a video frame, and the timestamp of its latest. */
+    private boolean videoSeen;
+    private int lastVideoTimestamp;
     private long audioFrames;
     private long keyframes;
     private int lastKeyframeTimestamp = -1;
@@ -30,8 +35,12 @@ public final class StreamStats {
     private boolean sampled;
     private long sampledBytes;
     private long sampledAtNanos;
-    /** The video frame count at each of the last samples, and when it was taken: a ring, oldest at {@link #windowStart}. */
+    /**
+     * The video frame count at each of the last samples, the latest frame's timestamp and when the
+     * sample was taken: a ring, oldest at {@link #windowStart}.
+     */
     private final long[] windowFrames = new long[FRAME_RATE_WINDOW + 1];
+    private final int[] windowTimestamps = new int[FRAME_RATE_WINDOW + 1];
     private final long[] windowNanos = new long[FRAME_RATE_WINDOW + 1];
     private int windowStart;
     private int windowSize;
@@ -47,6 +56,8 @@ public final class StreamStats {
             case VIDEO -> {
                 if (!frame.config()) {
                     videoFrames++;
+                    videoSeen = true;
+                    lastVideoTimestamp = frame.timestamp();
                 }
                 if (frame.keyframe()) {
                     keyframes++;
@@ -71,6 +82,7 @@ public final class StreamStats {
         lastKeyframeTimestamp = -1;
         // The new publisher's rate starts from its own frames, not from seconds of silence before it.
         windowSize = 0;
+        videoSeen = false;
         frameRate = 0;
     }
 
@@ -93,16 +105,28 @@ public final class StreamStats {
         sampledBytes = bytesIn;
         sampledAtNanos = nowNanos;
 
+        if (!videoSeen) {
+            return;
+        }
         if (windowSize == windowFrames.length) {
             windowStart = (windowStart + 1) % windowFrames.length;
             windowSize--;
         }
         int next = (windowStart + windowSize) % windowFrames.length;
         windowFrames[next] = videoFrames;
+        windowTimestamps[next] = lastVideoTimestamp;
         windowNanos[next] = nowNanos;
         windowSize++;
-        frameRate = windowSize < 2 ? 0
-                : (videoFrames - windowFrames[windowStart]) / ((nowNanos - windowNanos[windowStart]) / 1e9);
+        if (windowSize < 2) {
+            frameRate = 0;
+            return;
+        }
+        // An int difference, so that the wrap of 32-bit RTMP time is crossed. When the timestamps do
+        // not advance (no frame since, or an encoder that stamps every frame alike) the frames are
+        // counted over wall-clock time instead.
+        int mediaMillis = lastVideoTimestamp - windowTimestamps[windowStart];
+        double seconds = mediaMillis > 0 ? mediaMillis / 1000.0 : (nowNanos - windowNanos[windowStart]) / 1e9;
+        frameRate = (videoFrames - windowFrames[windowStart]) / seconds;
     }
 
     /** An immutable copy for readers outside the stream's lock. */
