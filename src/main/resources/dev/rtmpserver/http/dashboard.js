@@ -184,7 +184,7 @@ function newCard(s) {
     message: el("div", {class: "message", role: "alert"}),
     figures: el("div", {class: "row"}),
     canvas: el("canvas", {"aria-label": "bitrate over the last five minutes"}),
-    tables: el("div", {}),
+    tables: el("div", {class: "tables"}),
   };
   c.section.append(el("div", {class: "title"}, el("h2", {}, key), c.kick), c.meta, c.urls, c.message,
     el("div", {class: "row"}, c.figures, el("div", {class: "chart"}, c.canvas)), c.tables);
