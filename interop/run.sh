@@ -52,7 +52,9 @@ start_server() {
 }
 
 if [ -z "$PORT" ]; then
-    JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+    # The installation's own runtime: the machine's default java may be older than 21.
+    JAVA=target/rtmp-server/bin/java
+    [ -x "$JAVA" ] || JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
     openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/key.pem" -out "$WORK/cert.pem" -days 2 \
         -subj /CN=localhost >"$WORK/openssl.log" 2>&1 || { echo "openssl failed:"; cat "$WORK/openssl.log"; exit 1; }
     # --tls-port 0 means no RTMPS, so the server cannot pick a free port itself: try random ports

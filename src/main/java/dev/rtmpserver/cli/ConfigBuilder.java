@@ -1,6 +1,7 @@
 package dev.rtmpserver.cli;
 
 import dev.rtmpserver.access.AccessConfig;
+import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.server.Limits;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,7 +44,7 @@ final class ConfigBuilder {
         return new ServerConfig(options.listener.bind, between("--port", options.listener.port, 0, MAX_PORT),
                 recording(options.recording, perApplication), session(options), streams,
                 appStreams(streams, perApplication), http(options.http), limits(options.limits), tls(options.tls),
-                access(options.access, perApplication));
+                access(options.access, perApplication), hooks(options.hooks, options.recording));
     }
 
     private static SessionConfig session(Options o) {
@@ -127,7 +129,7 @@ final class ConfigBuilder {
         if (h.apiToken != null && h.apiToken.isBlank()) {
             throw InvalidOption.of("--api-token", h.apiToken, "must not be blank");
         }
-        return Optional.of(new HttpConfig(h.bind, number, Optional.ofNullable(h.apiToken)));
+        return Optional.of(new HttpConfig(h.bind, number, Optional.ofNullable(h.apiToken), h.portGiven));
     }
 
     private static Optional<TlsConfig> tls(Options.Rtmps t) {
@@ -151,6 +153,28 @@ final class ConfigBuilder {
                 perApp(perApplication, AppKey.PLAY_TOKEN, ConfigBuilder::tokens, tokens),
                 httpUrl("--on-publish", a.onPublish), httpUrl("--on-play", a.onPlay),
                 longerThanZero("--auth-timeout", a.timeout));
+    }
+
+    private static HookConfig hooks(Options.Hooks h, Options.Recording r) {
+        HookConfig hooks = new HookConfig(httpUrl("--on-unpublish", h.onUnpublish), httpUrl("--on-done", h.onDone),
+                httpUrl("--on-record-done", h.onRecordDone), command("--exec-record-done", h.execRecordDone), h.format,
+                longerThanZero("--hook-timeout", h.timeout));
+        if (r.dir == null && (hooks.onRecordDone().isPresent() || !hooks.execRecordDone().isEmpty())) {
+            throw InvalidOption.missing("--record-dir", "--on-record-done and --exec-record-done report recordings,"
+                    + " which are off without it");
+        }
+        return hooks;
+    }
+
+    /** A program and its arguments, split at whitespace: no shell ever sees it, so nothing is quoted or expanded. */
+    private static List<String> command(String option, String text) {
+        if (text == null) {
+            return List.of();
+        }
+        if (text.isBlank()) {
+            throw InvalidOption.of(option, text, "must name a program");
+        }
+        return List.of(text.strip().split("\\s+"));
     }
 
     private static Optional<URI> httpUrl(String option, URI url) {
@@ -236,6 +260,11 @@ final class ConfigBuilder {
             String where = option.startsWith("--") ? "option '" + option + "'" : "'" + option + "' in the --config file";
             return new InvalidOption(option, "Invalid value for " + where + ": '" + Syntax.format(value) + "' "
                     + accepted);
+        }
+
+        /** An option whose value is well-formed but unusable, explained in full by {@code message}. */
+        static InvalidOption because(String option, String message) {
+            return new InvalidOption(option, message);
         }
 
         static InvalidOption missing(String option, String why) {

@@ -87,6 +87,11 @@ final class ConfigFile {
         };
     }
 
+    /** Whether the file sets the option with this key ({@code http-port}, say). */
+    boolean sets(String key) {
+        return optionValues.containsKey(key);
+    }
+
     /** The {@code app.NAME.KEY} settings, by application name. */
     Map<String, Map<AppKey, String>> perApplication() {
         return perApplication;

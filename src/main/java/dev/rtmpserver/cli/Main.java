@@ -52,6 +52,7 @@ public final class Main {
             if (CommandLine.printHelpIfRequested(parsed)) {
                 return 0;
             }
+            options.http.portGiven = parsed.hasMatchedOption("--http-port") || file.sets("http-port");
             config = ConfigBuilder.build(options, file.perApplication());
             checkFiles(config);
         } catch (ParameterException | InvalidOption e) {
@@ -64,6 +65,8 @@ public final class Main {
             Configuration.set("level", options.general.logLevel.name());
         }
         ignoreHangUp();
+        exitCleanlyOn("TERM");
+        exitCleanlyOn("INT");
         return startAndWait(config, err);
     }
 
@@ -78,6 +81,13 @@ public final class Main {
             requireReadable("--tls-cert", tls.certificate());
             if (tls.key() != null) {
                 requireReadable("--tls-key", tls.key());
+            }
+            try {
+                tls.sslContext();
+            } catch (TlsConfig.TlsFileException e) {
+                throw InvalidOption.because(e.option(), e.getMessage());
+            } catch (IOException e) {
+                throw InvalidOption.because("--tls-cert", "cannot read " + tls.certificate() + ": " + e.getMessage());
             }
         }
     }
@@ -99,6 +109,20 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             // Under -Xrs the JVM may not handle signals, so SIGHUP keeps its default action.
             Logger.warn("SIGHUP will stop the server: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * The JVM's own answer to SIGTERM and SIGINT exits with 143 and 130, which service managers and
+     * scripts read as failures; a requested stop that ends cleanly is status 0. Exiting runs the
+     * shutdown hook, which stops the server.
+     */
+    private static void exitCleanlyOn(String name) {
+        try {
+            Signal.handle(new Signal(name), signal -> System.exit(0));
+        } catch (IllegalArgumentException e) {
+            // Under -Xrs the JVM leaves signals alone: the default exit status then stands.
+            Logger.debug("SIG{} keeps its default action: {}", name, e.getMessage());
         }
     }
 

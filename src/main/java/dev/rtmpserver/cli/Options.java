@@ -1,6 +1,8 @@
 package dev.rtmpserver.cli;
 
 import dev.rtmpserver.access.AccessConfig;
+import dev.rtmpserver.hooks.HookConfig;
+import dev.rtmpserver.hooks.HookFormat;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.metrics.BuildInfo;
 import dev.rtmpserver.server.Limits;
@@ -24,7 +26,9 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -74,6 +78,9 @@ final class Options {
 
     @ArgGroup(validate = false, heading = "%nAccess control%n")
     AccessControl access = new AccessControl();
+
+    @ArgGroup(validate = false, heading = "%nHooks%n")
+    Hooks hooks = new Hooks();
 
     static final class General {
         /** Read by {@link ConfigFile} before parsing, since its values are the other options' defaults. */
@@ -238,8 +245,14 @@ final class Options {
     static final class Http {
         @Option(names = "--http-port", paramLabel = "PORT|off",
                 description = "Port for metrics (/metrics), the JSON API (/api) and the dashboard (/); 0 or off"
-                        + " disables it. Default: ${DEFAULT-VALUE}.")
+                        + " disables it. If the default port is taken the server runs without HTTP; a port"
+                        + " given here or in --config must be free. Default: ${DEFAULT-VALUE}.")
         String port = String.valueOf(HttpConfig.DEFAULT_PORT);
+        /**
+         * --http-port was given (as a flag or in the config file): the server then does not start
+         * without it. Set after parsing, by whoever knows where values came from.
+         */
+        boolean portGiven;
 
         @Option(names = "--http-bind", paramLabel = "ADDRESS",
                 description = "Address for the HTTP listener; the default lets only this machine in, 0.0.0.0 lets"
@@ -247,8 +260,8 @@ final class Options {
         InetAddress bind = HttpConfig.DEFAULT_BIND;
 
         @Option(names = "--api-token", paramLabel = "TOKEN",
-                description = "Required (Authorization: Bearer TOKEN) for every /api request, reads included;"
-                        + " without it only this machine may use the API.")
+                description = "Required (Authorization: Bearer TOKEN) for every /api and /recordings request, reads"
+                        + " included; without it only this machine may use them.")
         String apiToken;
     }
 
@@ -284,6 +297,38 @@ final class Options {
         Duration timeout = AccessConfig.DEFAULT_CALLBACK_TIMEOUT;
     }
 
+    static final class Hooks {
+        @Option(names = "--on-unpublish", paramLabel = "URL",
+                description = "POST to this URL when a publish ends (call=unpublish, app, name, addr, duration, bytes,"
+                        + " reason: unpublish, connection_lost or server_close).")
+        URI onUnpublish;
+
+        @Option(names = "--on-done", paramLabel = "URL",
+                description = "POST to this URL when a play ends (call=done, app, name, addr, duration, bytes).")
+        URI onDone;
+
+        @Option(names = "--on-record-done", paramLabel = "URL",
+                description = "POST to this URL when a recording file is complete (call=record_done, app, name,"
+                        + " path, file, duration, size, video, audio).")
+        URI onRecordDone;
+
+        @Option(names = "--exec-record-done", paramLabel = "CMD",
+                description = "Run this program when a recording file is complete: CMD split at spaces, no shell,"
+                        + " the file's path added as its last argument, --on-record-done's fields in its environment"
+                        + " (RTMP_APP, RTMP_NAME, RTMP_PATH, RTMP_FILE, RTMP_DURATION, RTMP_SIZE, RTMP_VIDEO,"
+                        + " RTMP_AUDIO).")
+        String execRecordDone;
+
+        @Option(names = "--hook-format", paramLabel = "form|json",
+                description = "The body of every hook POST: a form, or a JSON object. Default: ${DEFAULT-VALUE}.")
+        HookFormat format = HookConfig.DEFAULT_FORMAT;
+
+        @Option(names = "--hook-timeout", paramLabel = "DURATION",
+                description = "A hook POST not answered by then failed; failures are retried after about 1, 2 and"
+                        + " 4 s, then given up. Default: ${DEFAULT-VALUE}.")
+        Duration timeout = HookConfig.DEFAULT_TIMEOUT;
+    }
+
     /**
      * The command line over {@code options}: it reads values as {@link Syntax} writes them, and takes each
      * option's default from the value its field starts with.
@@ -294,8 +339,23 @@ final class Options {
         cmd.registerConverter(Boolean.class, converter(Syntax::onOff));
         cmd.registerConverter(boolean.class, converter(Syntax::onOff));
         cmd.registerConverter(InetAddress.class, Options::address);
+        cmd.registerConverter(HookFormat.class, converter(HookFormat::parse));
         cmd.setDefaultValueProvider(Options::defaultValue);
+        cmd.getCommandSpec().usageMessage().footer(withPerApplicationKeys(cmd.getCommandSpec().usageMessage().footer()));
         return cmd;
+    }
+
+    /** The config-file-only keys have no flag for picocli to list: the help lists them after the flags. */
+    private static String[] withPerApplicationKeys(String[] footer) {
+        List<String> lines = new ArrayList<>();
+        lines.add("%nPer application, in the --config file only (NAME is the application: live in"
+                + " rtmp://host/live/cam1):");
+        for (AppKey key : AppKey.values()) {
+            lines.add(key.property() + " = " + key.valueLabel + ": " + key.description
+                    + (key.defaultValue == null ? "" : " Default: " + key.defaultValue + "."));
+        }
+        lines.addAll(List.of(footer));
+        return lines.toArray(String[]::new);
     }
 
     /**

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.rtmpserver.metrics.BuildInfo;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.net.HostPort;
+import dev.rtmpserver.record.RecordFiles;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.StreamKey;
@@ -26,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -35,8 +37,9 @@ import java.util.regex.Pattern;
 /**
  * The HTTP side of the server on the JDK's own {@code jdk.httpserver}, one virtual thread per
  * request: {@code /metrics} (Prometheus), {@code /api/...} (JSON), {@code /healthz} and the
- * dashboard at {@code /}. Only {@code /api} shows clients (addresses, connection ids), so only
- * it is guarded by {@link ApiAccess}; the rest is open and must never show them.
+ * dashboard at {@code /}, and the recorded files at {@code /recordings/...}. Only {@code /api}
+ * shows clients (addresses, connection ids), and {@code /recordings} what they published, so only
+ * these two are guarded by {@link ApiAccess}; the rest is open and must never show either.
  */
 public final class HttpApi implements AutoCloseable {
     private static final String DASHBOARD = resource("dashboard.html");
@@ -61,17 +64,19 @@ public final class HttpApi implements AutoCloseable {
     private final Supplier<List<ListenerState>> listeners;
     private final Supplier<List<ListenAddress>> rtmpListeners;
     private final ApiAccess access;
+    private final RecordingsApi recordings;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private HttpServer server;
 
     /**
      * @param streams   ends streams for {@code DELETE /api/streams/APP/NAME}
      * @param listeners the state of every listener of the server, this one included, for {@code /healthz}
+     * @param recordings the record directory's files, or empty when recording is off
      * @param rtmpListeners the RTMP and RTMPS sockets bound so far, for {@code /api/server}
      */
     public HttpApi(HttpConfig config, StreamRegistry registry, Supplier<List<Connection>> connections,
                    Counters counters, StreamControl streams, Supplier<List<ListenerState>> listeners,
-                   Supplier<List<ListenAddress>> rtmpListeners) {
+                   Optional<RecordFiles> recordings, Supplier<List<ListenAddress>> rtmpListeners) {
         this.config = config;
         this.registry = registry;
         this.connections = connections;
@@ -80,6 +85,7 @@ public final class HttpApi implements AutoCloseable {
         this.listeners = listeners;
         this.rtmpListeners = rtmpListeners;
         this.access = new ApiAccess(config.apiToken());
+        this.recordings = new RecordingsApi(recordings);
     }
 
     public HttpApi start() throws IOException {
@@ -137,9 +143,11 @@ public final class HttpApi implements AutoCloseable {
                 return Response.text(200, "text/javascript; charset=utf-8", DASHBOARD_SCRIPT);
             }
             default -> {
-                if (path.equals("/api") || path.startsWith("/api/")) {
+                boolean api = path.equals("/api") || path.startsWith("/api/");
+                if (api || path.startsWith(RecordingsApi.FILES)) {
                     access.check(ex.getRequestHeaders().getFirst("Authorization"), ex.getRemoteAddress().getAddress());
-                    return api(ex, method, path);
+                    return api ? api(ex, method, path)
+                            : recordings.file(method, path, ex.getRequestHeaders(), ex.getRemoteAddress());
                 }
                 throw new HttpError(404, "no such resource");
             }
@@ -166,6 +174,9 @@ public final class HttpApi implements AutoCloseable {
             return Response.json(200, Map.of("connections", infos().stream()
                     .sorted(Comparator.comparingLong(Connection.Info::id))
                     .map(c -> StreamsView.connection(c, now)).toList()));
+        }
+        if (path.equals("/api/recordings")) {
+            return recordings.list(method, query);
         }
         if (path.startsWith("/api/streams/")) {
             allow(method, "GET", "DELETE");
@@ -237,7 +248,7 @@ public final class HttpApi implements AutoCloseable {
      * The query's parameters, percent-decoded; any but {@code known}, or one given twice, gets
      * 400, so a misspelt {@code ?bna=1h} never passes for a kick without a ban.
      */
-    private static Map<String, String> parameters(String rawQuery, String... known) {
+    static Map<String, String> parameters(String rawQuery, String... known) {
         Map<String, String> result = new HashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return result;
@@ -247,7 +258,7 @@ public final class HttpApi implements AutoCloseable {
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
             if (!Arrays.asList(known).contains(name)) {
                 throw new HttpError(400, known.length == 0 ? "this request takes no parameters"
-                        : "unknown parameter; this request takes " + String.join(", ", known));
+                        : "unknown parameter " + name + "; this request takes " + String.join(", ", known));
             }
             if (result.put(name, eq < 0 ? "" : decode(pair.substring(eq + 1))) != null) {
                 throw new HttpError(400, name + " given twice");
@@ -298,7 +309,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** Refuses a method the resource does not take; GET admits HEAD, as {@link #handle} turns HEAD into GET. */
-    private static void allow(String method, String... methods) {
+    static void allow(String method, String... methods) {
         if (!Arrays.asList(methods).contains(method)) {
             String allowed = String.join(", ", methods).replace("GET", "GET, HEAD");
             throw new HttpError(405, "use " + allowed, Map.of("Allow", allowed));
@@ -338,12 +349,18 @@ public final class HttpApi implements AutoCloseable {
 
     private static void send(HttpExchange ex, Response r, boolean head) throws IOException {
         byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
+        long length = r.file() == null ? bytes.length : r.file().length();
         r.headers().forEach(ex.getResponseHeaders()::set);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         // jdk.httpserver takes -1 as "no body"; a HEAD answer must have none.
-        ex.sendResponseHeaders(r.status(), head || bytes.length == 0 ? -1 : bytes.length);
-        if (!head && bytes.length > 0) {
+        ex.sendResponseHeaders(r.status(), head || length == 0 ? -1 : length);
+        if (head || length == 0) {
+            return;
+        }
+        if (r.file() != null) {
+            r.file().copyTo(ex.getResponseBody());
+        } else {
             ex.getResponseBody().write(bytes);
         }
     }

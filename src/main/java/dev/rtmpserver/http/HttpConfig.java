@@ -11,8 +11,10 @@ import java.util.Optional;
  * @param port     0 picks a free port
  * @param apiToken required (as {@code Authorization: Bearer TOKEN}) for every {@code /api}
  *                 request; without one, only clients on this machine may use the API
+ * @param required the operator asked for this listener: if its port is taken, the server does not
+ *                 start; otherwise (the default port, not asked for) it starts without HTTP
  */
-public record HttpConfig(InetAddress bind, int port, Optional<String> apiToken) {
+public record HttpConfig(InetAddress bind, int port, Optional<String> apiToken, boolean required) {
     public static final int DEFAULT_PORT = 8080;
     public static final InetAddress DEFAULT_BIND = InetAddress.getLoopbackAddress();
 
@@ -23,5 +25,10 @@ public record HttpConfig(InetAddress bind, int port, Optional<String> apiToken) 
         if (apiToken.isPresent() && apiToken.get().isBlank()) {
             throw new IllegalArgumentException("the API token must not be blank");
         }
+    }
+
+    /** A listener the server cannot start without. */
+    public HttpConfig(InetAddress bind, int port, Optional<String> apiToken) {
+        this(bind, port, apiToken, true);
     }
 }

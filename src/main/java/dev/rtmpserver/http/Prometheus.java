@@ -54,6 +54,10 @@ final class Prometheus {
         p.sample("rtmp_frames_dropped_total", "reason", "recorder_behind", c.framesDroppedRecorderBehind.sum());
         p.counter("rtmp_recording_bytes_total", "Bytes written to recordings.", c.recordingBytes.sum());
         p.counter("rtmp_recording_errors_total", "Recordings stopped by an error.", c.recordingErrors.sum());
+        p.help("rtmp_hooks_total", "counter",
+                "Hook events by hook and result: ok (delivered), failed (given up), dropped (too many in flight).");
+        c.hooks().forEach((hook, results) -> results.forEach((result, n) -> p.sb.append("rtmp_hooks_total{hook=\"")
+                .append(hook).append("\",result=\"").append(result).append("\"} ").append(n).append('\n')));
 
         p.help("rtmp_stream_bitrate_kbps", "gauge", "Incoming bitrate of a stream over the last second.");
         streams.forEach(s -> p.streamSample("rtmp_stream_bitrate_kbps", s, s.stats().bitrateKbps()));

@@ -16,6 +16,15 @@ public final class Counters {
      */
     public static final String[] LIMITS = {"connections", "connections_per_address", "streams", "message_size",
         "chunk_size", "chunk_streams", "pending_bytes", "amf_depth", "amf_references", "commands_before_connect"};
+    /** The hooks, by the names they carry in /metrics; listed so that each is exported (as 0) before it first runs. */
+    public static final String[] HOOKS = {"unpublish", "done", "record_done", "exec_record_done"};
+    /** Delivered (a 2xx answer, a program's exit status 0). */
+    public static final String HOOK_OK = "ok";
+    /** Given up: out of retries, an answer that was not 2xx, a program that failed. */
+    public static final String HOOK_FAILED = "failed";
+    /** Never tried, because too many hook events were in flight already. */
+    public static final String HOOK_DROPPED = "dropped";
+    private static final String[] HOOK_RESULTS = {HOOK_OK, HOOK_FAILED, HOOK_DROPPED};
 
     public final LongAdder connectionsAccepted = new LongAdder();
     public final LongAdder connectionsRefused = new LongAdder();
@@ -36,16 +45,42 @@ public final class Counters {
     public final LongAdder recordingBytes = new LongAdder();
     public final LongAdder recordingErrors = new LongAdder();
     private final Map<String, LongAdder> limitsExceeded = new ConcurrentHashMap<>();
+    /** By hook, then by result. */
+    private final Map<String, Map<String, LongAdder>> hooks = new ConcurrentHashMap<>();
 
     public Counters() {
         for (String limit : LIMITS) {
             limitsExceeded.put(limit, new LongAdder());
+        }
+        for (String hook : HOOKS) {
+            Map<String, LongAdder> results = new ConcurrentHashMap<>();
+            for (String result : HOOK_RESULTS) {
+                results.put(result, new LongAdder());
+            }
+            hooks.put(hook, results);
         }
     }
 
     /** Counts one connection or request refused by the named limit. */
     public void limitExceeded(String limit) {
         limitsExceeded.computeIfAbsent(limit, l -> new LongAdder()).increment();
+    }
+
+    /** Counts one event of {@code hook}: {@link #HOOK_OK}, {@link #HOOK_FAILED} or {@link #HOOK_DROPPED}. */
+    public void hook(String hook, String result) {
+        hooks.computeIfAbsent(hook, h -> new ConcurrentHashMap<>()).computeIfAbsent(result, r -> new LongAdder())
+                .increment();
+    }
+
+    /** A snapshot: hook to result to events so far, sorted by both. */
+    public Map<String, Map<String, Long>> hooks() {
+        Map<String, Map<String, Long>> snapshot = new TreeMap<>();
+        hooks.forEach((hook, results) -> {
+            Map<String, Long> counts = new TreeMap<>();
+            results.forEach((result, n) -> counts.put(result, n.sum()));
+            snapshot.put(hook, counts);
+        });
+        return snapshot;
     }
 
     /** A snapshot: limit name to refusals so far. */

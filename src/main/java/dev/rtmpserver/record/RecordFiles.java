@@ -10,6 +10,8 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Maps application and stream names, which come from the network, to files that can never lie
@@ -24,6 +26,11 @@ public final class RecordFiles {
     static final String EXTENSION = ".flv";
 
     private final Path root;
+    /**
+     * Files a recorder may still write. A name enters before the file is created, so whoever
+     * finds the file on disk also finds it here.
+     */
+    private final Set<Path> open = ConcurrentHashMap.newKeySet();
 
     /** @param root the record directory; it is created if missing */
     public RecordFiles(Path root) throws IOException {
@@ -63,19 +70,41 @@ public final class RecordFiles {
         String base = safeName(stream) + "-" + STAMP.format(now.withZoneSameInstant(ZoneOffset.UTC));
         for (int n = 0; n <= MAX_SUFFIX; n++) {
             Path file = inside(dir.resolve(base + (n == 0 ? "" : "-" + n) + EXTENSION));
+            // Already there only while another recorder writes that file, which then stays open.
+            boolean added = open.add(file);
+            FileChannel channel = null;
             try {
-                FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                         StandardOpenOption.READ);
                 return new Created(file, channel);
             } catch (FileAlreadyExistsException e) {
                 // Taken (same second, or a restart): try the next number.
+            } finally {
+                if (channel == null && added) {
+                    open.remove(file);
+                }
             }
         }
         throw new IOException("no free file name for " + base + " in " + dir);
     }
 
-    /** A file just created for writing. */
+    /** {@code file}'s path inside the record directory, with {@code /} separators whatever the platform's. */
+    public String relative(Path file) {
+        return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+    }
+
+    /** A file just created for writing; {@link #closed} once the recorder is done with it. */
     public record Created(Path path, FileChannel channel) {
+    }
+
+    /** Tells that {@code path}, which {@link #create} made, is no longer written. */
+    public void closed(Path path) {
+        open.remove(path);
+    }
+
+    /** Whether a recorder may still write {@code path}, a file of {@link #create} or one found under {@link #root}. */
+    public boolean isOpen(Path path) {
+        return open.contains(path);
     }
 
     /**
@@ -97,6 +126,59 @@ public final class RecordFiles {
             return real.startsWith(root) ? Optional.of(real) : Optional.empty();
         } catch (IOException | java.nio.file.InvalidPathException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The recording the HTTP API names, such as {@code live/cam1-20261124-120000.flv}: a path
+     * relative to the record directory, already percent-decoded. Stricter than playback, as these
+     * paths come straight from URLs and may delete: no dot or empty segments rather than
+     * normalizing them away, and the {@code .flv} is required.
+     *
+     * @return the file's real path, or empty if there is no regular {@code .flv} file at that path
+     *         whose real path (through any symbolic links) lies inside the record directory
+     * @throws IllegalArgumentException naming the rule, if the path breaks one: absolute, a
+     *                                  {@code .} or {@code ..} or empty segment, a backslash, a
+     *                                  control character, or no {@code .flv} at the end
+     */
+    public Optional<Path> resolveRecording(String relative) {
+        checkRecordingPath(relative);
+        try {
+            Path real = root.resolve(relative).toRealPath();
+            boolean ok = real.startsWith(root) && real.getFileName().toString().endsWith(EXTENSION)
+                    && Files.isRegularFile(real);
+            return ok ? Optional.of(real) : Optional.empty();
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void checkRecordingPath(String relative) {
+        if (relative.isEmpty()) {
+            throw new IllegalArgumentException("empty path");
+        }
+        for (int i = 0; i < relative.length(); i++) {
+            char c = relative.charAt(i);
+            if (Character.isISOControl(c)) {
+                throw new IllegalArgumentException("control character in the path");
+            }
+            if (c == '\\') {
+                throw new IllegalArgumentException("backslash in the path");
+            }
+        }
+        if (relative.startsWith("/")) {
+            throw new IllegalArgumentException("absolute path");
+        }
+        for (String segment : relative.split("/", -1)) {
+            if (segment.isEmpty()) {
+                throw new IllegalArgumentException("empty segment in the path");
+            }
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new IllegalArgumentException("'" + segment + "' segment in the path");
+            }
+        }
+        if (!relative.endsWith(EXTENSION)) {
+            throw new IllegalArgumentException("not an " + EXTENSION + " file");
         }
     }
 

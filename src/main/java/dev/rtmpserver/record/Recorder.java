@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -149,7 +150,7 @@ final class Recorder implements Sink {
 
     void awaitEnd(long nanos) throws InterruptedException {
         if (thread != null) {
-            thread.join(java.time.Duration.ofNanos(nanos));
+            thread.join(Duration.ofNanos(nanos));
         }
     }
 
@@ -226,14 +227,26 @@ final class Recorder implements Sink {
         RecordFiles.Created created = files.create(stream.key().app(), stream.key().name(), ZonedDateTime.now());
         boolean audio = audioConfig != null || first.kind() == MediaFrame.Kind.AUDIO;
         boolean video = videoConfig != null || first.kind() == MediaFrame.Kind.VIDEO;
-        Segment s = new Segment(created.path(), created.channel(), first.timestamp(), audio, video);
+        Segment s;
+        try {
+            s = new Segment(created.path(), created.channel(), first.timestamp(), audio, video);
+            for (MediaFrame config : new MediaFrame[] {videoConfig, audioConfig}) {
+                if (config != null) {
+                    s.write(config);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not yet the recorder's segment, so nobody else would close it.
+            try {
+                created.channel().close();
+            } catch (IOException closeFailed) {
+                e.addSuppressed(closeFailed);
+            }
+            files.closed(created.path());
+            throw e;
+        }
         segmentNumber++;
         Logger.info("{}: recording to {}", name, created.path());
-        for (MediaFrame config : new MediaFrame[] {videoConfig, audioConfig}) {
-            if (config != null) {
-                s.write(config);
-            }
-        }
         return s;
     }
 
@@ -247,6 +260,9 @@ final class Recorder implements Sink {
             s.finish();
             Logger.info("{}: recorded {}: {} s, {} bytes", name, s.path, String.format("%.1f", s.durationSeconds()),
                     s.writer.bytesWritten());
+            owner.finished(new RecordedFile(stream.key().app(), stream.key().name(), s.path,
+                    files.relative(s.path), Duration.ofMillis(s.lastTimestamp), s.writer.bytesWritten(),
+                    s.videoCodec, s.audioCodec));
         } catch (IOException e) {
             owner.failed(this);
             Logger.error("{}: could not finish {}: {}", name, s.path, e.getMessage());
@@ -260,6 +276,7 @@ final class Recorder implements Sink {
             } catch (IOException e) {
                 Logger.debug(e, "{}: close failed", name);
             }
+            files.closed(segment.path);
             segment = null;
         }
     }
@@ -332,6 +349,9 @@ final class Recorder implements Sink {
         final int base;
         boolean audio;
         boolean video;
+        /** The codecs' names, from the first frame of each kind written. */
+        String videoCodec = "";
+        String audioCodec = "";
         int lastTimestamp;
         final long openedNanos = System.nanoTime();
         long metadataRefreshedNanos = openedNanos;
@@ -351,6 +371,11 @@ final class Recorder implements Sink {
             lastTimestamp = Math.max(lastTimestamp, ts);
             audio |= frame.kind() == MediaFrame.Kind.AUDIO;
             video |= frame.kind() == MediaFrame.Kind.VIDEO;
+            if (frame.kind() == MediaFrame.Kind.VIDEO && videoCodec.isEmpty()) {
+                videoCodec = VideoTag.parse(frame.payload()).codec().displayName();
+            } else if (frame.kind() == MediaFrame.Kind.AUDIO && audioCodec.isEmpty()) {
+                audioCodec = AudioTag.parse(frame.payload()).codec().displayName();
+            }
             writer.write(new FlvTag(frame.kind().typeId(), ts, frame.payload()));
             owner.counters().recordingBytes.add(frame.size() + FlvTag.HEADER_BYTES + FlvTag.PREVIOUS_TAG_SIZE_BYTES);
         }
@@ -380,7 +405,11 @@ final class Recorder implements Sink {
                 channel.write(ByteBuffer.wrap(FlvHeader.encode(audio, video)), 0);
                 channel.force(true);
             } finally {
-                channel.close();
+                try {
+                    channel.close();
+                } finally {
+                    files.closed(path);
+                }
             }
         }
     }

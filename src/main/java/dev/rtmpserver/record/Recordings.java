@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import dev.rtmpserver.metrics.Counters;
 
 /** Starts a {@link Recorder} for every publish that the configuration selects, and ends them all on shutdown. */
@@ -24,14 +25,18 @@ public final class Recordings implements PublishListener {
     /** Every recorder whose thread has not finished, including those finishing their file. */
     private final Set<Recorder> running = ConcurrentHashMap.newKeySet();
     private final Counters counters;
+    private final Consumer<RecordedFile> finished;
 
     /**
+     * @param finished told of every file once it is complete, on its recorder's thread
      * @throws IOException if the record directory cannot be created or written, so that the server
      *                     refuses to start rather than silently record nothing
      */
-    public Recordings(RecordConfig config, StreamRegistry registry, Counters counters) throws IOException {
+    public Recordings(RecordConfig config, StreamRegistry registry, Counters counters,
+                      Consumer<RecordedFile> finished) throws IOException {
         this.config = config;
         this.counters = counters;
+        this.finished = finished;
         this.files = new RecordFiles(config.dir());
         this.registry = registry;
         Path probe = Files.createTempFile(files.root(), ".write-test", ".tmp");
@@ -40,6 +45,10 @@ public final class Recordings implements PublishListener {
 
     Counters counters() {
         return counters;
+    }
+
+    void finished(RecordedFile file) {
+        finished.accept(file);
     }
 
     public RecordFiles files() {

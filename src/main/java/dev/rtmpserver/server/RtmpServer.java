@@ -2,6 +2,7 @@ package dev.rtmpserver.server;
 
 import dev.rtmpserver.access.Access;
 import dev.rtmpserver.concurrent.Threads;
+import dev.rtmpserver.hooks.Hooks;
 import dev.rtmpserver.http.HttpApi;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.http.ListenAddress;
@@ -12,6 +13,7 @@ import dev.rtmpserver.net.HostPort;
 import dev.rtmpserver.record.Recordings;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.session.SessionContext;
+import dev.rtmpserver.session.StreamEnds;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.StreamRegistry;
 import org.tinylog.Logger;
@@ -51,6 +53,8 @@ public final class RtmpServer implements AutoCloseable {
     /** How long close() waits, past the grace period, for connection threads to finish. */
     private static final Duration CONNECTIONS_END_WAIT = Duration.ofSeconds(2);
     private static final Duration CONNECTIONS_END_POLL = Duration.ofMillis(10);
+    /** How long close() waits at least, past the grace period, for hooks still being delivered. */
+    private static final Duration HOOKS_END_WAIT = Duration.ofSeconds(2);
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextConnectionId = new AtomicLong(1);
     private final Counters counters = new Counters();
@@ -68,13 +72,16 @@ public final class RtmpServer implements AutoCloseable {
     private volatile boolean closing;
     private volatile Recordings recordings;
     private volatile HttpApi http;
+    /** Null when no hook is configured. */
+    private final Hooks hooks;
 
     public RtmpServer(ServerConfig config) {
         this.config = config;
         this.registry = new StreamRegistry(config::policyFor, dev.rtmpserver.stream.Scheduler.of(timer), System::nanoTime,
                 config.limits().maxStreams());
+        this.hooks = config.hooks().any() ? new Hooks(config.hooks(), counters) : null;
         this.context = new SessionContext(registry, config.session(), this::recordingForPlayback, counters,
-                Access.of(config.access()));
+                Access.of(config.access()), hooks == null ? StreamEnds.NONE : hooks);
     }
 
     /**
@@ -84,7 +91,8 @@ public final class RtmpServer implements AutoCloseable {
      */
     public RtmpServer start() throws IOException {
         if (config.recording().isPresent()) {
-            recordings = new Recordings(config.recording().get(), registry, counters);
+            recordings = new Recordings(config.recording().get(), registry, counters,
+                    hooks == null ? file -> { } : hooks::recorded);
             registry.setPublishListener(recordings);
             Logger.info("recording to {}", recordings.files().root());
         }
@@ -94,9 +102,15 @@ public final class RtmpServer implements AutoCloseable {
                     + " kicked through the HTTP API" + (ban.isZero() ? "" : ", banned for " + ban.toSeconds() + " s"));
             try {
                 http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners,
-                        this::listenAddresses).start();
+                        recordings().map(Recordings::files), this::listenAddresses).start();
             } catch (BindException e) {
-                throw new BindException("HTTP on " + h.bind().getHostAddress() + ":" + h.port() + ": " + e.getMessage());
+                if (h.required()) {
+                    throw new BindException("HTTP on " + h.bind().getHostAddress() + ":" + h.port() + ": "
+                            + e.getMessage());
+                }
+                // Nobody asked for HTTP: an RTMP server must not fail because something else has 8080.
+                Logger.warn("HTTP port {} is in use ({}): running without metrics, API and dashboard; choose another"
+                        + " with --http-port", h.port(), e.getMessage());
             }
         }
         ServerSocket socket = new ServerSocket();
@@ -414,6 +428,10 @@ public final class RtmpServer implements AutoCloseable {
         long ended = Math.max(deadline, System.nanoTime()) + CONNECTIONS_END_WAIT.toNanos();
         while (!connections.isEmpty() && System.nanoTime() < ended) {
             LockSupport.parkNanos(CONNECTIONS_END_POLL.toNanos());
+        }
+        // The connections' last unpublish and done hooks, and the recordings', were queued just now.
+        if (hooks != null) {
+            hooks.close(Duration.ofNanos(Math.max(deadline - System.nanoTime(), HOOKS_END_WAIT.toNanos())));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.rtmpserver.server;
 
 import dev.rtmpserver.access.AccessConfig;
+import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.session.SessionConfig;
@@ -24,10 +25,11 @@ import java.util.Optional;
  * @param limits      connection, stream and shutdown caps
  * @param tls         the RTMPS listener; empty means plain RTMP only
  * @param access      publish and play permissions
+ * @param hooks       who is told when publishes, plays and recordings end
  */
 public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> recording, SessionConfig session,
                            StreamPolicy streams, Map<String, StreamPolicy> appStreams, Optional<HttpConfig> http,
-                           Limits limits, Optional<TlsConfig> tls, AccessConfig access) {
+                           Limits limits, Optional<TlsConfig> tls, AccessConfig access, HookConfig hooks) {
     public static final int DEFAULT_PORT = 1935;
     /** All IPv4 interfaces; InetSocketAddress reads the literal without getByName's checked exception. */
     public static final InetAddress DEFAULT_BIND = new InetSocketAddress("0.0.0.0", 0).getAddress();
@@ -43,27 +45,31 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     public static ServerConfig forTests() {
         return new ServerConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty(), SessionConfig.defaults(),
                 StreamPolicy.defaults(), Map.of(), Optional.empty(), Limits.defaults(), Optional.empty(),
-                AccessConfig.open());
+                AccessConfig.open(), HookConfig.none());
     }
 
     public ServerConfig withRecording(RecordConfig newRecording) {
-        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams, http, limits, tls, access);
+        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams, http, limits, tls, access, hooks);
     }
 
     public ServerConfig withHttp(HttpConfig newHttp) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, Optional.of(newHttp), limits, tls, access);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, Optional.of(newHttp), limits, tls, access, hooks);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, newLimits, tls, access);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, newLimits, tls, access, hooks);
     }
 
     public ServerConfig withTls(TlsConfig newTls) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, Optional.of(newTls), access);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, Optional.of(newTls), access, hooks);
     }
 
     public ServerConfig withAccess(AccessConfig newAccess) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, newAccess);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, newAccess, hooks);
+    }
+
+    public ServerConfig withHooks(HookConfig newHooks) {
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, access, newHooks);
     }
 
     public StreamPolicy policyFor(String app) {
@@ -71,10 +77,10 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     }
 
     public ServerConfig withSession(SessionConfig newSession) {
-        return new ServerConfig(bind, port, recording, newSession, streams, appStreams, http, limits, tls, access);
+        return new ServerConfig(bind, port, recording, newSession, streams, appStreams, http, limits, tls, access, hooks);
     }
 
     public ServerConfig withStreams(StreamPolicy newStreams, Map<String, StreamPolicy> newAppStreams) {
-        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams, http, limits, tls, access);
+        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams, http, limits, tls, access, hooks);
     }
 }

@@ -11,6 +11,7 @@ import dev.rtmpserver.wire.message.StatusCode;
 import org.tinylog.Logger;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ final class NetStreams {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Integer, Publishing> publishing = new HashMap<>();
     private final Map<Integer, Playing> playing = new HashMap<>();
-    private final Map<Integer, VodPlayback> vods = new HashMap<>();
+    private final Map<Integer, Vod> vods = new HashMap<>();
     /** When the connection last had nothing to publish or play; 0 while it has. Read by the watchdog. */
     private volatile long idleSince;
 
@@ -50,7 +51,14 @@ final class NetStreams {
         this.idleSince = now;
     }
 
-    private record Playing(PlayerSink sink, LiveStream stream) {
+    /** When a play started and what its connection had been sent by then, to tell what it was sent while playing. */
+    private record Since(long nanos, long bytesSent) {
+    }
+
+    private record Playing(PlayerSink sink, LiveStream stream, Since since) {
+    }
+
+    private record Vod(VodPlayback playback, StreamKey key, Since since) {
     }
 
     long idleSince() {
@@ -88,7 +96,8 @@ final class NetStreams {
     VodPlayback vodOn(int streamId) {
         lock.lock();
         try {
-            return vods.get(streamId);
+            Vod v = vods.get(streamId);
+            return v == null ? null : v.playback();
         } finally {
             lock.unlock();
         }
@@ -184,10 +193,11 @@ final class NetStreams {
         conn.send(Replies.onStatus(StatusCode.PLAY_RESET, "playing and resetting " + key), streamId);
         conn.send(Replies.onStatus(StatusCode.PLAY_START, "started playing " + key), streamId);
         conn.send(Replies.sampleAccess(), streamId);
+        Since since = since();
         LiveStream stream = context.registry().subscribe(key, sink);
         lock.lock();
         try {
-            playing.put(streamId, new Playing(sink, stream));
+            playing.put(streamId, new Playing(sink, stream, since));
             activityChanged();
         } finally {
             lock.unlock();
@@ -220,7 +230,8 @@ final class NetStreams {
         } finally {
             lock.unlock();
         }
-        String denial = denied(AccessControl.Action.PLAY, new StreamKey(VOD_APP, name), query);
+        StreamKey key = new StreamKey(VOD_APP, name);
+        String denial = denied(AccessControl.Action.PLAY, key, query);
         if (denial != null) {
             conn.send(Replies.onStatus(StatusCode.PLAY_FAILED, "play denied: " + denial), streamId);
             return;
@@ -233,7 +244,7 @@ final class NetStreams {
         VodPlayback vod = new VodPlayback(out, streamId, file.get(), PeerText.escape(name), conn.describe());
         lock.lock();
         try {
-            vods.put(streamId, vod);
+            vods.put(streamId, new Vod(vod, key, since()));
             activityChanged();
         } finally {
             lock.unlock();
@@ -254,20 +265,36 @@ final class NetStreams {
         return reason;
     }
 
+    private Since since() {
+        return new Since(System.nanoTime(), out.bytesWritten());
+    }
+
+    private void playEnded(StreamKey key, Since since) {
+        context.ends().playEnded(key, conn.clientAddress(), Duration.ofNanos(System.nanoTime() - since.nanos()),
+                out.bytesWritten() - since.bytesSent());
+    }
+
     /** How a stream of this connection ends, which decides what its players are told and when. */
     enum End {
         /** The client unpublished or closed it: players wait out the unpublish grace. */
-        CLIENT,
+        CLIENT("unpublish"),
         /** The connection died: players wait out the reconnect grace. */
-        LOST,
+        LOST("connection_lost"),
         /** The server closed the connection (a kick, a timeout): players are told now. */
-        SERVER
+        SERVER("server_close");
+
+        /** How the on_unpublish hook names it. */
+        final String reason;
+
+        End(String reason) {
+            this.reason = reason;
+        }
     }
 
     /** Ends whatever {@code streamId} publishes or plays. */
     void end(int streamId, String why, End how) {
         Publishing p;
-        VodPlayback vod;
+        Vod vod;
         Playing pl;
         lock.lock();
         try {
@@ -285,15 +312,18 @@ final class NetStreams {
                 case SERVER -> context.registry().end(p.stream(), conn);
             }
             Logger.info("{}: unpublished {} ({}): {}", conn.describe(), p.key(), why, p.summary());
+            context.ends().publishEnded(p.key(), conn.clientAddress(), p.elapsed(), p.bytes(), how.reason);
         }
         if (vod != null) {
-            vod.stop();
-            Logger.info("{}: stopped playing recording {} ({})", conn.describe(), vod.name(), why);
+            vod.playback().stop();
+            Logger.info("{}: stopped playing recording {} ({})", conn.describe(), vod.playback().name(), why);
+            playEnded(vod.key(), vod.since());
         }
         if (pl != null) {
             context.registry().unsubscribe(pl.stream(), pl.sink());
             Logger.info("{}: stopped playing {} ({}), {} frames dropped", conn.describe(), pl.sink().key(), why,
                     pl.sink().droppedFrames());
+            playEnded(pl.sink().key(), pl.since());
         }
     }
 
@@ -369,6 +399,7 @@ final class NetStreams {
             }
             Logger.info("{}: stopped playing {}: nobody published it within {}", conn.describe(), p.sink().key(),
                     waited);
+            playEnded(p.sink().key(), p.since());
         }
     }
 
@@ -400,7 +431,7 @@ final class NetStreams {
                     .map(p -> new Connection.PlayerInfo(p.sink().key().toString(), p.sink().droppedFrames(),
                             out.liveWaitMillis(), p.sink().bytesSent()))
                     .toList();
-            List<String> recordings = vods.values().stream().map(VodPlayback::name).toList();
+            List<String> recordings = vods.values().stream().map(v -> v.playback().name()).toList();
             return new Snapshot(role, published, played, recordings);
         } finally {
             lock.unlock();

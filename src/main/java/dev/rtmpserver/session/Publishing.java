@@ -11,6 +11,7 @@ import dev.rtmpserver.wire.message.MessageType;
 import dev.rtmpserver.wire.message.RtmpMessage.Data;
 import org.tinylog.Logger;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -57,6 +58,15 @@ final class Publishing {
 
     LiveStream stream() {
         return stream;
+    }
+
+    /** Audio, video and data bytes published so far. */
+    long bytes() {
+        return bytes;
+    }
+
+    Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
     void onVideo(int timestamp, byte[] payload) throws ProtocolException {

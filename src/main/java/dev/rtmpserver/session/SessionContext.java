@@ -14,8 +14,9 @@ import java.util.function.Function;
  * @param recordings maps a playback name such as {@code live/cam1-20261124-120000.flv} to a file
  *                   inside the record directory, or empty (always empty when recording is off)
  * @param access     who may publish and play what
+ * @param ends       told when a publish or a play ends
  */
 public record SessionContext(StreamRegistry registry, SessionConfig config,
                              Function<String, Optional<Path>> recordings, Counters counters,
-                             AccessControl access) {
+                             AccessControl access, StreamEnds ends) {
 }

@@ -1,6 +1,8 @@
 package dev.rtmpserver.cli;
 
 import dev.rtmpserver.cli.ConfigBuilder.InvalidOption;
+import dev.rtmpserver.hooks.HookConfig;
+import dev.rtmpserver.hooks.HookFormat;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.server.ServerConfig;
@@ -13,6 +15,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -71,6 +74,16 @@ class ConfigBuilderTest {
                 invalid(o -> o.access.onPublish = URI.create("ftp://auth/"), "--on-publish", "http:// or https://"),
                 invalid(o -> o.access.onPlay = URI.create("/relative"), "--on-play", "http:// or https://"),
                 invalid(o -> o.access.timeout = Duration.ZERO, "--auth-timeout", "longer than 0"),
+                invalid(o -> o.hooks.onUnpublish = URI.create("ftp://hooks/"), "--on-unpublish", "http:// or https://"),
+                invalid(o -> o.hooks.onDone = URI.create("/done"), "--on-done", "http:// or https://"),
+                invalid(o -> {
+                    o.recording.dir = Path.of("/srv/recordings");
+                    o.hooks.execRecordDone = "  ";
+                }, "--exec-record-done", "must name a program"),
+                invalid(o -> o.hooks.onRecordDone = URI.create("http://127.0.0.1/done"), "--record-dir",
+                        "report recordings"),
+                invalid(o -> o.hooks.execRecordDone = "upload.sh", "--record-dir", "report recordings"),
+                invalid(o -> o.hooks.timeout = Duration.ZERO, "--hook-timeout", "longer than 0"),
                 invalidApp(AppKey.GOP_CACHE, "maybe", "on or off"),
                 invalidApp(AppKey.AUDIO_WITH_VIDEO, "2", "on or off"),
                 invalidApp(AppKey.RECORD, ",", "all, none or a comma-separated list of stream names"),
@@ -120,9 +133,12 @@ class ConfigBuilderTest {
                 valid("http-port 0", o -> o.http.port = "0", c -> assertEquals(Optional.empty(), c.http())),
                 valid("HTTP on every interface with a token", o -> {
                     o.http.port = "9090";
+                    o.http.portGiven = true;
                     o.http.bind = any;
                     o.http.apiToken = "secret";
-                }, c -> assertEquals(Optional.of(new HttpConfig(any, 9090, Optional.of("secret"))), c.http())),
+                }, c -> assertEquals(Optional.of(new HttpConfig(any, 9090, Optional.of("secret"), true)), c.http())),
+                valid("the default HTTP port is not required", o -> {
+                }, c -> assertFalse(c.http().orElseThrow().required())),
                 valid("HTTP stays on loopback when RTMP listens everywhere", o -> o.listener.bind = any,
                         c -> assertEquals(InetAddress.getLoopbackAddress(), c.http().orElseThrow().bind())),
                 valid("no recording without a directory", o -> o.recording.segmentBytes = 1000,
@@ -153,6 +169,20 @@ class ConfigBuilderTest {
                 }, c -> {
                     assertEquals(Optional.of(URI.create("https://auth.example/publish")), c.access().onPublish());
                     assertEquals(Optional.of(URI.create("http://127.0.0.1:8000/play")), c.access().onPlay());
+                }),
+                valid("hooks, the program split at whitespace", o -> {
+                    o.recording.dir = dir;
+                    o.hooks.onUnpublish = URI.create("http://127.0.0.1:8000/unpublish");
+                    o.hooks.onRecordDone = URI.create("https://hooks.example/record_done?key=1");
+                    o.hooks.execRecordDone = " /usr/local/bin/upload  --bucket\tb ";
+                    o.hooks.format = HookFormat.JSON;
+                }, c -> {
+                    HookConfig h = c.hooks();
+                    assertEquals(Optional.of(URI.create("http://127.0.0.1:8000/unpublish")), h.onUnpublish());
+                    assertEquals(Optional.empty(), h.onDone());
+                    assertEquals(Optional.of(URI.create("https://hooks.example/record_done?key=1")), h.onRecordDone());
+                    assertEquals(List.of("/usr/local/bin/upload", "--bucket", "b"), h.execRecordDone());
+                    assertEquals(HookFormat.JSON, h.format());
                 }));
     }
 

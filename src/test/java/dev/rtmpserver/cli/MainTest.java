@@ -51,6 +51,16 @@ class MainTest {
     }
 
     @Test
+    void helpListsThePerApplicationKeysAndTheExitStatuses() {
+        assertEquals(0, run("--help"));
+        String help = out.toString().replaceAll("\\s+", " ");
+        for (AppKey key : AppKey.values()) {
+            assertTrue(help.contains(key.property() + " = " + key.valueLabel), key.property() + " in help:\n" + out);
+        }
+        assertTrue(help.contains("Exit status: 0 stopped cleanly, 1 could not start"), out.toString());
+    }
+
+    @Test
     void versionNamesTheProgram() {
         assertEquals(0, run("--version"));
         assertTrue(out.toString().startsWith("rtmp-server "), out.toString());

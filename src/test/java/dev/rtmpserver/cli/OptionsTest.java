@@ -1,6 +1,7 @@
 package dev.rtmpserver.cli;
 
 import dev.rtmpserver.access.AccessConfig;
+import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.server.Limits;
 import dev.rtmpserver.server.ServerConfig;
@@ -60,7 +61,9 @@ class OptionsTest {
             entry("--tls-port", 0),
             entry("--http-port", HttpConfig.DEFAULT_PORT),
             entry("--http-bind", HttpConfig.DEFAULT_BIND),
-            entry("--auth-timeout", AccessConfig.DEFAULT_CALLBACK_TIMEOUT));
+            entry("--auth-timeout", AccessConfig.DEFAULT_CALLBACK_TIMEOUT),
+            entry("--hook-format", HookConfig.DEFAULT_FORMAT),
+            entry("--hook-timeout", HookConfig.DEFAULT_TIMEOUT));
 
     @Test
     void helpShowsEveryOptionsDefaultAsItsRecordHasIt() {
@@ -96,8 +99,9 @@ class OptionsTest {
         assertEquals(StreamPolicy.defaults(), config.streams());
         assertEquals(Limits.defaults(), config.limits());
         assertEquals(AccessConfig.open(), config.access());
-        assertEquals(Optional.of(new HttpConfig(HttpConfig.DEFAULT_BIND, HttpConfig.DEFAULT_PORT, Optional.empty())),
-                config.http());
+        assertEquals(HookConfig.none(), config.hooks());
+        assertEquals(Optional.of(new HttpConfig(HttpConfig.DEFAULT_BIND, HttpConfig.DEFAULT_PORT, Optional.empty(),
+                false)), config.http(), "the default HTTP port, not asked for, so not required");
         assertEquals(Optional.empty(), config.recording());
         assertEquals(Optional.empty(), config.tls());
         assertEquals(Options.LogLevel.info, options.general.logLevel);

@@ -50,6 +50,10 @@ final class FakeExchange extends HttpExchange {
         return body.toString(StandardCharsets.UTF_8);
     }
 
+    byte[] bodyBytes() {
+        return body.toByteArray();
+    }
+
     boolean closed() {
         return closed;
     }

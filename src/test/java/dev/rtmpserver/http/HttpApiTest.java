@@ -65,7 +65,7 @@ class HttpApiTest {
                 counters, (key, ban) -> {
                     ended.add(new Ended(key, ban));
                     return key.equals(PUBLISHED);
-                }, () -> listeners, () -> rtmpListeners);
+                }, () -> listeners, Optional.empty(), () -> rtmpListeners);
     }
 
     private Answer send(String method, String path, String token) throws IOException {

@@ -106,6 +106,7 @@ class PackagedBinaryIT {
         } finally {
             assertTrue(run.stop(Duration.ofSeconds(15)), "exits on SIGTERM; log:\n" + run.output());
         }
+        assertEquals(0, run.process().exitValue(), "a requested stop is a clean exit, status 0");
         String output = Files.readString(log);
         assertTrue(output.contains("] shutting down"), "logs its shutdown:\n" + output);
         assertTrue(output.strip().endsWith("] stopped"), "and has logged everything when it says it stopped:\n"
