@@ -304,7 +304,7 @@ function render(streams) {
   const publish = urls("live/KEY");
   showStatus(streams.length ? null : "empty " + publish.join(" "), () => el("div", {class: "empty"},
     el("div", {}, "No live streams."),
-    el("div", {}, "Publish to ", el("b", {}, publish[0]), publish.length > 1 ? " or " + publish.slice(1).join(" or ") : "",
+    el("div", {}, "Publish to ", ...publish.flatMap((u, i) => i === 0 ? [el("b", {}, u)] : [" or ", el("b", {}, u)]),
       ", then play the same URL.")));
 }
 
