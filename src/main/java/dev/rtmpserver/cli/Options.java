@@ -4,6 +4,7 @@ import dev.rtmpserver.access.AccessConfig;
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.hooks.HookFormat;
 import dev.rtmpserver.http.HttpConfig;
+import dev.rtmpserver.metrics.BuildInfo;
 import dev.rtmpserver.server.Limits;
 import dev.rtmpserver.server.ServerConfig;
 import dev.rtmpserver.session.ProtocolLimits;
@@ -20,8 +21,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.TypeConversionException;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -30,7 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -407,14 +405,8 @@ final class Options {
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Options.class.getResourceAsStream("/dev/rtmpserver/version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"rtmp-server " + p.getProperty("version", "unknown"),
+        public String[] getVersion() {
+            return new String[] {"rtmp-server " + BuildInfo.version(),
                     "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
         }
     }

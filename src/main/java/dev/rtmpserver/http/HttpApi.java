@@ -2,7 +2,9 @@ package dev.rtmpserver.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.rtmpserver.metrics.BuildInfo;
 import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.net.HostPort;
 import dev.rtmpserver.record.RecordFiles;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.stream.LiveStream;
@@ -51,6 +53,8 @@ public final class HttpApi implements AutoCloseable {
                     + " form-action 'none'; frame-ancestors 'none'");
     /** A ban as operators write durations: 500ms, 10s, 2m, 1h; a bare number is seconds. Nine digits cannot overflow. */
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+    /** A Host header: a name or IPv4 address, or a bracketed IPv6 address, and perhaps a port. */
+    private static final Pattern HOST = Pattern.compile("([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+])(:\\d{1,5})?");
 
     private final HttpConfig config;
     private final StreamRegistry registry;
@@ -58,6 +62,7 @@ public final class HttpApi implements AutoCloseable {
     private final Counters counters;
     private final StreamControl streams;
     private final Supplier<List<ListenerState>> listeners;
+    private final Supplier<List<ListenAddress>> rtmpListeners;
     private final ApiAccess access;
     private final RecordingsApi recordings;
     private final ConfigReload reloads;
@@ -69,10 +74,12 @@ public final class HttpApi implements AutoCloseable {
      * @param listeners the state of every listener of the server, this one included, for {@code /healthz}
      * @param recordings the record directory's files, or empty when recording is off
      * @param reloads   runs {@code POST /api/reload}
+     * @param rtmpListeners the RTMP and RTMPS sockets bound so far, for {@code /api/server}
      */
     public HttpApi(HttpConfig config, StreamRegistry registry, Supplier<List<Connection>> connections,
                    Counters counters, StreamControl streams, Supplier<List<ListenerState>> listeners,
-                   Optional<RecordFiles> recordings, ConfigReload reloads) {
+                   Optional<RecordFiles> recordings, ConfigReload reloads,
+                   Supplier<List<ListenAddress>> rtmpListeners) {
         this.config = config;
         this.registry = registry;
         this.connections = connections;
@@ -80,6 +87,7 @@ public final class HttpApi implements AutoCloseable {
         this.streams = streams;
         this.listeners = listeners;
         this.reloads = reloads;
+        this.rtmpListeners = rtmpListeners;
         this.access = new ApiAccess(config.apiToken());
         this.recordings = new RecordingsApi(recordings);
     }
@@ -142,7 +150,7 @@ public final class HttpApi implements AutoCloseable {
                 boolean api = path.equals("/api") || path.startsWith("/api/");
                 if (api || path.startsWith(RecordingsApi.FILES)) {
                     access.check(ex.getRequestHeaders().getFirst("Authorization"), ex.getRemoteAddress().getAddress());
-                    return api ? api(method, path, ex.getRequestURI().getRawQuery())
+                    return api ? api(ex, method, path)
                             : recordings.file(method, path, ex.getRequestHeaders(), ex.getRemoteAddress());
                 }
                 throw new HttpError(404, "no such resource");
@@ -150,7 +158,12 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private Response api(String method, String path, String query) {
+    private Response api(HttpExchange ex, String method, String path) {
+        String query = ex.getRequestURI().getRawQuery();
+        if (path.equals("/api/server")) {
+            allow(method, "GET");
+            return Response.json(200, server(ex));
+        }
         if (path.equals("/api/streams")) {
             allow(method, "GET");
             long now = System.currentTimeMillis();
@@ -198,6 +211,30 @@ public final class HttpApi implements AutoCloseable {
         body.put("reloaded", result.reloaded());
         body.put("needsRestart", result.needsRestart());
         return Response.json(200, body);
+    }
+
+    /**
+     * The URLs publishers and players use, and the version. Behind a wildcard bind the server
+     * cannot know which of its names or addresses a client reaches, so the URLs use the host this
+     * request was sent to, which the browser showing them reached too.
+     */
+    private Map<String, Object> server(HttpExchange ex) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String scheme : new String[] {"rtmp", "rtmps"}) {
+            m.put(scheme, rtmpListeners.get().stream().filter(l -> l.scheme().equals(scheme))
+                    .map(l -> scheme + "://" + (l.bind().isAnyLocalAddress() ? requestHost(ex) : HostPort.host(l.bind()))
+                            + ":" + l.port() + "/")
+                    .toList());
+        }
+        m.put("version", BuildInfo.version());
+        return m;
+    }
+
+    /** The host of the request's Host header, or the address it arrived on if that is missing or odd. */
+    private static String requestHost(HttpExchange ex) {
+        String header = ex.getRequestHeaders().getFirst("Host");
+        Matcher m = header == null ? null : HOST.matcher(header.strip());
+        return m != null && m.matches() ? m.group(1) : HostPort.host(ex.getLocalAddress().getAddress());
     }
 
     private Response stream(StreamKey key) {

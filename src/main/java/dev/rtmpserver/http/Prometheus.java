@@ -1,18 +1,27 @@
 package dev.rtmpserver.http;
 
 import dev.rtmpserver.concurrent.Threads;
+import dev.rtmpserver.metrics.BuildInfo;
 import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.metrics.ProcessStats;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.stream.LiveStream;
 
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /** Renders the server's figures in the Prometheus text exposition format (version 0.0.4). */
 final class Prometheus {
+    private static final Path PROC_SELF = Path.of("/proc/self");
+
     private final StringBuilder sb = new StringBuilder(8192);
 
     static String render(Counters c, List<Connection.Info> connections, List<LiveStream.View> streams) {
@@ -52,21 +61,78 @@ final class Prometheus {
 
         p.help("rtmp_stream_bitrate_kbps", "gauge", "Incoming bitrate of a stream over the last second.");
         streams.forEach(s -> p.streamSample("rtmp_stream_bitrate_kbps", s, s.stats().bitrateKbps()));
-        p.help("rtmp_stream_frame_rate", "gauge", "Video frames per second of a stream over the last second.");
+        p.help("rtmp_stream_frame_rate", "gauge", "Video frames per second of a stream over the last five seconds.");
         streams.forEach(s -> p.streamSample("rtmp_stream_frame_rate", s, s.stats().frameRate()));
         p.help("rtmp_stream_keyframe_interval_seconds", "gauge", "Time between the last two keyframes of a stream.");
         streams.forEach(s -> p.streamSample("rtmp_stream_keyframe_interval_seconds", s,
                 s.stats().keyframeIntervalMillis() / 1000.0));
-        p.help("rtmp_stream_players", "gauge", "Sinks (players, recorders) attached to a stream.");
-        streams.forEach(s -> p.streamSample("rtmp_stream_players", s, s.sinks()));
+        p.help("rtmp_stream_bytes_received_total", "counter", "Media bytes received from a stream's publishers.");
+        streams.forEach(s -> p.streamSample("rtmp_stream_bytes_received_total", s, s.stats().bytesIn()));
+        p.help("rtmp_stream_bytes_sent_total", "counter",
+                "Bytes of a stream written to its players, RTMP chunk headers included.");
+        streams.forEach(s -> p.streamSample("rtmp_stream_bytes_sent_total", s, s.bytesSent()));
+        p.help("rtmp_stream_players", "gauge", "RTMP players attached to a stream.");
+        streams.forEach(s -> p.streamSample("rtmp_stream_players", s, s.players()));
+        p.help("rtmp_stream_recorders", "gauge", "Recorders attached to a stream.");
+        streams.forEach(s -> p.streamSample("rtmp_stream_recorders", s, s.recorders()));
 
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        p.gauge("jvm_memory_heap_used_bytes", "Heap in use.", heap.getUsed());
-        p.gauge("jvm_memory_heap_max_bytes", "Largest heap the JVM may use.", heap.getMax());
-        p.gauge("jvm_threads_platform", "Live platform threads.", ManagementFactory.getThreadMXBean().getThreadCount());
         p.gauge("rtmp_virtual_threads", "Virtual threads of connections, writers, recorders and playbacks.",
                 Threads.liveVirtualThreads());
+        p.help("rtmp_build_info", "gauge", "The server's version and the Java runtime it runs on; always 1.");
+        p.sb.append("rtmp_build_info{version=\"").append(escape(BuildInfo.version())).append("\",java=\"")
+                .append(escape(Runtime.version().toString())).append("\"} 1\n");
+        ProcessStats.read(PROC_SELF).ifPresent(p::process);
+        p.jvm();
         return p.sb.toString();
+    }
+
+    /** The metrics every Prometheus client library exports for its process, under the same names. */
+    private void process(ProcessStats s) {
+        help("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.");
+        sb.append("process_cpu_seconds_total ").append(number(s.cpuSeconds())).append('\n');
+        gauge("process_open_fds", "Number of open file descriptors.", s.openFds());
+        gauge("process_max_fds", "Maximum number of open file descriptors.", s.maxFds());
+        gauge("process_resident_memory_bytes", "Resident memory size in bytes.", s.residentBytes());
+        gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", s.virtualBytes());
+        gauge("process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
+                ManagementFactory.getRuntimeMXBean().getStartTime() / 1000.0);
+    }
+
+    /** The JVM's figures under the names of the Prometheus Java client's JVM metrics, so its dashboards work. */
+    private void jvm() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        Map<String, MemoryUsage> areas = new TreeMap<>(Map.of("heap", memory.getHeapMemoryUsage(),
+                "nonheap", memory.getNonHeapMemoryUsage()));
+        help("jvm_memory_used_bytes", "gauge", "Used bytes of a given JVM memory area.");
+        areas.forEach((area, u) -> sample("jvm_memory_used_bytes", "area", area, u.getUsed()));
+        help("jvm_memory_committed_bytes", "gauge", "Committed (bytes) of a given JVM memory area.");
+        areas.forEach((area, u) -> sample("jvm_memory_committed_bytes", "area", area, u.getCommitted()));
+        help("jvm_memory_max_bytes", "gauge", "Max (bytes) of a given JVM memory area; -1 if it has none.");
+        areas.forEach((area, u) -> sample("jvm_memory_max_bytes", "area", area, u.getMax()));
+
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        gauge("jvm_threads_current", "Current thread count of a JVM (platform threads; see rtmp_virtual_threads).",
+                threads.getThreadCount());
+        gauge("jvm_threads_daemon", "Daemon thread count of a JVM.", threads.getDaemonThreadCount());
+        gauge("jvm_threads_peak", "Peak thread count of a JVM.", threads.getPeakThreadCount());
+        counter("jvm_threads_started_total", "Started thread count of a JVM.", threads.getTotalStartedThreadCount());
+
+        help("jvm_gc_collection_seconds", "summary", "Time spent in a given JVM garbage collector in seconds.");
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            // -1 means the collector cannot tell; a summary's count and sum must not go below zero.
+            sample("jvm_gc_collection_seconds_count", "gc", gc.getName(), Math.max(0, gc.getCollectionCount()));
+            sample("jvm_gc_collection_seconds_sum", "gc", gc.getName(), Math.max(0, gc.getCollectionTime()) / 1000.0);
+        }
+
+        ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
+        gauge("jvm_classes_currently_loaded", "The number of classes that are currently loaded in the JVM.",
+                classes.getLoadedClassCount());
+        counter("jvm_classes_loaded_total",
+                "The total number of classes that have been loaded since the JVM has started execution.",
+                classes.getTotalLoadedClassCount());
+        counter("jvm_classes_unloaded_total",
+                "The total number of classes that have been unloaded since the JVM has started execution.",
+                classes.getUnloadedClassCount());
     }
 
     private void counter(String name, String help, long value) {

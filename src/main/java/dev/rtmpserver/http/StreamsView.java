@@ -40,8 +40,9 @@ final class StreamsView {
         m.put("uptimeSeconds", st.publishedSince() == 0 || v.publisher() == null ? 0
                 : (nowMillis - st.publishedSince()) / 1000);
         m.put("bytesIn", st.bytesIn());
-        m.put("sinks", v.sinks());
+        m.put("bytesOut", v.bytesSent());
         m.put("players", players);
+        m.put("recorders", v.recorders());
         m.put("bitrateHistoryKbps", st.bitrateHistory());
         return m;
     }
@@ -57,7 +58,7 @@ final class StreamsView {
                     m.put("address", c.address());
                     m.put("lagMs", p.lagMillis());
                     m.put("droppedFrames", p.droppedFrames());
-                    m.put("bytesOut", c.bytesOut());
+                    m.put("bytesOut", p.bytesSent());
                     players.add(m);
                 }
             }
@@ -122,7 +123,8 @@ final class StreamsView {
         m.put("publishing", c.publishing());
         List<Map<String, Object>> playing = new ArrayList<>();
         for (Connection.PlayerInfo p : c.playing()) {
-            playing.add(Map.of("stream", p.stream(), "lagMs", p.lagMillis(), "droppedFrames", p.droppedFrames()));
+            playing.add(Map.of("stream", p.stream(), "lagMs", p.lagMillis(), "droppedFrames", p.droppedFrames(),
+                    "bytesOut", p.bytesSent()));
         }
         m.put("playing", playing);
         m.put("playingRecordings", c.recordings());

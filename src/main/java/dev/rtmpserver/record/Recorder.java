@@ -87,6 +87,11 @@ final class Recorder implements Sink {
     }
 
     @Override
+    public Kind kind() {
+        return Kind.RECORDER;
+    }
+
+    @Override
     public void join(List<MediaFrame> cached, boolean published) {
         for (MediaFrame frame : cached) {
             offer(frame);

@@ -6,9 +6,11 @@ import dev.rtmpserver.hooks.Hooks;
 import dev.rtmpserver.http.ConfigReload;
 import dev.rtmpserver.http.HttpApi;
 import dev.rtmpserver.http.HttpConfig;
+import dev.rtmpserver.http.ListenAddress;
 import dev.rtmpserver.http.ListenerState;
 import dev.rtmpserver.http.StreamControl;
 import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.net.HostPort;
 import dev.rtmpserver.record.Recordings;
 import dev.rtmpserver.session.AccessControl;
 import dev.rtmpserver.session.Connection;
@@ -20,7 +22,6 @@ import org.tinylog.Logger;
 
 import java.io.IOException;
 import java.net.BindException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -143,7 +144,7 @@ public final class RtmpServer implements AutoCloseable {
                     + " kicked through the HTTP API" + (ban.isZero() ? "" : ", banned for " + ban.toSeconds() + " s"));
             try {
                 http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners,
-                        recordings().map(Recordings::files), reloads).start();
+                        recordings().map(Recordings::files), reloads, this::listenAddresses).start();
             } catch (BindException e) {
                 if (h.required()) {
                     throw new BindException("HTTP on " + h.bind().getHostAddress() + ":" + h.port() + ": "
@@ -263,15 +264,29 @@ public final class RtmpServer implements AutoCloseable {
         config.tls().ifPresent(tls -> all.add(state("rtmps", tlsServerSocket, tlsAcceptThread, tls.port())));
         HttpApi h = http;
         if (h != null) {
-            String name = "http " + hostPort(config.http().orElseThrow().bind(), h.port());
+            String name = "http " + HostPort.of(config.http().orElseThrow().bind(), h.port());
             all.add(closing ? new ListenerState(name, false, "server shutting down") : new ListenerState(name, true, null));
+        }
+        return all;
+    }
+
+    /** The RTMP and RTMPS sockets bound so far. */
+    private List<ListenAddress> listenAddresses() {
+        List<ListenAddress> all = new ArrayList<>();
+        ServerSocket rtmp = serverSocket;
+        ServerSocket rtmps = tlsServerSocket;
+        if (rtmp != null) {
+            all.add(new ListenAddress("rtmp", config.bind(), rtmp.getLocalPort()));
+        }
+        if (rtmps != null) {
+            all.add(new ListenAddress("rtmps", config.bind(), rtmps.getLocalPort()));
         }
         return all;
     }
 
     private ListenerState state(String protocol, ServerSocket socket, Thread thread, int configuredPort) {
         if (socket == null) {
-            return new ListenerState(protocol + " " + hostPort(config.bind(), configuredPort), false, "not bound yet");
+            return new ListenerState(protocol + " " + HostPort.of(config.bind(), configuredPort), false, "not bound yet");
         }
         String ended = acceptEnded.get(socket);
         String down = closing ? "server shutting down"
@@ -283,12 +298,7 @@ public final class RtmpServer implements AutoCloseable {
     }
 
     private String listenerName(String protocol, ServerSocket socket) {
-        return protocol + " " + hostPort(config.bind(), socket.getLocalPort());
-    }
-
-    private static String hostPort(InetAddress address, int port) {
-        String host = address.getHostAddress();
-        return (address instanceof Inet6Address ? "[" + host + "]" : host) + ":" + port;
+        return protocol + " " + HostPort.of(config.bind(), socket.getLocalPort());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.rtmpserver.session;
 
 import dev.rtmpserver.concurrent.Threads;
+import dev.rtmpserver.net.HostPort;
 import dev.rtmpserver.stream.PeerText;
 import dev.rtmpserver.stream.Publisher;
 import dev.rtmpserver.stream.StreamKey;
@@ -90,7 +91,7 @@ public final class Connection implements Runnable, Publisher {
         this.id = id;
         this.socket = socket;
         this.context = context;
-        this.description = "conn-" + id + " " + socket.getRemoteSocketAddress();
+        this.description = "conn-" + id + " " + HostPort.of(socket.getRemoteSocketAddress());
         long outboundLimit = context.config().playerQueueBytes() + OUTBOUND_SLACK_BYTES;
         this.out = new Outbound(outboundLimit, context.counters(),
                 () -> closeAsync("more than " + outboundLimit + " bytes waiting to be sent"));
@@ -115,13 +116,14 @@ public final class Connection implements Runnable, Publisher {
 
     /**
      * @param lagMillis how long the oldest live frame has waited in this player's queue
+     * @param bytesSent bytes of the stream written to this player so far
      */
-    public record PlayerInfo(String stream, long droppedFrames, long lagMillis) {
+    public record PlayerInfo(String stream, long droppedFrames, long lagMillis, long bytesSent) {
     }
 
     public Info info() {
         NetStreams.Snapshot s = streams.snapshot();
-        return new Info(id, String.valueOf(socket.getRemoteSocketAddress()), s.role(), app, s.publishing(),
+        return new Info(id, HostPort.of(socket.getRemoteSocketAddress()), s.role(), app, s.publishing(),
                 s.playing(), s.recordings(), bytesIn, out.bytesWritten(), connectedAtMillis);
     }
 

@@ -429,7 +429,7 @@ final class NetStreams {
             List<String> published = publishing.values().stream().map(p -> p.key().toString()).toList();
             List<Connection.PlayerInfo> played = playing.values().stream()
                     .map(p -> new Connection.PlayerInfo(p.sink().key().toString(), p.sink().droppedFrames(),
-                            out.liveWaitMillis()))
+                            out.liveWaitMillis(), p.sink().bytesSent()))
                     .toList();
             List<String> recordings = vods.values().stream().map(v -> v.playback().name()).toList();
             return new Snapshot(role, published, played, recordings);

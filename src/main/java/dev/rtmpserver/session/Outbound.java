@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -50,6 +51,8 @@ final class Outbound {
         int chunkSize;
         /** For media, the shared frame whose chunked bytes every player reuses; else null. */
         MediaFrame frame;
+        /** For media of a live play, that play's count of bytes written; else null. */
+        LongAdder sent;
         /** Towards older messages while queued; towards newer ones once the writer reversed the batch. */
         Node next;
         /** Live media bytes queued, this node included. */
@@ -71,13 +74,15 @@ final class Outbound {
         Node() {
         }
 
-        Node(int typeId, int streamId, int timestamp, byte[] payload, int chunkSize, MediaFrame frame) {
+        Node(int typeId, int streamId, int timestamp, byte[] payload, int chunkSize, MediaFrame frame,
+             LongAdder sent) {
             this.typeId = typeId;
             this.streamId = streamId;
             this.timestamp = timestamp;
             this.payload = payload;
             this.chunkSize = chunkSize;
             this.frame = frame;
+            this.sent = sent;
         }
     }
 
@@ -125,18 +130,24 @@ final class Outbound {
     void send(RtmpMessage message, int streamId) {
         RawMessage raw = MessageCodec.encode(message, streamId, 0);
         int chunkSize = message instanceof RtmpMessage.SetChunkSize s ? s.size() : 0;
-        push(new Node(raw.typeId(), streamId, 0, raw.payload(), chunkSize, null), false, Long.MAX_VALUE,
+        push(new Node(raw.typeId(), streamId, 0, raw.payload(), chunkSize, null, null), false, Long.MAX_VALUE,
                 Long.MAX_VALUE, true);
     }
 
-    /** Queues a frame the stream already holds (a join backlog or a sequence header): not counted. */
-    void sendCached(int streamId, MediaFrame frame) {
-        push(mediaNode(streamId, frame), false, Long.MAX_VALUE, Long.MAX_VALUE, true);
+    /*
+     * The media methods below take the count the writer adds each frame's bytes to once it has
+     * written them (the play's, for the stream's traffic in /metrics), or null for none. One writer
+     * thread adds to it, so it is never contended.
+     */
+
+    /** Queues a frame the stream already holds (a join backlog or a sequence header): not counted against the limits. */
+    void sendCached(int streamId, MediaFrame frame, LongAdder sent) {
+        push(mediaNode(streamId, frame, sent), false, Long.MAX_VALUE, Long.MAX_VALUE, true);
     }
 
     /** Queues a live frame whatever the limits (audio of a player that is keeping up). */
-    void sendLive(int streamId, MediaFrame frame) {
-        offerLive(streamId, frame, Long.MAX_VALUE, Long.MAX_VALUE);
+    void sendLive(int streamId, MediaFrame frame, LongAdder sent) {
+        offerLive(streamId, frame, Long.MAX_VALUE, Long.MAX_VALUE, sent);
     }
 
     /**
@@ -145,20 +156,20 @@ final class Outbound {
      *
      * @return false if the frame was not queued because the player is behind
      */
-    boolean offerLive(int streamId, MediaFrame frame, long maxBytes, long maxWaitNanos) {
-        return push(mediaNode(streamId, frame), true, maxBytes, maxWaitNanos, true);
+    boolean offerLive(int streamId, MediaFrame frame, long maxBytes, long maxWaitNanos, LongAdder sent) {
+        return push(mediaNode(streamId, frame, sent), true, maxBytes, maxWaitNanos, true);
     }
 
     /**
      * Queues a live frame whatever the limits without waking the writer: it goes out with the
      * next message that does wake it, in the same write.
      */
-    void holdLive(int streamId, MediaFrame frame) {
-        push(mediaNode(streamId, frame), true, Long.MAX_VALUE, Long.MAX_VALUE, false);
+    void holdLive(int streamId, MediaFrame frame, LongAdder sent) {
+        push(mediaNode(streamId, frame, sent), true, Long.MAX_VALUE, Long.MAX_VALUE, false);
     }
 
-    private static Node mediaNode(int streamId, MediaFrame frame) {
-        return new Node(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0, frame);
+    private static Node mediaNode(int streamId, MediaFrame frame, LongAdder sent) {
+        return new Node(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0, frame, sent);
     }
 
     private boolean push(Node node, boolean live, long maxLiveBytes, long maxWaitNanos, boolean wake) {
@@ -281,6 +292,10 @@ final class Outbound {
                         out.write(bytes, from, bytes.length - from);
                     }
                     writer.forget(csid);
+                    if (node.sent != null) {
+                        // A patched header is as long as the one it replaces.
+                        node.sent.add(bytes.length);
+                    }
                 } else {
                     writer.write(csid, node.typeId, node.streamId, node.timestamp, node.payload, 0,
                             node.payload.length);

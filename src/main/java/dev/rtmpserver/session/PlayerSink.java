@@ -63,6 +63,8 @@ final class PlayerSink implements Sink {
     private volatile boolean everPublished;
 
     private final AtomicLong droppedFrames = new AtomicLong();
+    /** Bytes of this play the connection's writer has written. */
+    private final LongAdder bytesSent = new LongAdder();
 
     /**
      * @param audioWithVideo audio waits in the queue, without waking the writer, for the next video
@@ -91,6 +93,16 @@ final class PlayerSink implements Sink {
 
     long droppedFrames() {
         return droppedFrames.get();
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.PLAYER;
+    }
+
+    @Override
+    public long bytesSent() {
+        return bytesSent.sum();
     }
 
     /** Since when the player has waited for a publisher ({@link System#nanoTime()}); 0 while one publishes. */
@@ -126,14 +138,14 @@ final class PlayerSink implements Sink {
                     awaitingKeyframe = false;
                 }
             }
-            out.sendCached(streamId, frame);
+            out.sendCached(streamId, frame, bytesSent);
         }
     }
 
     @Override
     public void offer(MediaFrame frame) {
         if (frame.config()) {
-            out.sendCached(streamId, frame);
+            out.sendCached(streamId, frame, bytesSent);
             return;
         }
         switch (frame.kind()) {
@@ -141,7 +153,7 @@ final class PlayerSink implements Sink {
             case AUDIO -> offerAudio(frame);
             case DATA -> {
                 if (!paused) {
-                    out.sendLive(streamId, frame);
+                    out.sendLive(streamId, frame, bytesSent);
                 }
             }
         }
@@ -160,7 +172,7 @@ final class PlayerSink implements Sink {
             }
             return;
         }
-        if (!out.offerLive(streamId, frame, maxQueueBytes, maxQueueNanos)) {
+        if (!out.offerLive(streamId, frame, maxQueueBytes, maxQueueNanos, bytesSent)) {
             awaitingKeyframe = true;
             videoQueued = false;
             dropped();
@@ -182,13 +194,13 @@ final class PlayerSink implements Sink {
         boolean mayDrop = laggingSince != 0 || audioOnly;
         if (!mayDrop) {
             if (holdsAudio(frame)) {
-                out.holdLive(streamId, frame);
+                out.holdLive(streamId, frame, bytesSent);
             } else {
-                out.sendLive(streamId, frame);
+                out.sendLive(streamId, frame, bytesSent);
             }
             return;
         }
-        if (!out.offerLive(streamId, frame, maxQueueBytes, maxQueueNanos)) {
+        if (!out.offerLive(streamId, frame, maxQueueBytes, maxQueueNanos, bytesSent)) {
             dropped();
             return;
         }

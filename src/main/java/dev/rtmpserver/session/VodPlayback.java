@@ -222,7 +222,7 @@ final class VodPlayback {
             case FlvTag.VIDEO -> MediaFrame.Kind.VIDEO;
             default -> MediaFrame.Kind.DATA;
         };
-        out.sendCached(streamId, new MediaFrame(kind, tag.timestamp(), tag.payload(), false, false));
+        out.sendCached(streamId, new MediaFrame(kind, tag.timestamp(), tag.payload(), false, false), null);
     }
 
     /** Waits until {@code due}; false if a pause, seek or stop came first. */

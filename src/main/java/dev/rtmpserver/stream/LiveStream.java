@@ -41,6 +41,8 @@ public final class LiveStream {
      */
     private Sink[] snapshot;
     private Publisher publisher;
+    /** What the sinks that left had sent, so that the stream's count never goes back when one leaves. */
+    private long departedBytesSent;
     /**
      * The publisher left (its connection died, or it unpublished cleanly and the unpublish grace
      * runs); its players have not been told yet and a republish continues their stream.
@@ -176,22 +178,35 @@ public final class LiveStream {
     public View view() {
         lock.lock();
         try {
-            return new View(key, publisher == null ? null : publisher.describe(), orphaned, sinks.size(),
-                    videoConfig == null ? null : videoConfig.payload(), audioConfig == null ? null : audioConfig.payload(),
-                    stats.snapshot());
+            int players = 0;
+            int recorders = 0;
+            long bytesSent = departedBytesSent;
+            for (Sink sink : sinks) {
+                switch (sink.kind()) {
+                    case PLAYER -> players++;
+                    case RECORDER -> recorders++;
+                }
+                bytesSent += sink.bytesSent();
+            }
+            return new View(key, publisher == null ? null : publisher.describe(), orphaned, players, recorders,
+                    bytesSent, videoConfig == null ? null : videoConfig.payload(),
+                    audioConfig == null ? null : audioConfig.payload(), stats.snapshot());
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * @param publisher   the publisher's description, or null while nobody publishes
+     * @param publisher    the publisher's description, or null while nobody publishes
      * @param reconnecting the publisher's connection died and the grace period runs
-     * @param videoConfig the current video sequence header payload, or null
-     * @param audioConfig the current audio sequence header payload, or null
+     * @param players      RTMP players attached
+     * @param recorders    recorders attached
+     * @param bytesSent    bytes of this stream sent to players so far, those that left included
+     * @param videoConfig  the current video sequence header payload, or null
+     * @param audioConfig  the current audio sequence header payload, or null
      */
-    public record View(StreamKey key, String publisher, boolean reconnecting, int sinks, byte[] videoConfig,
-                       byte[] audioConfig, StreamStats.Snapshot stats) {
+    public record View(StreamKey key, String publisher, boolean reconnecting, int players, int recorders,
+                       long bytesSent, byte[] videoConfig, byte[] audioConfig, StreamStats.Snapshot stats) {
     }
 
     /** Bytes of media held for joiners, for memory accounting. */
@@ -321,6 +336,7 @@ public final class LiveStream {
         try {
             if (sinks.remove(sink)) {
                 snapshot = null;
+                departedBytesSent += sink.bytesSent();
             }
         } finally {
             lock.unlock();

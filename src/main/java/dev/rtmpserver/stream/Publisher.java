@@ -2,7 +2,7 @@ package dev.rtmpserver.stream;
 
 /** The connection that owns a live stream's key while it publishes. */
 public interface Publisher {
-    /** A short description for log lines, such as {@code conn-7 /127.0.0.1:51234}. */
+    /** A short description for log lines, such as {@code conn-7 127.0.0.1:51234}. */
     String describe();
 
     /** {@link System#nanoTime()} when the publisher last sent anything. */

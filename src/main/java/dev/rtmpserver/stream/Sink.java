@@ -10,6 +10,22 @@ import java.util.List;
  */
 public interface Sink {
 
+    /** What a sink is: the API and metrics count RTMP players apart from recorders. */
+    enum Kind {
+        PLAYER, RECORDER
+    }
+
+    Kind kind();
+
+    /**
+     * Bytes of this stream sent so far to the sink's peer over the network, for the stream's
+     * traffic in /metrics. May be called from any thread and must not block; sinks with no peer
+     * (a recorder writes files) keep the default.
+     */
+    default long bytesSent() {
+        return 0;
+    }
+
     /**
      * The frames a sink joining mid-stream needs first: metadata and sequence headers, then, with
      * the GOP cache on, everything since the latest keyframe. Called once, before any

@@ -7,18 +7,43 @@ package dev.rtmpserver.stream;
 public final class StreamStats {
     /** Seconds of per-second bitrate kept for the dashboard's chart. */
     public static final int HISTORY_SECONDS = 300;
+    /**
+     * Samples (about a second apart) the frame rate is averaged over. The rate is measured on the
+     * stream's own timeline, frames over the time their timestamps span, not over the time they
+     * took to arrive: frames come in bursts as the network and a busy encoder deliver them, and a
+     * 30 fps stream that stalls and catches up must still read 30, not 20 and then 40. Over five
+     * seconds the rounding of millisecond timestamps is lost too.
+     */
+    static final int FRAME_RATE_WINDOW = 5;
+    /**
+     * A sample this soon after the previous one is skipped: a timer that fell behind runs its late
+     * ticks back to back, and frames over a few milliseconds make a meaningless rate.
+     */
+    private static final long MIN_SAMPLE_NANOS = 500_000_000L;
 
     private long bytesIn;
     private long videoFrames;
+    /** Whether the current publisher has sent a video frame, and the timestamp of its latest. */
+    private boolean videoSeen;
+    private int lastVideoTimestamp;
     private long audioFrames;
     private long keyframes;
     private int lastKeyframeTimestamp = -1;
     private int keyframeIntervalMillis;
     private long publishedSinceMillis;
 
+    private boolean sampled;
     private long sampledBytes;
-    private long sampledVideoFrames;
-    private long sampledAtNanos = System.nanoTime();
+    private long sampledAtNanos;
+    /**
+     * The video frame count at each of the last samples, the latest frame's timestamp and when the
+     * sample was taken: a ring, oldest at {@link #windowStart}.
+     */
+    private final long[] windowFrames = new long[FRAME_RATE_WINDOW + 1];
+    private final int[] windowTimestamps = new int[FRAME_RATE_WINDOW + 1];
+    private final long[] windowNanos = new long[FRAME_RATE_WINDOW + 1];
+    private int windowStart;
+    private int windowSize;
     private double bitrateKbps;
     private double frameRate;
     private final double[] history = new double[HISTORY_SECONDS];
@@ -31,6 +56,8 @@ public final class StreamStats {
             case VIDEO -> {
                 if (!frame.config()) {
                     videoFrames++;
+                    videoSeen = true;
+                    lastVideoTimestamp = frame.timestamp();
                 }
                 if (frame.keyframe()) {
                     keyframes++;
@@ -53,21 +80,53 @@ public final class StreamStats {
     void onPublish(long nowMillis) {
         publishedSinceMillis = nowMillis;
         lastKeyframeTimestamp = -1;
+        // The new publisher's rate starts from its own frames, not from seconds of silence before it.
+        windowSize = 0;
+        videoSeen = false;
+        frameRate = 0;
     }
 
+    /**
+     * Takes the sample behind the rates; the first one only starts the count. The bitrate is over
+     * the time since the previous sample, the frame rate over the last {@link #FRAME_RATE_WINDOW}
+     * samples.
+     */
     void sample(long nowNanos) {
-        double seconds = (nowNanos - sampledAtNanos) / 1e9;
-        if (seconds <= 0) {
+        if (sampled && nowNanos - sampledAtNanos < MIN_SAMPLE_NANOS) {
             return;
         }
-        bitrateKbps = (bytesIn - sampledBytes) * 8 / seconds / 1000;
-        frameRate = (videoFrames - sampledVideoFrames) / seconds;
+        if (sampled) {
+            bitrateKbps = (bytesIn - sampledBytes) * 8 / ((nowNanos - sampledAtNanos) / 1e9) / 1000;
+            history[historyNext] = bitrateKbps;
+            historyNext = (historyNext + 1) % HISTORY_SECONDS;
+            historySize = Math.min(historySize + 1, HISTORY_SECONDS);
+        }
+        sampled = true;
         sampledBytes = bytesIn;
-        sampledVideoFrames = videoFrames;
         sampledAtNanos = nowNanos;
-        history[historyNext] = bitrateKbps;
-        historyNext = (historyNext + 1) % HISTORY_SECONDS;
-        historySize = Math.min(historySize + 1, HISTORY_SECONDS);
+
+        if (!videoSeen) {
+            return;
+        }
+        if (windowSize == windowFrames.length) {
+            windowStart = (windowStart + 1) % windowFrames.length;
+            windowSize--;
+        }
+        int next = (windowStart + windowSize) % windowFrames.length;
+        windowFrames[next] = videoFrames;
+        windowTimestamps[next] = lastVideoTimestamp;
+        windowNanos[next] = nowNanos;
+        windowSize++;
+        if (windowSize < 2) {
+            frameRate = 0;
+            return;
+        }
+        // An int difference, so that the wrap of 32-bit RTMP time is crossed. When the timestamps do
+        // not advance (no frame since, or an encoder that stamps every frame alike) the frames are
+        // counted over wall-clock time instead.
+        int mediaMillis = lastVideoTimestamp - windowTimestamps[windowStart];
+        double seconds = mediaMillis > 0 ? mediaMillis / 1000.0 : (nowNanos - windowNanos[windowStart]) / 1e9;
+        frameRate = (videoFrames - windowFrames[windowStart]) / seconds;
     }
 
     /** An immutable copy for readers outside the stream's lock. */
@@ -82,7 +141,7 @@ public final class StreamStats {
 
     /**
      * @param bitrateKbps     over the last second
-     * @param frameRate       video frames over the last second
+     * @param frameRate       video frames per second over the last five seconds
      * @param publishedSince  epoch milliseconds when the current publisher started, 0 if none yet
      * @param bitrateHistory  one value per second, oldest first
      */

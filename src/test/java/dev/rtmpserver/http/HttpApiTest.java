@@ -1,6 +1,7 @@
 package dev.rtmpserver.http;
 
 import com.sun.net.httpserver.Headers;
+import dev.rtmpserver.metrics.BuildInfo;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamPolicy;
@@ -54,6 +55,7 @@ class HttpApiTest {
     /** What the fake {@link ConfigReload} answers next. */
     private final AtomicReference<Supplier<ConfigReload.Result>> reloads = new AtomicReference<>(
             () -> new ConfigReload.Result(true, List.of()));
+    private volatile List<ListenAddress> rtmpListeners = List.of();
     private HttpApi api;
 
     @AfterEach
@@ -69,7 +71,7 @@ class HttpApiTest {
                 counters, (key, ban) -> {
                     ended.add(new Ended(key, ban));
                     return key.equals(PUBLISHED);
-                }, () -> listeners, Optional.empty(), () -> reloads.get().get());
+                }, () -> listeners, Optional.empty(), () -> reloads.get().get(), () -> rtmpListeners);
     }
 
     private Answer send(String method, String path, String token) throws IOException {
@@ -77,9 +79,16 @@ class HttpApiTest {
     }
 
     private Answer send(String method, String path, String token, InetAddress from) throws IOException {
+        return send(method, path, token, from, null);
+    }
+
+    private Answer send(String method, String path, String token, InetAddress from, String host) throws IOException {
         FakeExchange ex = new FakeExchange(method, path, from);
         if (token != null) {
             ex.getRequestHeaders().set("Authorization", "Bearer " + token);
+        }
+        if (host != null) {
+            ex.getRequestHeaders().set("Host", host);
         }
         api.handle(ex);
         assertTrue(ex.closed(), "the exchange is closed");
@@ -90,7 +99,7 @@ class HttpApiTest {
     void withATokenEveryApiRequestNeedsItButMetricsHealthAndDashboardStayOpen() throws Exception {
         create(Optional.of(TOKEN));
         for (String path : new String[] {"/api/streams", "/api/streams/live/x", "/api/connections",
-                "/api/connections/1", "/api/nothing", "/api"}) {
+                "/api/connections/1", "/api/server", "/api/nothing", "/api"}) {
             Answer r = send("GET", path, null);
             assertEquals(401, r.statusCode(), path);
             assertTrue(r.body().contains("\"error\""), r.body());
@@ -297,6 +306,36 @@ class HttpApiTest {
         }
         assertTrue(script.body().contains("sessionStorage") && !script.body().contains("?token="),
                 "the token is kept in sessionStorage, never put in a URL");
+    }
+
+    @Test
+    void serverGivesTheUrlsToPublishToAndTheVersion() throws Exception {
+        create(Optional.of(TOKEN));
+        InetAddress any = InetAddress.getByName("0.0.0.0");
+        rtmpListeners = List.of(new ListenAddress("rtmp", any, 1935), new ListenAddress("rtmps", any, 1936));
+        String version = ",\"version\":\"" + BuildInfo.version() + "\"}\n";
+        assertEquals("{\"rtmp\":[\"rtmp://media.example:1935/\"],\"rtmps\":[\"rtmps://media.example:1936/\"]" + version,
+                server("media.example:8080").body(), "on every interface, the host the browser reached");
+        assertEquals("{\"rtmp\":[\"rtmp://[::1]:1935/\"],\"rtmps\":[\"rtmps://[::1]:1936/\"]" + version,
+                server("[::1]:8080").body());
+        for (String odd : new String[] {null, "", "a b", "x\"<b>", "[::1]]", "host:port"}) {
+            assertTrue(server(odd).body().startsWith("{\"rtmp\":[\"rtmp://127.0.0.1:1935/\"]"),
+                    "without a usable Host header, the address the request came in on: " + odd);
+        }
+
+        rtmpListeners = List.of(new ListenAddress("rtmp", InetAddress.getByName("192.0.2.10"), 19350));
+        assertEquals("{\"rtmp\":[\"rtmp://192.0.2.10:19350/\"],\"rtmps\":[]" + version,
+                server("media.example").body(), "bound to one address, that address");
+        rtmpListeners = List.of(new ListenAddress("rtmp", InetAddress.getByName("2001:db8:0:0:0:0:0:7"), 1935));
+        assertTrue(server(null).body().contains("\"rtmp://[2001:db8::7]:1935/\""));
+        rtmpListeners = List.of();
+        assertEquals("{\"rtmp\":[],\"rtmps\":[]" + version, server(null).body(), "nothing bound yet");
+    }
+
+    private Answer server(String host) throws IOException {
+        Answer r = send("GET", "/api/server", TOKEN, InetAddress.getLoopbackAddress(), host);
+        assertEquals(200, r.statusCode());
+        return r;
     }
 
     @Test

@@ -95,7 +95,7 @@ class RecordingsApiTest {
                 dev.rtmpserver.stream.Scheduler.of(timer), System::nanoTime, 100);
         api = new HttpApi(new HttpConfig(InetAddress.getLoopbackAddress(), 0, token), registry, List::of,
                 new Counters(), (key, ban) -> false, List::of, recordings,
-                () -> new ConfigReload.Result(false, List.of()));
+                () -> new ConfigReload.Result(false, List.of()), List::of);
     }
 
     private void create() {

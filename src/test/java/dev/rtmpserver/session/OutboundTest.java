@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,8 +56,9 @@ class OutboundTest {
             PipedOutputStream pipe = new PipedOutputStream(in);
             Thread writer = startWriter(out, pipe);
             out.send(new RtmpMessage.SetChunkSize(4096), 0);
+            LongAdder sent = new LongAdder();
             for (int i = 0; i < frames.size(); i++) {
-                out.sendLive(streamId, frames.get(i));
+                out.sendLive(streamId, frames.get(i), sent);
                 if (i % 7 == 0) {
                     out.send(new RtmpMessage.Data(List.of("onStatus", "x" + i)), streamId);
                 }
@@ -70,6 +72,8 @@ class OutboundTest {
             out.close();
             writer.join();
             received.add(got);
+            assertEquals(frames.stream().mapToLong(f -> f.chunked(6, streamId, 4096).length).sum(), sent.sum(),
+                    "the play counts the bytes of its frames, and nothing else");
         }
         for (MediaFrame frame : frames) {
             // Encoded once for both stream ids: the second player patched the first chunk's header.
@@ -137,24 +141,24 @@ class OutboundTest {
         Outbound out = new Outbound(8 * (1000 + 64), new Counters(), overflows::incrementAndGet);
         MediaFrame frame = new MediaFrame(MediaFrame.Kind.VIDEO, 0, new byte[1000], false, false);
         // No writer runs: everything offered stays queued.
-        assertTrue(out.offerLive(1, frame, 2500, Long.MAX_VALUE));
-        assertTrue(out.offerLive(1, frame, 2500, Long.MAX_VALUE));
-        assertFalse(out.offerLive(1, frame, 2500, Long.MAX_VALUE), "a third 1,000 bytes exceed 2,500 live bytes");
-        out.sendCached(1, frame);
-        assertTrue(out.offerLive(1, frame, 3000, Long.MAX_VALUE), "cached frames do not count as live");
+        assertTrue(out.offerLive(1, frame, 2500, Long.MAX_VALUE, null));
+        assertTrue(out.offerLive(1, frame, 2500, Long.MAX_VALUE, null));
+        assertFalse(out.offerLive(1, frame, 2500, Long.MAX_VALUE, null), "a third 1,000 bytes exceed 2,500 live bytes");
+        out.sendCached(1, frame, null);
+        assertTrue(out.offerLive(1, frame, 3000, Long.MAX_VALUE, null), "cached frames do not count as live");
         assertFalse(out.isDrained());
 
         Thread.sleep(30);
         assertTrue(out.liveWaitMillis() >= 30, "the oldest live frame has waited since the first offer");
-        assertFalse(out.offerLive(1, frame, Long.MAX_VALUE, TimeUnit.MILLISECONDS.toNanos(10)),
+        assertFalse(out.offerLive(1, frame, Long.MAX_VALUE, TimeUnit.MILLISECONDS.toNanos(10), null),
                 "the oldest live frame waited longer than 10 ms");
         assertEquals(0, overflows.get());
 
         for (int i = 0; i < 10; i++) {
-            out.sendCached(1, frame);
+            out.sendCached(1, frame, null);
         }
         assertEquals(1, overflows.get(), "the ninth message passed the hard limit; the rest found the queue closed");
-        assertTrue(out.offerLive(1, frame, Long.MAX_VALUE, Long.MAX_VALUE), "a closed queue swallows frames");
+        assertTrue(out.offerLive(1, frame, Long.MAX_VALUE, Long.MAX_VALUE, null), "a closed queue swallows frames");
         assertEquals(0, out.liveWaitMillis());
         assertTrue(out.isDrained());
         Thread writer = startWriter(out, OutputStream.nullOutputStream());
@@ -171,8 +175,8 @@ class OutboundTest {
         awaitParked(writer);
         MediaFrame first = MediaFrame.audio(3, new byte[] {(byte) 0xAF, 1, 10});
         MediaFrame second = MediaFrame.audio(26, new byte[] {(byte) 0xAF, 1, 11});
-        out.holdLive(1, first);
-        out.holdLive(1, second);
+        out.holdLive(1, first, null);
+        out.holdLive(1, second, null);
         Thread.sleep(200);
         assertEquals(0, in.available(), "held frames do not wake the writer");
         assertEquals(Thread.State.WAITING, writer.getState());
@@ -181,7 +185,7 @@ class OutboundTest {
 
         // The held frames have been queued for 200 ms: a 10 ms wait limit still lets the next frame in.
         MediaFrame video = MediaFrame.video(40, new byte[] {0x27, 1, 0, 0, 0, 12});
-        assertTrue(out.offerLive(1, video, Long.MAX_VALUE, TimeUnit.MILLISECONDS.toNanos(10)));
+        assertTrue(out.offerLive(1, video, Long.MAX_VALUE, TimeUnit.MILLISECONDS.toNanos(10), null));
         ChunkReader reader = new ChunkReader(in);
         for (MediaFrame want : List.of(first, second, video)) {
             RawMessage got = reader.read();
@@ -190,7 +194,7 @@ class OutboundTest {
         }
 
         awaitParked(writer);
-        out.holdLive(1, first);
+        out.holdLive(1, first, null);
         out.close();
         writer.join();
         assertEquals(0, in.available(), "what was held when the queue closed is dropped");

@@ -248,4 +248,47 @@ class LiveStreamTest {
         assertEquals(List.of("join(waiting) []", "publish", "offer video@1000/key", "offer audio@990", "unpublish",
                 "publish", "offer video@1020/key", "offer audio@1041"), player.events());
     }
+
+    /** A sink of a given kind that claims to have sent what the test says. */
+    private static final class CountingSink extends RecordingSink {
+        private final Kind kind;
+        private volatile long sent;
+
+        CountingSink(Kind kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public Kind kind() {
+            return kind;
+        }
+
+        @Override
+        public long bytesSent() {
+            return sent;
+        }
+    }
+
+    @Test
+    void theViewCountsPlayersApartFromRecordersAndKeepsTheBytesOfPlayersThatLeft() {
+        LiveStream stream = stream(policy(true, 1_000_000, Duration.ofSeconds(30)));
+        CountingSink first = new CountingSink(Sink.Kind.PLAYER);
+        CountingSink second = new CountingSink(Sink.Kind.PLAYER);
+        CountingSink recorder = new CountingSink(Sink.Kind.RECORDER);
+        stream.addSink(first);
+        stream.addSink(second);
+        stream.addSink(recorder);
+        first.sent = 1000;
+        second.sent = 300;
+        LiveStream.View view = stream.view();
+        assertEquals(2, view.players());
+        assertEquals(1, view.recorders());
+        assertEquals(1300, view.bytesSent());
+
+        stream.removeSink(first);
+        second.sent = 500;
+        view = stream.view();
+        assertEquals(1, view.players());
+        assertEquals(1500, view.bytesSent(), "what a departed player sent still counts: the total never goes back");
+    }
 }

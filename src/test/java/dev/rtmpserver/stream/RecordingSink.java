@@ -20,6 +20,11 @@ class RecordingSink implements Sink {
     }
 
     @Override
+    public Kind kind() {
+        return Kind.PLAYER;
+    }
+
+    @Override
     public synchronized void join(List<MediaFrame> cached, boolean published) {
         events.add("join(" + (published ? "published" : "waiting") + ") "
                 + cached.stream().map(RecordingSink::label).collect(Collectors.joining(", ", "[", "]")));

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
@@ -39,6 +40,8 @@ public class OutboundBenchmark extends ShortRun {
 
     private final Outbound[] outbounds = new Outbound[PLAYERS];
     private final Thread[] writers = new Thread[PLAYERS];
+    /** Each play's count of bytes written, as {@link PlayerSink} keeps it. */
+    private final LongAdder[] sent = new LongAdder[PLAYERS];
     private MediaFrame frame;
     /**
      * Counted down by each player's socket on flush. Each round queues one message per player, and
@@ -59,6 +62,7 @@ public class OutboundBenchmark extends ShortRun {
             Outbound outbound = new Outbound(Long.MAX_VALUE, new Counters(), () -> {
             });
             outbounds[i] = outbound;
+            sent[i] = new LongAdder();
             writers[i] = Thread.ofVirtual().start(() -> {
                 try {
                     outbound.drainTo(socket, INITIAL_BUFFER_BYTES, MAX_WRITE_BUFFER_BYTES);
@@ -86,8 +90,8 @@ public class OutboundBenchmark extends ShortRun {
     @OperationsPerInvocation(PLAYERS)
     public void offerToEveryPlayer() throws InterruptedException {
         flushes = new CountDownLatch(PLAYERS);
-        for (Outbound outbound : outbounds) {
-            outbound.offerLive(STREAM_ID, frame, Long.MAX_VALUE, Long.MAX_VALUE);
+        for (int i = 0; i < PLAYERS; i++) {
+            outbounds[i].offerLive(STREAM_ID, frame, Long.MAX_VALUE, Long.MAX_VALUE, sent[i]);
         }
         await();
     }
