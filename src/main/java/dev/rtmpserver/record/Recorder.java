@@ -65,7 +65,6 @@ final class Recorder implements Sink {
     private MediaFrame videoConfig;
     private MediaFrame audioConfig;
     private Segment segment;
-    private int segmentNumber;
     private boolean failed;
     private Thread thread;
 
@@ -222,7 +221,6 @@ final class Recorder implements Sink {
         boolean audio = audioConfig != null || first.kind() == MediaFrame.Kind.AUDIO;
         boolean video = videoConfig != null || first.kind() == MediaFrame.Kind.VIDEO;
         Segment s = new Segment(created.path(), created.channel(), first.timestamp(), audio, video);
-        segmentNumber++;
         Logger.info("{}: recording to {}", name, created.path());
         for (MediaFrame config : new MediaFrame[] {videoConfig, audioConfig}) {
             if (config != null) {

@@ -74,11 +74,6 @@ public record SessionConfig(int chunkSize, int windowAckSize, Duration handshake
                 writeTimeout, bytes, length, maxLag, protocolLimits, playWait);
     }
 
-    public SessionConfig withChunkSize(int size) {
-        return new SessionConfig(size, windowAckSize, handshakeTimeout, idleTimeout, mediaTimeout, writeTimeout,
-                playerQueueBytes, playerQueueWait, playerMaxLag, protocolLimits, playWait);
-    }
-
     public SessionConfig withProtocolLimits(ProtocolLimits limits) {
         return new SessionConfig(chunkSize, windowAckSize, handshakeTimeout, idleTimeout, mediaTimeout, writeTimeout,
                 playerQueueBytes, playerQueueWait, playerMaxLag, limits, playWait);

@@ -10,8 +10,6 @@ public final class StreamStats {
 
     private long bytesIn;
     private long videoFrames;
-    private long audioFrames;
-    private long keyframes;
     private int lastKeyframeTimestamp = -1;
     private int keyframeIntervalMillis;
     private long publishedSinceMillis;
@@ -27,26 +25,17 @@ public final class StreamStats {
 
     void onFrame(MediaFrame frame) {
         bytesIn += frame.size();
-        switch (frame.kind()) {
-            case VIDEO -> {
-                if (!frame.config()) {
-                    videoFrames++;
-                }
-                if (frame.keyframe()) {
-                    keyframes++;
-                    if (lastKeyframeTimestamp >= 0) {
-                        keyframeIntervalMillis = frame.timestamp() - lastKeyframeTimestamp;
-                    }
-                    lastKeyframeTimestamp = frame.timestamp();
-                }
+        if (frame.kind() != MediaFrame.Kind.VIDEO) {
+            return;
+        }
+        if (!frame.config()) {
+            videoFrames++;
+        }
+        if (frame.keyframe()) {
+            if (lastKeyframeTimestamp >= 0) {
+                keyframeIntervalMillis = frame.timestamp() - lastKeyframeTimestamp;
             }
-            case AUDIO -> {
-                if (!frame.config()) {
-                    audioFrames++;
-                }
-            }
-            case DATA -> {
-            }
+            lastKeyframeTimestamp = frame.timestamp();
         }
     }
 
@@ -76,8 +65,7 @@ public final class StreamStats {
         for (int i = 0; i < historySize; i++) {
             h[i] = history[(historyNext - historySize + i + HISTORY_SECONDS) % HISTORY_SECONDS];
         }
-        return new Snapshot(bytesIn, videoFrames, audioFrames, keyframes, keyframeIntervalMillis, bitrateKbps,
-                frameRate, publishedSinceMillis, h);
+        return new Snapshot(bytesIn, keyframeIntervalMillis, bitrateKbps, frameRate, publishedSinceMillis, h);
     }
 
     /**
@@ -86,7 +74,7 @@ public final class StreamStats {
      * @param publishedSince  epoch milliseconds when the current publisher started, 0 if none yet
      * @param bitrateHistory  one value per second, oldest first
      */
-    public record Snapshot(long bytesIn, long videoFrames, long audioFrames, long keyframes, int keyframeIntervalMillis,
-                           double bitrateKbps, double frameRate, long publishedSince, double[] bitrateHistory) {
+    public record Snapshot(long bytesIn, int keyframeIntervalMillis, double bitrateKbps, double frameRate,
+                           long publishedSince, double[] bitrateHistory) {
     }
 }
