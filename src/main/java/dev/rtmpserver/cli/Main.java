@@ -16,6 +16,7 @@ import sun.misc.Signal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -34,7 +35,8 @@ public final class Main {
 
     public static void main(String[] args) {
         UncaughtExceptionLogger.install();
-        int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        int status = run(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8));
         flushLog();
         System.exit(status);
     }

@@ -70,9 +70,9 @@ final class Prometheus {
         sb.append(name).append(' ').append(value).append('\n');
     }
 
-    private void gauge(String name, String help, double value) {
+    private void gauge(String name, String help, long value) {
         help(name, "gauge", help);
-        sb.append(name).append(' ').append(number(value)).append('\n');
+        sb.append(name).append(' ').append(value).append('\n');
     }
 
     private void help(String name, String type, String help) {
@@ -80,9 +80,9 @@ final class Prometheus {
         sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
-    private void sample(String name, String label, String value, double n) {
+    private void sample(String name, String label, String value, long n) {
         sb.append(name).append('{').append(label).append("=\"").append(escape(value)).append("\"} ")
-                .append(number(n)).append('\n');
+                .append(n).append('\n');
     }
 
     private void streamSample(String name, LiveStream.View s, double n) {

@@ -1,5 +1,6 @@
 package dev.rtmpserver.metrics;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,8 +15,9 @@ public final class Counters {
      * The limits that refuse or close connections, by the names they carry in /metrics; listed so
      * that each is exported (as 0) before it first trips.
      */
-    public static final String[] LIMITS = {"connections", "connections_per_address", "streams", "message_size",
-        "chunk_size", "chunk_streams", "pending_bytes", "amf_depth", "amf_references", "commands_before_connect"};
+    private static final List<String> LIMITS = List.of("connections", "connections_per_address", "streams",
+            "message_size", "chunk_size", "chunk_streams", "pending_bytes", "amf_depth", "amf_references",
+            "commands_before_connect");
 
     public final LongAdder connectionsAccepted = new LongAdder();
     public final LongAdder connectionsRefused = new LongAdder();

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -100,7 +101,7 @@ final class Recorder implements Sink {
             }
             if (!frame.config()) {
                 boolean video = frame.kind() == MediaFrame.Kind.VIDEO;
-                if (video && awaitingKeyframe && !frame.keyframe()
+                if ((video && awaitingKeyframe && !frame.keyframe())
                         || queuedBytes + frame.size() > config.queueBytes()) {
                     awaitingKeyframe |= video;
                     owner.counters().framesDroppedRecorderBehind.increment();
@@ -217,7 +218,8 @@ final class Recorder implements Sink {
     }
 
     private Segment openSegment(MediaFrame first) throws IOException {
-        RecordFiles.Created created = files.create(stream.key().app(), stream.key().name(), ZonedDateTime.now());
+        RecordFiles.Created created = files.create(stream.key().app(), stream.key().name(),
+                ZonedDateTime.now(ZoneOffset.UTC));
         boolean audio = audioConfig != null || first.kind() == MediaFrame.Kind.AUDIO;
         boolean video = videoConfig != null || first.kind() == MediaFrame.Kind.VIDEO;
         Segment s = new Segment(created.path(), created.channel(), first.timestamp(), audio, video);

@@ -321,7 +321,7 @@ public final class Connection implements Runnable, Publisher {
         }
         List<Object> values = data.values();
         boolean setDataFrame = "@setDataFrame".equals(data.name());
-        if (setDataFrame && values.size() >= 2 && "onMetaData".equals(values.get(1))
+        if ((setDataFrame && values.size() >= 2 && "onMetaData".equals(values.get(1)))
                 || "onMetaData".equals(data.name())) {
             int properties = setDataFrame ? 2 : 1;
             p.onMetadata(raw.timestamp(), amf0Body(raw, setDataFrame),
