@@ -52,7 +52,7 @@ public record RecordConfig(Path dir, Map<String, Selection> selection, Duration 
                 return NONE;
             }
             Set<String> names = new java.util.HashSet<>();
-            for (String name : t.split(",")) {
+            for (String name : t.split(",", -1)) {
                 if (!name.isBlank()) {
                     names.add(name.trim());
                 }

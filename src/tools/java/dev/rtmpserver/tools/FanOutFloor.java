@@ -80,7 +80,7 @@ public final class FanOutFloor {
 
         static Run parse(String line) {
             Map<String, String> f = new HashMap<>();
-            for (String kv : line.substring("RESULT ".length()).split(" ")) {
+            for (String kv : line.substring("RESULT ".length()).split(" ", -1)) {
                 int eq = kv.indexOf('=');
                 f.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
