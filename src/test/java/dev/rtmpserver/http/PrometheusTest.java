@@ -41,7 +41,7 @@ class PrometheusTest {
     void peerTextInLabelsNeverBreaksALine() {
         String name = "a\\b\"c\nd\re\0f\u0085g\u2028h\u001b[31m";
         String text = Prometheus.render(new Counters(), List.of(), publish("li\rve", name, "conn-1 /127.0.0.1:1"));
-        for (String line : text.split("\n")) {
+        for (String line : text.lines().toList()) {
             if (!line.startsWith("# ")) {
                 assertTrue(SAMPLE.matcher(line).matches(), "not one sample line: " + line);
             }

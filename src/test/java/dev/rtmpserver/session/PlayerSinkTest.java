@@ -83,6 +83,8 @@ class PlayerSinkTest {
      * The writer is stopped by interrupting it once it waits for more, which leaves the queue as a
      * queue without a writer again, so a test can go on offering frames.
      */
+    // Nothing signals that the writer parked: the test yields until it sees it.
+    @SuppressWarnings("ThreadPriorityCheck")
     private List<String> drain() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Thread writer = Thread.ofVirtual().start(() -> {

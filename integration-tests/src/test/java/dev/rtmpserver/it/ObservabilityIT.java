@@ -30,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class ObservabilityIT {
     private static final String TOKEN = "test-token-123";
-    /** A stream name that would be markup, run script and hold control characters if a page inserted it as HTML. */
     /** Markup and a bidi override: control characters cannot reach a stream name, the server refuses them. */
     private static final String HOSTILE = "<b id=pwned>x<img src=x onerror=document.title=1>\u202e";
     /** One Prometheus text sample line: a name, optional labels, a number. */
@@ -59,7 +58,7 @@ class ObservabilityIT {
     /** Parses every sample of a scrape, failing on any line that is not valid exposition text. */
     static Map<String, Double> parsePrometheus(String text) {
         Map<String, Double> samples = new HashMap<>();
-        for (String line : text.split("\n")) {
+        for (String line : text.split("\n", -1)) {
             if (line.isEmpty() || line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
                 continue;
             }
