@@ -109,32 +109,32 @@ public final class HttpApi implements AutoCloseable {
     /** The answer to a request; {@code method} is GET for HEAD requests. */
     private Response route(HttpExchange ex, String method) {
         String path = ex.getRequestURI().getRawPath();
-        switch (path) {
+        return switch (path) {
             case "/healthz" -> {
                 allow(method, "GET");
-                return Health.render(listeners.get());
+                yield Health.render(listeners.get());
             }
             case "/metrics" -> {
                 allow(method, "GET");
-                return Response.text(200, "text/plain; version=0.0.4; charset=utf-8",
+                yield Response.text(200, "text/plain; version=0.0.4; charset=utf-8",
                         Prometheus.render(counters, infos(), views()));
             }
             case "/", "/index.html" -> {
                 allow(method, "GET");
-                return Response.text(200, "text/html; charset=utf-8", DASHBOARD).withHeaders(DASHBOARD_POLICY);
+                yield Response.text(200, "text/html; charset=utf-8", DASHBOARD).withHeaders(DASHBOARD_POLICY);
             }
             case "/dashboard.js" -> {
                 allow(method, "GET");
-                return Response.text(200, "text/javascript; charset=utf-8", DASHBOARD_SCRIPT);
+                yield Response.text(200, "text/javascript; charset=utf-8", DASHBOARD_SCRIPT);
             }
             default -> {
                 if (path.equals("/api") || path.startsWith("/api/")) {
                     access.check(ex.getRequestHeaders().getFirst("Authorization"), ex.getRemoteAddress().getAddress());
-                    return api(method, path, ex.getRequestURI().getRawQuery());
+                    yield api(method, path, ex.getRequestURI().getRawQuery());
                 }
                 throw new HttpError(404, "no such resource");
             }
-        }
+        };
     }
 
     private Response api(String method, String path, String query) {
