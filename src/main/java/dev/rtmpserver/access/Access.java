@@ -81,7 +81,7 @@ public final class Access implements AccessControl {
         if (query == null || query.isEmpty()) {
             return Optional.empty();
         }
-        for (String pair : query.split("&")) {
+        for (String pair : query.split("&", -1)) {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
             if (key.equals(name)) {

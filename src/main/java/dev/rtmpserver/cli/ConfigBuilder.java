@@ -186,7 +186,7 @@ final class ConfigBuilder {
 
     private static Set<String> tokens(String list) {
         Set<String> tokens = new HashSet<>();
-        for (String token : list.split(",")) {
+        for (String token : list.split(",", -1)) {
             if (!token.isBlank()) {
                 tokens.add(token.trim());
             }

@@ -13,11 +13,11 @@ import org.tinylog.provider.ProviderRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
-import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -37,7 +37,8 @@ public final class Main {
 
     public static void main(String[] args) {
         UncaughtExceptionLogger.install();
-        int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        int status = run(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8));
         flushLog();
         System.exit(status);
     }
@@ -124,7 +125,7 @@ public final class Main {
      */
     private static void reloadOnHangUp(Reloader reloader) {
         try {
-            Signal.handle(new Signal("HUP"), signal -> Threads.startVirtual("sighup", () -> {
+            Signals.on("HUP", () -> Threads.startVirtual("sighup", () -> {
                 try {
                     reloader.reload("SIGHUP");
                 } catch (ConfigReload.Rejected e) {
@@ -144,7 +145,7 @@ public final class Main {
      */
     private static void exitCleanlyOn(String name) {
         try {
-            Signal.handle(new Signal(name), signal -> System.exit(0));
+            Signals.on(name, () -> System.exit(0));
         } catch (IllegalArgumentException e) {
             // Under -Xrs the JVM leaves signals alone: the default exit status then stands.
             Logger.debug("SIG{} keeps its default action: {}", name, e.getMessage());

@@ -66,7 +66,7 @@ final class HookBody {
                 default -> {
                     // JSON requires C0 controls escaped; DEL, C1 and the line separators are escaped as well,
                     // since some readers of the text take them for line ends.
-                    if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029') {
+                    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);

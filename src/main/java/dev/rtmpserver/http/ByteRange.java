@@ -48,7 +48,7 @@ record ByteRange(long first, long last) {
             return Optional.empty();
         }
         Matcher m = SPEC.matcher(set);
-        if (!m.matches() || m.group(1).isEmpty() && m.group(2).isEmpty()) {
+        if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
             throw unsatisfiable(size, "malformed range");
         }
         if (m.group(1).isEmpty()) {

@@ -128,34 +128,34 @@ public final class HttpApi implements AutoCloseable {
     /** The answer to a request; {@code method} is GET for HEAD requests. */
     private Response route(HttpExchange ex, String method) {
         String path = ex.getRequestURI().getRawPath();
-        switch (path) {
+        return switch (path) {
             case "/healthz" -> {
                 allow(method, "GET");
-                return Health.render(listeners.get());
+                yield Health.render(listeners.get());
             }
             case "/metrics" -> {
                 allow(method, "GET");
-                return Response.text(200, "text/plain; version=0.0.4; charset=utf-8",
+                yield Response.text(200, "text/plain; version=0.0.4; charset=utf-8",
                         Prometheus.render(counters, infos(), views()));
             }
             case "/", "/index.html" -> {
                 allow(method, "GET");
-                return Response.text(200, "text/html; charset=utf-8", DASHBOARD).withHeaders(DASHBOARD_POLICY);
+                yield Response.text(200, "text/html; charset=utf-8", DASHBOARD).withHeaders(DASHBOARD_POLICY);
             }
             case "/dashboard.js" -> {
                 allow(method, "GET");
-                return Response.text(200, "text/javascript; charset=utf-8", DASHBOARD_SCRIPT);
+                yield Response.text(200, "text/javascript; charset=utf-8", DASHBOARD_SCRIPT);
             }
             default -> {
                 boolean api = path.equals("/api") || path.startsWith("/api/");
                 if (api || path.startsWith(RecordingsApi.FILES)) {
                     access.check(ex.getRequestHeaders().getFirst("Authorization"), ex.getRemoteAddress().getAddress());
-                    return api ? api(ex, method, path)
+                    yield api ? api(ex, method, path)
                             : recordings.file(method, path, ex.getRequestHeaders(), ex.getRemoteAddress());
                 }
                 throw new HttpError(404, "no such resource");
             }
-        }
+        };
     }
 
     private Response api(HttpExchange ex, String method, String path) {

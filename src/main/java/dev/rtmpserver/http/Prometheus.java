@@ -140,6 +140,11 @@ final class Prometheus {
         sb.append(name).append(' ').append(value).append('\n');
     }
 
+    private void gauge(String name, String help, long value) {
+        help(name, "gauge", help);
+        sb.append(name).append(' ').append(value).append('\n');
+    }
+
     private void gauge(String name, String help, double value) {
         help(name, "gauge", help);
         sb.append(name).append(' ').append(number(value)).append('\n');
@@ -150,9 +155,19 @@ final class Prometheus {
         sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
+    private void sample(String name, String label, String value, long n) {
+        sb.append(name).append('{').append(label).append("=\"").append(escape(value)).append("\"} ")
+                .append(n).append('\n');
+    }
+
     private void sample(String name, String label, String value, double n) {
         sb.append(name).append('{').append(label).append("=\"").append(escape(value)).append("\"} ")
                 .append(number(n)).append('\n');
+    }
+
+    private void streamSample(String name, LiveStream.View s, long n) {
+        sb.append(name).append("{app=\"").append(escape(s.key().app())).append("\",stream=\"")
+                .append(escape(s.key().name())).append("\"} ").append(n).append('\n');
     }
 
     private void streamSample(String name, LiveStream.View s, double n) {

@@ -1,5 +1,6 @@
 package dev.rtmpserver.metrics;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,17 +15,18 @@ public final class Counters {
      * The limits that refuse or close connections, by the names they carry in /metrics; listed so
      * that each is exported (as 0) before it first trips.
      */
-    public static final String[] LIMITS = {"connections", "connections_per_address", "streams", "message_size",
-        "chunk_size", "chunk_streams", "pending_bytes", "amf_depth", "amf_references", "commands_before_connect"};
+    private static final List<String> LIMITS = List.of("connections", "connections_per_address", "streams",
+            "message_size", "chunk_size", "chunk_streams", "pending_bytes", "amf_depth", "amf_references",
+            "commands_before_connect");
     /** The hooks, by the names they carry in /metrics; listed so that each is exported (as 0) before it first runs. */
-    public static final String[] HOOKS = {"unpublish", "done", "record_done", "exec_record_done"};
+    public static final List<String> HOOKS = List.of("unpublish", "done", "record_done", "exec_record_done");
     /** Delivered (a 2xx answer, a program's exit status 0). */
     public static final String HOOK_OK = "ok";
     /** Given up: out of retries, an answer that was not 2xx, a program that failed. */
     public static final String HOOK_FAILED = "failed";
     /** Never tried, because too many hook events were in flight already. */
     public static final String HOOK_DROPPED = "dropped";
-    private static final String[] HOOK_RESULTS = {HOOK_OK, HOOK_FAILED, HOOK_DROPPED};
+    private static final List<String> HOOK_RESULTS = List.of(HOOK_OK, HOOK_FAILED, HOOK_DROPPED);
 
     public final LongAdder connectionsAccepted = new LongAdder();
     public final LongAdder connectionsRefused = new LongAdder();

@@ -28,7 +28,7 @@ public record ProcessStats(double cpuSeconds, long openFds, long maxFds, long re
     public static Optional<ProcessStats> read(Path proc) {
         try {
             String stat = Files.readString(proc.resolve("stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +", -1);
             double cpu = (Long.parseLong(fields[UTIME]) + Long.parseLong(fields[STIME])) / TICKS_PER_SECOND;
             String status = Files.readString(proc.resolve("status"));
             long openFds;
@@ -45,9 +45,9 @@ public record ProcessStats(double cpuSeconds, long openFds, long maxFds, long re
 
     /** The soft limit from the "Max open files" line of /proc/self/limits. */
     private static long maxOpenFiles(String limits) {
-        for (String line : limits.split("\n")) {
+        for (String line : limits.lines().toList()) {
             if (line.startsWith("Max open files")) {
-                return Long.parseLong(line.substring("Max open files".length()).trim().split(" +")[0]);
+                return Long.parseLong(line.substring("Max open files".length()).trim().split(" +", -1)[0]);
             }
         }
         throw new IllegalArgumentException("no Max open files line");
@@ -55,9 +55,9 @@ public record ProcessStats(double cpuSeconds, long openFds, long maxFds, long re
 
     /** The value of a {@code Name:   123 kB} line of /proc/self/status. */
     private static long kilobytes(String status, String name) {
-        for (String line : status.split("\n")) {
+        for (String line : status.lines().toList()) {
             if (line.startsWith(name)) {
-                return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]);
+                return Long.parseLong(line.substring(name.length()).trim().split("\\s+", -1)[0]);
             }
         }
         throw new IllegalArgumentException("no " + name + " line");

@@ -9,7 +9,7 @@ import java.util.Set;
  * What gets recorded, where, and in what pieces.
  *
  * @param dir             the record directory; every file written or served lies inside it
- * @param selection       per application: which streams to record; apps not listed use {@link #all()}
+ * @param selection       per application: which streams to record; apps not listed use {@link Selection#ALL}
  * @param segmentLength   start a new file at the first keyframe past this length; zero for never
  * @param segmentBytes    start a new file at the first keyframe past this size; zero for never
  * @param queueBytes      media a recorder may hold while the disk catches up; beyond, it drops
@@ -52,7 +52,7 @@ public record RecordConfig(Path dir, Map<String, Selection> selection, Duration 
                 return NONE;
             }
             Set<String> names = new java.util.HashSet<>();
-            for (String name : t.split(",")) {
+            for (String name : t.split(",", -1)) {
                 if (!name.isBlank()) {
                     names.add(name.trim());
                 }

@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -66,7 +67,6 @@ final class Recorder implements Sink {
     private MediaFrame videoConfig;
     private MediaFrame audioConfig;
     private Segment segment;
-    private int segmentNumber;
     private boolean failed;
     private Thread thread;
 
@@ -107,7 +107,7 @@ final class Recorder implements Sink {
             }
             if (!frame.config()) {
                 boolean video = frame.kind() == MediaFrame.Kind.VIDEO;
-                if (video && awaitingKeyframe && !frame.keyframe()
+                if ((video && awaitingKeyframe && !frame.keyframe())
                         || queuedBytes + frame.size() > config.queueBytes()) {
                     awaitingKeyframe |= video;
                     owner.counters().framesDroppedRecorderBehind.increment();
@@ -224,7 +224,8 @@ final class Recorder implements Sink {
     }
 
     private Segment openSegment(MediaFrame first) throws IOException {
-        RecordFiles.Created created = files.create(stream.key().app(), stream.key().name(), ZonedDateTime.now());
+        RecordFiles.Created created = files.create(stream.key().app(), stream.key().name(),
+                ZonedDateTime.now(ZoneOffset.UTC));
         boolean audio = audioConfig != null || first.kind() == MediaFrame.Kind.AUDIO;
         boolean video = videoConfig != null || first.kind() == MediaFrame.Kind.VIDEO;
         Segment s;
@@ -245,7 +246,6 @@ final class Recorder implements Sink {
             files.closed(created.path());
             throw e;
         }
-        segmentNumber++;
         Logger.info("{}: recording to {}", name, created.path());
         return s;
     }

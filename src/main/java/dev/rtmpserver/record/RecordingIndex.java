@@ -171,7 +171,7 @@ public final class RecordingIndex {
             }
             FlvHeader.decode(Arrays.copyOf(head, FlvHeader.LENGTH));
             int size = (head[TAG_START + 1] & 0xff) << 16 | (head[TAG_START + 2] & 0xff) << 8
-                    | head[TAG_START + 3] & 0xff;
+                    | (head[TAG_START + 3] & 0xff);
             if (head[TAG_START] != FlvTag.SCRIPT || size > MAX_METADATA_BYTES) {
                 return OptionalDouble.empty();
             }

@@ -131,6 +131,9 @@ public final class RtmpServer implements AutoCloseable {
      *
      * @throws java.net.BindException if the address is in use or not local
      */
+    // The watchdog's future is not kept: closeTimedOut catches its own failures, and close() stops
+    // the timer.
+    @SuppressWarnings("FutureReturnValueIgnored")
     public synchronized RtmpServer start() throws IOException {
         if (config.recording().isPresent()) {
             recordings = new Recordings(config.recording().get(), registry, counters,

@@ -109,6 +109,7 @@ public final class Connection implements Runnable, Publisher {
     }
 
     /** What the HTTP API shows of a connection. */
+    @SuppressWarnings("AvoidCommonTypeNames") // always written Connection.Info, never imported alone
     public record Info(long id, String address, String role, String app, List<String> publishing,
                        List<PlayerInfo> playing, List<String> recordings, long bytesIn, long bytesOut,
                        long connectedAtMillis) {

@@ -74,15 +74,6 @@ final class NetStreams {
         }
     }
 
-    boolean publishesAnything() {
-        lock.lock();
-        try {
-            return !publishing.isEmpty();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     PlayerSink playerOn(int streamId) {
         lock.lock();
         try {

@@ -184,9 +184,9 @@ final class Outbound {
             long liveBytes = older == null ? 0 : older.liveBytes;
             long oldestLiveAt = older == null ? 0 : older.oldestLiveAt;
             // A parked writer is not behind: what is queued was held back on purpose.
-            boolean parked = h == WAITING || older != null && older.writerParked;
+            boolean parked = h == WAITING || (older != null && older.writerParked);
             if (live && !parked
-                    && (liveBytes + size > maxLiveBytes || oldestLiveAt != 0 && now - oldestLiveAt > maxWaitNanos)) {
+                    && (liveBytes + size > maxLiveBytes || (oldestLiveAt != 0 && now - oldestLiveAt > maxWaitNanos))) {
                 return false;
             }
             node.totalBytes = (older == null ? 0 : older.totalBytes) + size + NODE_OVERHEAD_BYTES;
@@ -250,7 +250,7 @@ final class Outbound {
     /** Returns false if the queue was closed already. */
     private boolean closeQueue() {
         Node h = (Node) HEAD.getAndSet(this, CLOSED);
-        if (h == WAITING || h != null && h.writerParked) {
+        if (h == WAITING || (h != null && h.writerParked)) {
             LockSupport.unpark(writer);
         }
         return h != CLOSED;
@@ -368,6 +368,8 @@ final class Outbound {
             super(out);
         }
 
+        // Only the writer thread updates bytesWritten; volatile is for the threads that read it.
+        @SuppressWarnings("NonAtomicVolatileUpdate")
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);

@@ -95,7 +95,7 @@ final class Publishing {
     void onDataMessage(RawMessage raw, Data data) {
         List<Object> values = data.values();
         boolean setDataFrame = "@setDataFrame".equals(data.name());
-        if (setDataFrame && values.size() >= 2 && "onMetaData".equals(values.get(1))
+        if ((setDataFrame && values.size() >= 2 && "onMetaData".equals(values.get(1)))
                 || "onMetaData".equals(data.name())) {
             int properties = setDataFrame ? 2 : 1;
             onMetadata(raw.timestamp(), amf0Body(raw, setDataFrame),

@@ -45,7 +45,6 @@ final class VodPlayback {
     private int seekTo = -1;
     private boolean paused;
     private boolean stopped;
-    private Thread thread;
 
     VodPlayback(Outbound out, int streamId, Path file, String name, String player) {
         this.out = out;
@@ -57,7 +56,7 @@ final class VodPlayback {
 
     void start(int startMillis, String threadName) {
         seekTo = Math.max(0, startMillis);
-        thread = Threads.startVirtual(threadName, this::run);
+        Threads.startVirtual(threadName, this::run);
     }
 
     void seek(int millis) {

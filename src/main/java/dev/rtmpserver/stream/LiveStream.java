@@ -81,6 +81,7 @@ public final class LiveStream {
      * Delivers one frame to every sink, remembering what joiners need. Frames from anyone but the
      * current publisher (an evicted one still draining its socket) are ignored.
      */
+    @SuppressWarnings("ReferenceEquality") // publishers are compared by identity (see Publisher)
     public void onFrame(Publisher source, MediaFrame frame) {
         lock.lock();
         try {

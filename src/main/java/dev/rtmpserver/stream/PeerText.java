@@ -56,6 +56,6 @@ public final class PeerText {
 
     /** C0 and C1 controls, DEL, and the line and paragraph separators some viewers break lines at. */
     static boolean isControl(char c) {
-        return c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029';
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
     }
 }

@@ -75,6 +75,7 @@ public final class StreamRegistry {
      * @throws StreamBusyException  if another, live publisher owns it, or it is banned
      * @throws StreamLimitException if it would be one published stream too many
      */
+    @SuppressWarnings("ReferenceEquality") // publishers are compared by identity (see Publisher)
     public LiveStream publish(StreamKey key, Publisher publisher) {
         Long bannedUntil = bans.get(key);
         if (bannedUntil != null) {
@@ -153,6 +154,7 @@ public final class StreamRegistry {
         leave(stream, publisher, Duration.ZERO);
     }
 
+    @SuppressWarnings("ReferenceEquality") // publishers are compared by identity (see Publisher)
     private void leave(LiveStream stream, Publisher publisher, Duration grace) {
         long[] epoch = {-1};
         changeIfPresent(stream, s -> {

@@ -164,8 +164,11 @@ class MainTest {
     @Test
     void perApplicationSettingsAreReadFromTheConfigFile() throws IOException {
         Path config = dir.resolve("apps.properties");
-        Files.writeString(config, "app.live.gop-cache = off\napp.events.gop-cache = on\n"
-                + "app.events.audio-with-video = on\n");
+        Files.writeString(config, """
+                app.live.gop-cache = off
+                app.events.gop-cache = on
+                app.events.audio-with-video = on
+                """);
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertEquals(1, run("--config", config.toString(), "--bind", "127.0.0.1",
                     "--port", String.valueOf(taken.getLocalPort())), err.toString());

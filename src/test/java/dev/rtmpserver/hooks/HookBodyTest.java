@@ -34,7 +34,7 @@ class HookBodyTest {
         assertEquals("call=unpublish&app=live&name=cam%26admin%3D1%3D%22x%22%5Cy%0A%C3%A9+%E2%9C%93"
                 + "&duration=3.042&bytes=12345", form);
         Map<String, String> read = new LinkedHashMap<>();
-        for (String pair : form.split("&")) {
+        for (String pair : form.split("&", -1)) {
             String[] kv = pair.split("=", 2);
             read.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
         }

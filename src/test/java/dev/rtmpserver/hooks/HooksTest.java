@@ -52,7 +52,7 @@ class HooksTest {
     @Test
     void jsonFields() {
         Hooks hooks = hooks(HookFormat.JSON);
-        hooks.publishEnded(new StreamKey("live", "cam"), "127.0.0.1", Duration.ofMillis(3000), 1000,
+        hooks.publishEnded(new StreamKey("live", "cam"), "127.0.0.1", Duration.ofSeconds(3), 1000,
                 "connection_lost");
         assertEquals(List.of("/unpublish application/json {\"call\":\"unpublish\",\"app\":\"live\",\"name\":\"cam\","
                 + "\"addr\":\"127.0.0.1\",\"duration\":3,\"bytes\":1000,\"reason\":\"connection_lost\"}"), sent);

@@ -19,7 +19,7 @@ class RetryScheduleTest {
     @Test
     void jitterStaysWithinAQuarterEitherWay() {
         assertEquals(Duration.ofMillis(750), RetrySchedule.delay(1, () -> 0));
-        assertEquals(Duration.ofMillis(3000), RetrySchedule.delay(3, () -> 0));
+        assertEquals(Duration.ofSeconds(3), RetrySchedule.delay(3, () -> 0));
         double almostOne = Math.nextDown(1.0);
         for (int retry = 1; retry <= RetrySchedule.RETRIES; retry++) {
             Duration nominal = Duration.ofSeconds(1L << (retry - 1));

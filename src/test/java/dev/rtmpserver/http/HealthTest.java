@@ -25,9 +25,12 @@ class HealthTest {
                 new ListenerState("rtmps 0.0.0.0:1936", false, "accept loop failed: java.lang.IllegalStateException"),
                 HTTP));
         assertEquals(503, r.status());
-        assertEquals("down\nrtmp 0.0.0.0:1935 up\n"
-                + "rtmps 0.0.0.0:1936 down: accept loop failed: java.lang.IllegalStateException\n"
-                + "http 127.0.0.1:8080 up\n", r.body());
+        assertEquals("""
+                down
+                rtmp 0.0.0.0:1935 up
+                rtmps 0.0.0.0:1936 down: accept loop failed: java.lang.IllegalStateException
+                http 127.0.0.1:8080 up
+                """, r.body());
     }
 
     @Test

@@ -60,7 +60,7 @@ class PrometheusTest {
         Set<String> finished = new HashSet<>();
         String current = null;
         assertTrue(text.endsWith("\n"), "the last line ends too");
-        for (String line : text.split("\n")) {
+        for (String line : text.lines().toList()) {
             Matcher comment = COMMENT.matcher(line);
             if (comment.matches()) {
                 String family = comment.group(2);

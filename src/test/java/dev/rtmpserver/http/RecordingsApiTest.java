@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -60,7 +61,7 @@ class RecordingsApiTest {
     /** What the handler sent. */
     private record Answer(int status, Map<String, List<String>> headers, byte[] bytes) {
         String header(String name) {
-            List<String> values = headers.get(name.substring(0, 1).toUpperCase() + name.substring(1).toLowerCase());
+            List<String> values = headers.get(name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1).toLowerCase(Locale.ROOT));
             return values == null ? null : values.get(0);
         }
 

@@ -20,8 +20,13 @@ class ProcessStatsTest {
         Files.writeString(proc.resolve("stat"), "4242 (java (main) x) S 1 4242 4242 0 -1 4194560 51 0 0 0 "
                 + "1234 566 0 0 20 0 42 0 1234567 8589934592 25000 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0"
                 + " 0 0 0\n");
-        Files.writeString(proc.resolve("status"), "Name:\tjava\nVmPeak:\t 9000000 kB\nVmSize:\t 8388608 kB\n"
-                + "VmRSS:\t  102400 kB\nThreads:\t42\n");
+        Files.writeString(proc.resolve("status"), """
+                Name:\tjava
+                VmPeak:\t 9000000 kB
+                VmSize:\t 8388608 kB
+                VmRSS:\t  102400 kB
+                Threads:\t42
+                """);
         Files.writeString(proc.resolve("limits"), """
                 Limit                     Soft Limit           Hard Limit           Units
                 Max cpu time              unlimited            unlimited            seconds

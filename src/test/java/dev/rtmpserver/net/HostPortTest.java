@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class HostPortTest {
     @Test
+    // Literal addresses: nothing is looked up, so there is no choice among several answers to make.
+    @SuppressWarnings("AddressSelection")
     void addressesArePlainAndIpv6IsShortenedAndBracketed() throws Exception {
         assertEquals("127.0.0.1:47070", HostPort.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 47070)));
         assertEquals("[::1]:1935", HostPort.of(new InetSocketAddress(InetAddress.getByName("::1"), 1935)));

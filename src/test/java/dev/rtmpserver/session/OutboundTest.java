@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(20)
@@ -77,7 +78,7 @@ class OutboundTest {
         }
         for (MediaFrame frame : frames) {
             // Encoded once for both stream ids: the second player patched the first chunk's header.
-            assertTrue(frame.chunked(6, 5, 4096) == frame.chunked(6, 1, 4096), "one shared encoding");
+            assertSame(frame.chunked(6, 1, 4096), frame.chunked(6, 5, 4096), "one shared encoding");
         }
         for (int player = 0; player < 2; player++) {
             List<RawMessage> got = received.get(player);
@@ -100,6 +101,8 @@ class OutboundTest {
 
     /** Counts the acknowledgement sequence numbers a writer puts on the wire, per producer. */
     @Test
+    // The producers yield now and then so that their sends interleave even on one carrier thread.
+    @SuppressWarnings("ThreadPriorityCheck")
     void everyMessageOfConcurrentProducersArrivesInEachProducersOrder() throws Exception {
         int producers = 4;
         int perProducer = 20_000;

@@ -83,6 +83,8 @@ class PlayerSinkTest {
      * The writer is stopped by interrupting it once it waits for more, which leaves the queue as a
      * queue without a writer again, so a test can go on offering frames.
      */
+    // Nothing signals that the writer parked: the test yields until it sees it.
+    @SuppressWarnings("ThreadPriorityCheck")
     private List<String> drain() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Thread writer = Thread.ofVirtual().start(() -> {
@@ -113,32 +115,26 @@ class PlayerSinkTest {
     }
 
     private static String label(RawMessage m) throws IOException {
-        switch (m.typeId()) {
-            case MessageType.VIDEO -> {
-                return "V@" + m.timestamp();
-            }
-            case MessageType.AUDIO -> {
-                return "A@" + m.timestamp();
-            }
-            case MessageType.DATA_AMF0 -> {
-                return "D@" + m.timestamp();
-            }
+        return switch (m.typeId()) {
+            case MessageType.VIDEO -> "V@" + m.timestamp();
+            case MessageType.AUDIO -> "A@" + m.timestamp();
+            case MessageType.DATA_AMF0 -> "D@" + m.timestamp();
             default -> {
                 RtmpMessage decoded = MessageCodec.decode(m);
                 if (decoded instanceof RtmpMessage.Command c && c.argument(0) instanceof Map<?, ?> info) {
-                    return String.valueOf(info.get("code"));
+                    yield String.valueOf(info.get("code"));
                 }
                 if (decoded instanceof RtmpMessage.UserControl u) {
                     assertEquals(STREAM_ID, u.value());
-                    return switch (u.event()) {
+                    yield switch (u.event()) {
                         case RtmpMessage.UserControl.STREAM_BEGIN -> "begin";
                         case RtmpMessage.UserControl.STREAM_EOF -> "eof";
                         default -> "user control " + u.event();
                     };
                 }
-                return decoded.toString();
+                yield decoded.toString();
             }
-        }
+        };
     }
 
     @Test

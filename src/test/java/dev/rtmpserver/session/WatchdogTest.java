@@ -31,7 +31,7 @@ class WatchdogTest {
      * One connection's state, every time as how long before "now" it was, in nanoseconds; null for
      * the fields whose 0 means "none".
      */
-    private record Case(String name, boolean handshakeDone, boolean connected, long acceptedAgo, Long idleAgo,
+    record Case(String name, boolean handshakeDone, boolean connected, long acceptedAgo, Long idleAgo,
                         Long mediaAgo, long stalled, long activityAgo, long pingAgo, String close, boolean ping) {
         Watchdog.State at(long now) {
             return new Watchdog.State(now - acceptedAgo, handshakeDone, connected,

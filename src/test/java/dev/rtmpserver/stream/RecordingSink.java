@@ -2,6 +2,7 @@ package dev.rtmpserver.stream;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** A sink that records every call, in order, as short readable lines. */
@@ -11,7 +12,7 @@ class RecordingSink implements Sink {
 
     /** E.g. {@code video@40/key}, {@code audio@0/config}. */
     static String label(MediaFrame f) {
-        return f.kind().name().toLowerCase() + "@" + f.timestamp() + (f.keyframe() ? "/key" : "")
+        return f.kind().name().toLowerCase(Locale.ROOT) + "@" + f.timestamp() + (f.keyframe() ? "/key" : "")
                 + (f.config() ? "/config" : "");
     }
 

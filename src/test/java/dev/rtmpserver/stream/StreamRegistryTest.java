@@ -390,6 +390,8 @@ class StreamRegistryTest {
     }
 
     @Test
+    // Nothing signals that the joiner queued for the lock: the test yields until it sees it.
+    @SuppressWarnings("ThreadPriorityCheck")
     void aStreamBlockedInFanOutDelaysNoOtherKey() throws Exception {
         StreamRegistry registry = registry();
         FakePublisher busyPublisher = publisher("/203.0.113.7:50001");
@@ -397,6 +399,8 @@ class StreamRegistryTest {
         CountDownLatch offering = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         registry.subscribe(CAM, new RecordingSink() {
+            // Blocks without holding the sink's monitor; super.offer takes it.
+            @SuppressWarnings("UnsynchronizedOverridesSynchronized")
             @Override
             public void offer(MediaFrame frame) {
                 offering.countDown();

@@ -1,6 +1,7 @@
 package dev.rtmpserver.testing;
 
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * Hex fixtures with a {@code #} comment naming each field: everything from a {@code #} to the end
@@ -17,7 +18,7 @@ public final class AnnotatedHex {
             int comment = line.indexOf('#');
             digits.append((comment >= 0 ? line.substring(0, comment) : line).replaceAll("\\s+", ""));
         }
-        return digits.toString().toLowerCase();
+        return digits.toString().toLowerCase(Locale.ROOT);
     }
 
     public static byte[] bytes(String annotated) {

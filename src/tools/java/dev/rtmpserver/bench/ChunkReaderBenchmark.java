@@ -43,7 +43,7 @@ public class ChunkReaderBenchmark extends ShortRun {
         while (video < VIDEO_FRAMES || audio < AUDIO_FRAMES) {
             int videoTime = video * 40;
             int audioTime = audio * 1024 * 1000 / 44100;
-            if (audio == AUDIO_FRAMES || video < VIDEO_FRAMES && videoTime <= audioTime) {
+            if (audio == AUDIO_FRAMES || (video < VIDEO_FRAMES && videoTime <= audioTime)) {
                 byte[] frame = new byte[video == 0 ? 100 * 1024 : 10 * 1024];
                 random.nextBytes(frame);
                 writer.write(6, new RawMessage(MessageType.VIDEO, 1, videoTime, frame));

@@ -538,7 +538,7 @@ public final class FanOut {
     static int execute(Options o) throws InterruptedException {
         // Joins take a bounded time each, so the whole run has a bound; past it something is stuck
         // and a benchmark script waiting on us must not hang.
-        long joinLimitSeconds = 30 + o.players / 50;
+        int joinLimitSeconds = 30 + o.players / 50;
         long limitSeconds = (long) Math.ceil(o.warmupSeconds + o.seconds + 2 * o.gopSeconds) + joinLimitSeconds + 40;
         Thread.ofPlatform().daemon().name("fanout-watchdog").start(() -> {
             try {

@@ -80,7 +80,7 @@ public final class FanOutFloor {
 
         static Run parse(String line) {
             Map<String, String> f = new HashMap<>();
-            for (String kv : line.substring("RESULT ".length()).split(" ")) {
+            for (String kv : line.substring("RESULT ".length()).split(" ", -1)) {
                 int eq = kv.indexOf('=');
                 f.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
@@ -309,6 +309,8 @@ public final class FanOutFloor {
      * A player: its socket, and for the writer-threads design a queue like rtmp-server's, reduced to
      * its core: messages pushed on a stack with one compare-and-set, which the writer takes whole.
      */
+    // WAITING is a sentinel: the stack's head is compared with it by identity, never by value.
+    @SuppressWarnings("ReferenceEquality")
     private static final class Player {
         private static final Node WAITING = new Node(null, null);
         private final OutputStream out;
@@ -390,6 +392,8 @@ public final class FanOutFloor {
             }
         }
 
+        // Only the player's writer updates written; volatile is for the thread that waits on it.
+        @SuppressWarnings("NonAtomicVolatileUpdate")
         void write(byte[] bytes, int length) throws IOException {
             out.write(bytes, 0, length);
             written += length;

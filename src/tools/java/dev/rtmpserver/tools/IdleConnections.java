@@ -55,7 +55,7 @@ public final class IdleConnections {
             for (int i = 0; i < count; i++) {
                 slots.acquire();
                 int n = i;
-                pool.submit(() -> {
+                pool.execute(() -> {
                     try {
                         open.add(open(url, n));
                     } catch (IOException e) {

@@ -51,7 +51,7 @@ final class ProcStats {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // The command name in parentheses may itself hold spaces and parentheses.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
             // After the name, field 3 (state) is f[0]; utime and stime are fields 14 and 15.
             return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
         } catch (IOException | RuntimeException e) {
@@ -89,7 +89,7 @@ final class ProcStats {
 
     static HostTicks hostTicks() {
         try (var lines = Files.lines(Path.of("/proc/stat"))) {
-            String[] f = lines.findFirst().orElse("").trim().split("\\s+");
+            String[] f = lines.findFirst().orElse("").trim().split("\\s+", -1);
             long total = 0;
             // user nice system idle iowait irq softirq steal; guest time is already in user.
             for (int i = 1; i <= 8 && i < f.length; i++) {

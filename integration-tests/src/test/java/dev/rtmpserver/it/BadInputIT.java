@@ -21,6 +21,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -79,7 +80,7 @@ class BadInputIT {
             Tools.Run player = Tools.captureToFile("bad-play", url, file, 10);
 
             closesOnlyThisConnection(server, "garbage instead of a handshake", false,
-                    "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+                    "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] truncatedC1 = new byte[1 + 700];
             truncatedC1[0] = 3;
             closesOnlyThisConnection(server, "a truncated C1", false, truncatedC1);

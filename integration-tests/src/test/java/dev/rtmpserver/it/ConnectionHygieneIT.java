@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,7 +50,7 @@ class ConnectionHygieneIT {
         try (TestServer server = new TestServer();
              RtmpClient good = RtmpClient.connect(server.appUrl("live"));
              Socket http = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-            http.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+            http.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             http.setSoTimeout(10_000);
             assertEquals(-1, http.getInputStream().read(), "an HTTP request is refused by closing");
             assertTrue(good.createStream() > 0, "the other connection is unaffected");

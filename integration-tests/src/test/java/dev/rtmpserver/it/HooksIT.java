@@ -54,7 +54,7 @@ class HooksIT {
         record Request(String path, String contentType, String body) {
             Map<String, String> form() {
                 Map<String, String> fields = new LinkedHashMap<>();
-                for (String pair : body.split("&")) {
+                for (String pair : body.split("&", -1)) {
                     String[] kv = pair.split("=", 2);
                     fields.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
                             URLDecoder.decode(kv[1], StandardCharsets.UTF_8));

@@ -59,6 +59,7 @@ class LimitsIT {
     }
 
     @Test
+    @SuppressWarnings("try") // a1, a2 and b1 are opened only to take up places under the limits
     void connectionsBeyondTheTotalAndPerAddressLimitsAreRefused() throws IOException {
         ServerConfig config = ServerConfig.forTests().withLimits(new Limits(3, 2, 100, Duration.ofSeconds(1)));
         try (TestServer server = new TestServer(config);

@@ -82,7 +82,7 @@ class LoadToolIT {
         String line = report.lines().filter(l -> l.startsWith("RESULT ")).reduce((a, b) -> b).orElse(null);
         assertNotNull(line, "one RESULT line");
         Map<String, String> result = new HashMap<>();
-        for (String field : line.substring("RESULT ".length()).split(" ")) {
+        for (String field : line.substring("RESULT ".length()).split(" ", -1)) {
             int eq = field.indexOf('=');
             result.put(field.substring(0, eq), field.substring(eq + 1));
         }

@@ -74,7 +74,7 @@ class ObservabilityIT {
     /** Parses every sample of a scrape, failing on any line that is not valid exposition text. */
     static Map<String, Double> parsePrometheus(String text) {
         Map<String, Double> samples = new HashMap<>();
-        for (String line : text.split("\n")) {
+        for (String line : text.split("\n", -1)) {
             if (line.isEmpty() || line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
                 continue;
             }

@@ -64,6 +64,7 @@ class PublisherReconnectIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the publisher is closed early, as a connection that dies mid-stream
     void playerIsToldAfterTheGracePeriodIfNobodyRepublishes() throws IOException {
         Duration grace = Duration.ofMillis(1500);
         try (TestServer server = new TestServer(policy(grace, Duration.ofSeconds(10)));

@@ -119,7 +119,7 @@ class RecordingsHttpIT {
             byte[] expected = Files.readAllBytes(onDisk);
             assertTrue(expected.length > 10_000, "a real recording: " + expected.length + " bytes");
             int metadataEnd = 13 + 11 + ((partial.body()[14] & 0xff) << 16 | (partial.body()[15] & 0xff) << 8
-                    | partial.body()[16] & 0xff) + 4;
+                    | (partial.body()[16] & 0xff)) + 4;
             assertArrayEquals(Arrays.copyOfRange(expected, metadataEnd, partial.body().length),
                     Arrays.copyOfRange(partial.body(), metadataEnd, partial.body().length),
                     "what was downloaded while recording is the start of the file, but for the rewritten metadata");

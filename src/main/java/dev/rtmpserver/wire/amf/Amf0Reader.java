@@ -142,9 +142,9 @@ public final class Amf0Reader {
      * Reads name/value pairs up to the end marker, an empty name followed by 0x09. An empty name
      * followed by anything else is an ordinary property called "", which ActionScript allows.
      */
-    private LinkedHashMap<String, Object> readProperties() throws ProtocolException {
+    private Map<String, Object> readProperties() throws ProtocolException {
         in.enter();
-        LinkedHashMap<String, Object> properties = new LinkedHashMap<>();
+        Map<String, Object> properties = new LinkedHashMap<>();
         while (true) {
             String name = readShortString("AMF0 property name");
             if (name.isEmpty() && in.peekU8("AMF0 object end") == OBJECT_END) {

@@ -80,8 +80,8 @@ public final class Amf3Reader {
         return switch (marker) {
             case UNDEFINED -> Amf0.UNDEFINED;
             case NULL -> null;
-            case FALSE -> Boolean.FALSE;
-            case TRUE -> Boolean.TRUE;
+            case FALSE -> false;
+            case TRUE -> true;
             // Shifting the 29-bit value to the top of the int and back sign-extends it.
             case INTEGER -> (double) ((readU29("AMF3 integer") << 3) >> 3);
             case DOUBLE -> in.readDouble("AMF3 double");

@@ -158,7 +158,7 @@ public final class ChunkReader {
                 // following type 3 header repeats, and writers rely on it.
                 cs.delta = ts;
                 cs.timestamp = ts;
-                requireStart(cs, csid, startsMessage);
+                requireStart(csid, startsMessage);
             }
             case 1 -> {
                 readFully(header, 7);
@@ -171,7 +171,7 @@ public final class ChunkReader {
                 }
                 cs.delta = delta;
                 cs.timestamp += delta;
-                requireStart(cs, csid, startsMessage);
+                requireStart(csid, startsMessage);
             }
             case 2 -> {
                 readFully(header, 3);
@@ -182,7 +182,7 @@ public final class ChunkReader {
                 }
                 cs.delta = delta;
                 cs.timestamp += delta;
-                requireStart(cs, csid, startsMessage);
+                requireStart(csid, startsMessage);
             }
             default -> {
                 // The spec repeats the extended timestamp on type 3 chunks whenever the header
@@ -243,7 +243,7 @@ public final class ChunkReader {
     }
 
     /** A full header in the middle of a message means the peer lost track of its own chunking. */
-    private static void requireStart(ChunkStream cs, int csid, boolean startsMessage) throws ProtocolException {
+    private static void requireStart(int csid, boolean startsMessage) throws ProtocolException {
         if (!startsMessage) {
             throw new ProtocolException("new message header on chunk stream " + csid
                     + " before the previous message was complete");

@@ -18,8 +18,6 @@ import java.util.Objects;
  *                  package compares timestamps as unsigned, because a negative time has no place
  *                  in a file and 2^31 ms is only 24.8 days
  * @param payload   the tag's data, everything after StreamID
- * @throws IllegalArgumentException if the type is not one of the three, or the payload is larger
- *                                  than {@link #maxPayloadBytes(int)} allows for it
  */
 public record FlvTag(int type, int timestamp, byte[] payload) {
     public static final int AUDIO = 8;
@@ -40,6 +38,12 @@ public record FlvTag(int type, int timestamp, byte[] payload) {
      */
     public static final int MAX_SCRIPT_PAYLOAD_BYTES = 1024 * 1024;
 
+    /**
+     * Refuses what FLV cannot hold.
+     *
+     * @throws IllegalArgumentException if the type is not one of the three, or the payload is larger
+     *                                  than {@link #maxPayloadBytes(int)} allows for it
+     */
     public FlvTag {
         Objects.requireNonNull(payload, "payload");
         if (!isKnownType(type)) {

@@ -39,6 +39,8 @@ final class HandshakeDigest {
     private HandshakeDigest() {}
 
     /** Whose key signs a packet; each side signs only what it sends. */
+    // fullKey never leaves the enum, and every SecretKeySpec made from it takes a copy.
+    @SuppressWarnings("ImmutableEnumChecker")
     enum Signer {
         PLAYER("Genuine Adobe Flash Player 001"),
         SERVER("Genuine Adobe Flash Media Server 001");

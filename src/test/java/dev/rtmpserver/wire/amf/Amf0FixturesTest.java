@@ -4,7 +4,6 @@ import static dev.rtmpserver.wire.amf.AmfFixture.assertAmfEquals;
 import static dev.rtmpserver.wire.amf.AmfFixture.fixture;
 import static dev.rtmpserver.wire.amf.AmfFixture.hex;
 import static dev.rtmpserver.wire.amf.AmfFixture.toHex;
-import static dev.rtmpserver.wire.amf.AmfFixture.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -160,7 +159,7 @@ class Amf0FixturesTest {
                         000E 6F626A656374456E636F64696E67         #   "objectEncoding"
                         00 0000000000000000                       #     0 (AMF0)
                         0000 09                                   # end of command object
-                        """, values("connect", 1.0, Amf0.object(
+                        """, AmfFixture.values("connect", 1.0, Amf0.object(
                                 "app", "live",
                                 "flashVer", "LNX 9,0,124,2",
                                 "tcUrl", "rtmp://localhost/live",
@@ -188,7 +187,7 @@ class Amf0FixturesTest {
                         0007 656E636F646572                       #   "encoder"
                         02 000D 4C61766636302E31362E313030        #     "Lavf60.16.100"
                         0000 09                                   # end of entries
-                        """, values("@setDataFrame", "onMetaData", new AmfEcmaArray(Amf0.object(
+                        """, AmfFixture.values("@setDataFrame", "onMetaData", new AmfEcmaArray(Amf0.object(
                                 "duration", 0.0,
                                 "width", 1280.0,
                                 "height", 720.0,
@@ -225,7 +224,7 @@ class Amf0FixturesTest {
                 fixture("reference across top-level values", """
                         03 0000 09         # empty object (reference 0)
                         07 0000            # reference 0
-                        """, values(Map.of(), Map.of())),
+                        """, AmfFixture.values(Map.of(), Map.of())),
                 fixture("AVM+ switch to an AMF3 string", """
                         11                 # AVM+ marker: next value is AMF3
                         06 05 6869         # AMF3 string, inline length 2, "hi"
@@ -234,7 +233,7 @@ class Amf0FixturesTest {
                         11 06 07 666F6F    # AMF3 "foo", string table entry 0
                         02 0003 626172     # AMF0 "bar"
                         11 06 00           # AMF3 string reference 0
-                        """, values("foo", "bar", "foo")),
+                        """, AmfFixture.values("foo", "bar", "foo")),
                 fixture("AVM+ switch inside an AMF0 object", """
                         03                 # AMF0 object
                         0004 61726773      #   name "args"

@@ -3,7 +3,6 @@ package dev.rtmpserver.wire.amf;
 import static dev.rtmpserver.wire.amf.AmfFixture.assertAmfEquals;
 import static dev.rtmpserver.wire.amf.AmfFixture.fixture;
 import static dev.rtmpserver.wire.amf.AmfFixture.hex;
-import static dev.rtmpserver.wire.amf.AmfFixture.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -25,7 +24,7 @@ class Amf3ReaderTest {
                         01                 # null
                         02                 # false
                         03                 # true
-                        """, values(Amf0.UNDEFINED, null, false, true)),
+                        """, AmfFixture.values(Amf0.UNDEFINED, null, false, true)),
                 fixture("integer 0", """
                         04 00              # integer, U29 0
                         """, 0.0),
@@ -73,7 +72,7 @@ class Amf3ReaderTest {
                         06 07 626172       # inline "bar", table entry 1
                         06 00              # reference 0
                         06 02              # reference 1
-                        """, values("foo", "", "bar", "foo", "bar")),
+                        """, AmfFixture.values("foo", "", "bar", "foo", "bar")),
                 fixture("dense array", """
                         09                 # array
                         07                 # inline, 3 dense elements
@@ -139,7 +138,7 @@ class Amf3ReaderTest {
                         01                 # inline
                         4278BCFE56800000   # 1700000000000 ms
                         08 00              # date, object reference 0
-                        """, values(date, date)),
+                        """, AmfFixture.values(date, date)),
                 fixture("byte array", """
                         0C                 # byte array
                         07                 # inline, length 3
@@ -149,7 +148,7 @@ class Amf3ReaderTest {
                         0B 09 3C612F3E     # XML, inline length 4, "<a/>"
                         07 09 3C622F3E     # XML document, inline length 4, "<b/>"
                         0B 00              # XML, object reference 0
-                        """, values("<a/>", "<b/>", "<a/>")));
+                        """, AmfFixture.values("<a/>", "<b/>", "<a/>")));
     }
 
     @ParameterizedTest(name = "{0}")
