@@ -94,6 +94,21 @@ final class NetStreams {
         }
     }
 
+    /** Answers {@code refusal} if {@code streamId} already publishes or plays something; true if it did. */
+    private boolean refusedInUse(int streamId, StatusCode refusal) {
+        boolean used;
+        lock.lock();
+        try {
+            used = inUse(streamId);
+        } finally {
+            lock.unlock();
+        }
+        if (used) {
+            conn.send(Replies.onStatus(refusal, "stream " + streamId + " is already in use"), streamId);
+        }
+        return used;
+    }
+
     private boolean inUse(int streamId) {
         return publishing.containsKey(streamId) || playing.containsKey(streamId) || vods.containsKey(streamId);
     }
@@ -105,15 +120,8 @@ final class NetStreams {
             refusePublish(streamId, key, invalid);
             return;
         }
-        lock.lock();
-        try {
-            if (inUse(streamId)) {
-                conn.send(Replies.onStatus(StatusCode.PUBLISH_BAD_NAME, "stream " + streamId + " is already in use"),
-                        streamId);
-                return;
-            }
-        } finally {
-            lock.unlock();
+        if (refusedInUse(streamId, StatusCode.PUBLISH_BAD_NAME)) {
+            return;
         }
         // The access check may call an HTTP service: never under the lock.
         String denial = denied(AccessControl.Action.PUBLISH, key, query);
@@ -161,15 +169,8 @@ final class NetStreams {
             refusePlay(streamId, StatusCode.PLAY_FAILED, "play " + key + " refused: " + invalid);
             return;
         }
-        lock.lock();
-        try {
-            if (inUse(streamId)) {
-                conn.send(Replies.onStatus(StatusCode.PLAY_FAILED, "stream " + streamId + " is already in use"),
-                        streamId);
-                return;
-            }
-        } finally {
-            lock.unlock();
+        if (refusedInUse(streamId, StatusCode.PLAY_FAILED)) {
+            return;
         }
         String denial = denied(AccessControl.Action.PLAY, key, query);
         if (denial != null) {
@@ -211,15 +212,8 @@ final class NetStreams {
                     + invalid);
             return;
         }
-        lock.lock();
-        try {
-            if (inUse(streamId)) {
-                conn.send(Replies.onStatus(StatusCode.PLAY_FAILED, "stream " + streamId + " is already in use"),
-                        streamId);
-                return;
-            }
-        } finally {
-            lock.unlock();
+        if (refusedInUse(streamId, StatusCode.PLAY_FAILED)) {
+            return;
         }
         StreamKey key = new StreamKey(VOD_APP, name);
         String denial = denied(AccessControl.Action.PLAY, key, query);
