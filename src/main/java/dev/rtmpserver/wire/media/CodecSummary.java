@@ -48,8 +48,9 @@ public final class CodecSummary {
 
     /**
      * Describes a video message payload. For an H.264 sequence header this includes profile,
-     * level, size and frame rate from its first SPS; for other codecs, or other messages, only the
-     * codec is named.
+     * level, size and frame rate from its first SPS; for HEVC, AV1 and VP9 profile, level, tier,
+     * size (where the configuration has one), bit depth and chroma format; for other codecs, or
+     * other messages, only the codec is named.
      */
     public static String video(byte[] payload) {
         VideoTag tag = VideoTag.parse(payload);
@@ -57,10 +58,14 @@ public final class CodecSummary {
             return VIDEO + "unknown codec";
         }
         String name = VIDEO + tag.codec().displayName();
-        if (tag.codec() != VideoCodec.AVC || !tag.sequenceHeader()) {
+        boolean described = tag.codec() == VideoCodec.AVC || VideoFormat.describes(tag.codec());
+        if (!described || !tag.sequenceHeader()) {
             return name;
         }
         try {
+            if (tag.codec() != VideoCodec.AVC) {
+                return name + formatDetails(tag.codec(), payload, tag.dataOffset());
+            }
             return name + avcDetails(payload, tag.dataOffset());
         } catch (RuntimeException e) {
             // The parsers are meant never to fail this way; if one does, the line still gets logged.
@@ -94,6 +99,14 @@ public final class CodecSummary {
             return AUDIO + codec.displayName();
         }
         return AUDIO + codec.displayName() + rateAndChannels(impliedRate(tag), impliedChannels(tag));
+    }
+
+    private static String formatDetails(VideoCodec codec, byte[] payload, int offset) {
+        try {
+            return VideoFormat.parse(codec, payload, offset, payload.length - offset).summary();
+        } catch (ProtocolException e) {
+            return " (unparsable decoder configuration)";
+        }
     }
 
     private static String avcDetails(byte[] payload, int offset) {

@@ -62,16 +62,28 @@ class CodecSummaryTest {
                                 e0             # no SPS
                                 00             # no PPS
                                 """), "video H.264 (no SPS)"))),
-                Arguments.of(Named.of("an HEVC sequence header only names the codec", new VideoCase(AnnotatedHex.bytes("""
-                        90             # IsExHeader, frame type 1 (key), PacketType 0 (SequenceStart)
+                Arguments.of(Named.of("an HEVC sequence header gives profile, level, tier, size, depth and chroma",
+                        new VideoCase(AnnotatedHex.concat(EnhancedVideoFixtures.sequenceStart("68 76 63 31"),
+                                EnhancedVideoFixtures.HEVC_CONFIG_REXT_HIGH_TIER_1080P),
+                                "video H.265 Range Extensions 5.1 High-tier 1920x1080 10-bit 4:2:2"))),
+                Arguments.of(Named.of("an AV1 sequence header gives its size from the sequence header OBU",
+                        new VideoCase(AnnotatedHex.concat(EnhancedVideoFixtures.sequenceStart("61 76 30 31"),
+                                EnhancedVideoFixtures.AV1_CONFIG_MAIN_720P),
+                                "video AV1 Main 3.1 Main-tier 1280x720 8-bit 4:2:0"))),
+                Arguments.of(Named.of("a VP9 sequence header has no size to give",
+                        new VideoCase(AnnotatedHex.concat(EnhancedVideoFixtures.sequenceStart("76 70 30 39"),
+                                EnhancedVideoFixtures.VP9_CONFIG_PROFILE2_444),
+                                "video VP9 Profile 2 3.1 10-bit 4:4:4"))),
+                Arguments.of(Named.of("an HEVC record that does not parse is called unparsable", new VideoCase(
+                        AnnotatedHex.bytes(EnhancedVideoFixtures.sequenceStart("68 76 63 31") + """
+                        01 01 60 00    # HEVCDecoderConfigurationRecord cut off after four bytes
+                        """), "video H.265 (unparsable decoder configuration)"))),
+                Arguments.of(Named.of("an HEVC frame that is not a sequence header only names the codec",
+                        new VideoCase(AnnotatedHex.bytes("""
+                        91             # IsExHeader, frame type 1 (key), PacketType 1 (CodedFrames)
                         68 76 63 31    # FourCC 'hvc1'
-                        01 01 60 00    # HEVCDecoderConfigurationRecord begins
+                        00 00 00       # composition time 0
                         """), "video H.265"))),
-                Arguments.of(Named.of("an AV1 sequence header only names the codec", new VideoCase(AnnotatedHex.bytes("""
-                        90             # IsExHeader, frame type 1 (key), PacketType 0 (SequenceStart)
-                        61 76 30 31    # FourCC 'av01'
-                        81 00 0c 00    # AV1CodecConfigurationRecord begins
-                        """), "video AV1"))),
                 Arguments.of(Named.of("an H.264 frame that is not a sequence header only names the codec",
                         new VideoCase(AnnotatedHex.bytes("""
                         27 01 00 00 00 # inter frame, AVC NAL units, composition time 0
