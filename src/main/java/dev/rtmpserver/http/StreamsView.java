@@ -11,6 +11,7 @@ import dev.rtmpserver.wire.media.AvcDecoderConfig;
 import dev.rtmpserver.wire.media.CodecSummary;
 import dev.rtmpserver.wire.media.SpsInfo;
 import dev.rtmpserver.wire.media.VideoCodec;
+import dev.rtmpserver.wire.media.VideoFormat;
 import dev.rtmpserver.wire.media.VideoTag;
 
 import java.util.ArrayList;
@@ -66,7 +67,11 @@ final class StreamsView {
         return players;
     }
 
-    private static Map<String, Object> video(byte[] config, double measuredFrameRate) {
+    /**
+     * The {@code video} object of a stream: codec and summary always, then what its decoder
+     * configuration says (profile, level, size; for HEVC, AV1 and VP9 also tier, bit depth, chroma).
+     */
+    static Map<String, Object> video(byte[] config, double measuredFrameRate) {
         if (config == null) {
             return null;
         }
@@ -85,6 +90,27 @@ final class StreamsView {
                     m.put("width", info.width());
                     m.put("height", info.height());
                 }
+            } catch (ProtocolException e) {
+                m.put("error", "unreadable decoder configuration");
+            }
+        } else if (VideoFormat.describes(tag.codec()) && tag.sequenceHeader()) {
+            try {
+                VideoFormat f = VideoFormat.parse(tag.codec(), config, tag.dataOffset(),
+                        config.length - tag.dataOffset());
+                // Fields the configuration leaves unstated are left out, as for H.264 without an SPS.
+                m.put("profile", f.profile());
+                if (f.level() != null) {
+                    m.put("level", f.level());
+                }
+                if (f.width() > 0) {
+                    m.put("width", f.width());
+                    m.put("height", f.height());
+                }
+                if (f.tier() != null) {
+                    m.put("tier", f.tier());
+                }
+                m.put("bitDepth", f.bitDepth());
+                m.put("chroma", f.chroma());
             } catch (ProtocolException e) {
                 m.put("error", "unreadable decoder configuration");
             }
