@@ -242,4 +242,92 @@ final class EnhancedVideoFixtures {
             09             # matrixCoefficients 9 (BT.2020 non-constant)
             00 00          # codecInitializationDataSize 0
             """;
+
+    /**
+     * Hand-written (H.265 §7.3.2.2.1 and §7.3.3): a 64x64 Main SPS with two sub-layers, so
+     * profile_tier_level carries sub-layer flags, their padding, and a sub-layer profile and level.
+     */
+    static final String HEVC_SPS_TWO_SUB_LAYERS_64X64 = """
+            42 01          # NAL header: nal_unit_type 33 (SPS), layer 0, temporal id 0
+            03             # sps_video_parameter_set_id 0
+                           # sps_max_sub_layers_minus1 1
+                           # sps_temporal_id_nesting_flag 1
+            01             # general_profile_space 0, general_tier_flag 0, general_profile_idc 1 (Main)
+            60 00 00 03 00 # general_profile_compatibility_flags, an emulation prevention 03 within
+            90 00 00 03    # general constraint flags: progressive, frame only, ...
+            00 00 03 00    # ...the rest 0, two emulation prevention 03s within
+            3c             # general_level_idc 60
+            c0             # sub_layer_profile_present_flag[0] 1
+                           # sub_layer_level_present_flag[0] 1
+                           # reserved_zero_2bits for sub-layers 1 to 7 begin
+            00             # reserved_zero_2bits, continued
+            01             # sub_layer_profile_space 0, sub_layer_tier_flag 0, sub_layer_profile_idc 1
+            60 00 00 03 00 # sub_layer_profile_compatibility_flags, an emulation prevention 03 within
+            90 00 00 03    # sub-layer constraint flags...
+            00 00 03 00    # ...continued, two emulation prevention 03s within
+            3c             # sub_layer_level_idc[0] 60
+            a0             # sps_seq_parameter_set_id 0
+                           # chroma_format_idc 1 (4:2:0)
+                           # pic_width_in_luma_samples begins
+            20             # pic_width_in_luma_samples, continued
+            81             # pic_width_in_luma_samples 64
+                           # pic_height_in_luma_samples begins
+            05             # pic_height_in_luma_samples 64
+                           # conformance_window_flag 0
+                           # bit_depth_luma_minus8 0
+            c0             # bit_depth_chroma_minus8 0
+                           # rbsp_stop_one_bit (the SPS's remaining fields left out)
+            """;
+
+    /**
+     * Hand-written (AV1 §5.5.1, §5.5.3 to §5.5.5): timing and decoder model info and two operating
+     * points, the first at level 4.0 High tier with a decoder model and initial display delay.
+     * 1920x1080 Main 8-bit 4:2:0; the sequence header is cut after the frame size.
+     */
+    static final String AV1_CONFIG_DECODER_MODEL_1080P = """
+            81             # marker 1, version 1
+            08             # seq_profile 0 (Main), seq_level_idx_0 8 (level 4.0)
+            8c             # seq_tier_0 1, 8-bit, not monochrome, chroma_subsampling_x 1, y 1
+            00             # no initial presentation delay
+            0a             # OBU header: obu_type 1 (sequence header), obu_has_size_field 1
+            1c             # obu_size 28
+            04             # seq_profile 0
+                           # still_picture 0
+                           # reduced_still_picture_header 0
+                           # timing_info_present_flag 1
+                           # num_units_in_display_tick begins
+            00 00 00       # num_units_in_display_tick 1
+            04 00 00 00    # time_scale 30
+            7b             # equal_picture_interval 1
+                           # num_ticks_per_picture_minus_1 0 (uvlc)
+            a4             # decoder_model_info_present_flag 1
+                           # buffer_delay_length_minus_1 9
+                           # num_units_in_decoding_tick begins
+            00 00 00       # num_units_in_decoding_tick 1
+            04             # buffer_removal_time_length_minus_1 4
+            84             # frame_presentation_time_length_minus_1 4
+            84             # initial_display_delay_present_flag 1
+                           # operating_points_cnt_minus_1 1
+                           # operating_point_idc[0] begins
+            40             # operating_point_idc[0] 0x101
+            51             # seq_level_idx[0] 8 (4.0)
+                           # seq_tier[0] 1
+            be             # decoder_model_present_for_this_op[0] 1
+                           # decoder_buffer_delay[0] 500
+            89             # encoder_buffer_delay[0] 300
+            62             # low_delay_mode_flag[0] 0
+                           # initial_display_delay_present_for_this_op[0] 1
+                           # initial_display_delay_minus_1[0] 3
+            62             # operating_point_idc[1] 0x103
+            06             # seq_level_idx[1] 3 (2.3, so no seq_tier)
+            32             # decoder_model_present_for_this_op[1] 0
+                           # initial_display_delay_present_for_this_op[1] 0
+                           # frame_width_bits_minus_1 10
+            ab             # frame_height_bits_minus_1 10
+                           # max_frame_width_minus_1 begins
+            bf             # max_frame_width_minus_1 1919
+            c3             # max_frame_height_minus_1 begins
+            70             # max_frame_height_minus_1 1079
+                           # padding
+            """;
 }

@@ -35,6 +35,9 @@ class VideoFormatTest {
                 Arguments.of(Named.of("an AV1 still picture's reduced sequence header", new FormatCase(
                         VideoCodec.AV1, EnhancedVideoFixtures.AV1_CONFIG_REDUCED_STILL_64X48,
                         new VideoFormat("Main", "2.0", "Main", 64, 48, 8, "4:2:0")))),
+                Arguments.of(Named.of("an AV1 sequence header with a decoder model and two operating points",
+                        new FormatCase(VideoCodec.AV1, EnhancedVideoFixtures.AV1_CONFIG_DECODER_MODEL_1080P,
+                        new VideoFormat("Main", "4.0", "High", 1920, 1080, 8, "4:2:0")))),
                 Arguments.of(Named.of("libvpx's Profile 0, which has no size", new FormatCase(
                         VideoCodec.VP9, EnhancedVideoFixtures.VP9_CONFIG_PROFILE0,
                         new VideoFormat("Profile 0", "2", null, 0, 0, 8, "4:2:0")))),
@@ -74,6 +77,13 @@ class VideoFormatTest {
         byte[] sps = AnnotatedHex.bytes(EnhancedVideoFixtures.HEVC_SPS_MAIN_426X240);
 
         assertEquals(new HevcSpsInfo(1, 426, 240, 8), HevcSpsInfo.parse(sps, 0, sps.length));
+    }
+
+    @Test
+    void anHevcSpsWithSubLayersIsReadPastTheirProfilesAndLevels() throws ProtocolException {
+        byte[] sps = AnnotatedHex.bytes(EnhancedVideoFixtures.HEVC_SPS_TWO_SUB_LAYERS_64X64);
+
+        assertEquals(new HevcSpsInfo(1, 64, 64, 8), HevcSpsInfo.parse(sps, 0, sps.length));
     }
 
     @Test
