@@ -9,7 +9,8 @@ import java.time.Duration;
  *                                 must not exhaust file descriptors
  * @param maxConnectionsPerAddress open connections from one client address; a single host never
  *                                 needs many, and a misbehaving one cannot crowd out the rest
- * @param maxStreams               live streams (published or awaited) in the registry
+ * @param maxStreams               published streams (including those awaiting their publisher's return);
+ *                                 players waiting for a first publisher do not count
  * @param shutdownGrace            how long a shutdown waits for players to receive their
  *                                 end-of-stream notices and for recordings to close
  */
