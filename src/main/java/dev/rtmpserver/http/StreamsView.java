@@ -4,6 +4,7 @@ import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamStats;
+import dev.rtmpserver.stream.TrackConfigs;
 import dev.rtmpserver.wire.ProtocolException;
 import dev.rtmpserver.wire.media.AacConfig;
 import dev.rtmpserver.wire.media.AudioTag;
@@ -33,6 +34,7 @@ final class StreamsView {
         m.put("reconnecting", v.reconnecting());
         m.put("video", video(v.videoConfig(), st.frameRate()));
         m.put("audio", audio(v.audioConfig()));
+        m.put("tracks", tracks(v));
         m.put("bitrateInKbps", st.bitrateKbps());
         List<Map<String, Object>> players = players(v.key(), connections);
         m.put("bitrateOutKbps", st.bitrateKbps() * players.size());
@@ -46,6 +48,28 @@ final class StreamsView {
         m.put("recorders", v.recorders());
         m.put("bitrateHistoryKbps", st.bitrateHistory());
         return m;
+    }
+
+    /** Every audio and video track, for Enhanced RTMP multitrack streams; video and audio above are the main ones. */
+    private static List<Map<String, Object>> tracks(LiveStream.View v) {
+        List<Map<String, Object>> tracks = new ArrayList<>();
+        for (TrackConfigs.TrackConfig t : v.videoTracks()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "video");
+            m.put("id", t.id());
+            Map<String, Object> video = video(t.payload(), 0);
+            video.remove("frameRate");
+            m.putAll(video);
+            tracks.add(m);
+        }
+        for (TrackConfigs.TrackConfig t : v.audioTracks()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "audio");
+            m.put("id", t.id());
+            m.putAll(audio(t.payload()));
+            tracks.add(m);
+        }
+        return tracks;
     }
 
     private static List<Map<String, Object>> players(StreamKey key, List<Connection.Info> connections) {

@@ -4,6 +4,7 @@ import dev.rtmpserver.concurrent.Threads;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.MediaFrame;
 import dev.rtmpserver.stream.Sink;
+import dev.rtmpserver.stream.TrackConfigs;
 import dev.rtmpserver.wire.ProtocolException;
 import dev.rtmpserver.wire.flv.FlvHeader;
 import dev.rtmpserver.wire.flv.FlvTag;
@@ -64,8 +65,7 @@ final class Recorder implements Sink {
 
     // Only the recorder's thread touches the fields below.
     private MediaFrame metadataFrame;
-    private MediaFrame videoConfig;
-    private MediaFrame audioConfig;
+    private final TrackConfigs configs = new TrackConfigs();
     private Segment segment;
     private boolean failed;
     private Thread thread;
@@ -192,10 +192,10 @@ final class Recorder implements Sink {
     private void record(MediaFrame frame) {
         try {
             if (frame.config()) {
-                switch (frame.kind()) {
-                    case DATA -> metadataFrame = frame;
-                    case VIDEO -> videoConfig = frame;
-                    case AUDIO -> audioConfig = frame;
+                if (frame.kind() == MediaFrame.Kind.DATA) {
+                    metadataFrame = frame;
+                } else {
+                    configs.put(frame);
                 }
                 // A codec change mid-stream: the new sequence header goes into the file in order.
                 if (segment != null && frame.kind() != MediaFrame.Kind.DATA) {
@@ -226,15 +226,13 @@ final class Recorder implements Sink {
     private Segment openSegment(MediaFrame first) throws IOException {
         RecordFiles.Created created = files.create(stream.key().app(), stream.key().name(),
                 ZonedDateTime.now(ZoneOffset.UTC));
-        boolean audio = audioConfig != null || first.kind() == MediaFrame.Kind.AUDIO;
-        boolean video = videoConfig != null || first.kind() == MediaFrame.Kind.VIDEO;
+        boolean audio = configs.main(MediaFrame.Kind.AUDIO) != null || first.kind() == MediaFrame.Kind.AUDIO;
+        boolean video = configs.main(MediaFrame.Kind.VIDEO) != null || first.kind() == MediaFrame.Kind.VIDEO;
         Segment s;
         try {
             s = new Segment(created.path(), created.channel(), first.timestamp(), audio, video);
-            for (MediaFrame config : new MediaFrame[] {videoConfig, audioConfig}) {
-                if (config != null) {
-                    s.write(config);
-                }
+            for (MediaFrame config : configs.frames()) {
+                s.write(config);
             }
         } catch (IOException | RuntimeException e) {
             // Not yet the recorder's segment, so nobody else would close it.
@@ -310,6 +308,8 @@ final class Recorder implements Sink {
 
     /** What the publisher did not declare is taken from the codec configuration itself. */
     private void fillFromSequenceHeaders(Map<String, Object> m) {
+        MediaFrame videoConfig = configs.main(MediaFrame.Kind.VIDEO);
+        MediaFrame audioConfig = configs.main(MediaFrame.Kind.AUDIO);
         if (videoConfig != null) {
             VideoTag tag = VideoTag.parse(videoConfig.payload());
             if (tag.codec().codecId() != VideoCodec.NO_CODEC_ID) {

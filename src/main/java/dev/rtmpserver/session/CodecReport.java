@@ -3,10 +3,13 @@ package dev.rtmpserver.session;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.wire.amf.AmfEcmaArray;
 import dev.rtmpserver.wire.media.CodecSummary;
+import dev.rtmpserver.wire.media.TrackIds;
 import org.tinylog.Logger;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Logs a publish's codecs: once when each sequence header first arrives, and again only if the
@@ -14,28 +17,46 @@ import java.util.Map;
  * declared in its metadata is added.
  */
 final class CodecReport {
-    private byte[] videoConfig;
-    private byte[] audioConfig;
+    /** The last header logged per track, keyed like "video 0", so a multitrack publish logs each track once. */
+    private final Map<String, byte[]> logged = new HashMap<>();
     private Double declaredFrameRate;
 
     void onVideoConfig(StreamKey key, byte[] payload) {
-        if (Arrays.equals(payload, videoConfig)) {
+        int[] tracks = TrackIds.video(payload);
+        if (!changed("video", tracks, payload)) {
             return;
         }
-        videoConfig = payload;
         String line = CodecSummary.video(payload);
         if (!line.endsWith("fps") && declaredFrameRate != null) {
             line += String.format(" %.3g fps (declared)", declaredFrameRate);
         }
-        Logger.info("{}: {}", key, line);
+        Logger.info("{}: {}{}", key, trackLabel(tracks), line);
     }
 
     void onAudioConfig(StreamKey key, byte[] payload) {
-        if (Arrays.equals(payload, audioConfig)) {
+        int[] tracks = TrackIds.audio(payload);
+        if (!changed("audio", tracks, payload)) {
             return;
         }
-        audioConfig = payload;
-        Logger.info("{}: {}", key, CodecSummary.audio(payload));
+        Logger.info("{}: {}{}", key, trackLabel(tracks), CodecSummary.audio(payload));
+    }
+
+    private boolean changed(String kind, int[] tracks, byte[] payload) {
+        boolean changed = false;
+        for (int track : tracks) {
+            byte[] previous = logged.put(kind + " " + track, payload);
+            changed |= !Arrays.equals(previous, payload);
+        }
+        return changed;
+    }
+
+    /** Nothing for the default track, which is all most streams have. */
+    private static String trackLabel(int[] tracks) {
+        if (tracks.length == 1 && tracks[0] == TrackIds.DEFAULT_TRACK) {
+            return "";
+        }
+        return (tracks.length == 1 ? "track " : "tracks ")
+                + Arrays.stream(tracks).mapToObj(Integer::toString).collect(Collectors.joining(",")) + ": ";
     }
 
     void onMetadata(Object properties) {

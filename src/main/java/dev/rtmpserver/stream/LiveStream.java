@@ -52,8 +52,7 @@ public final class LiveStream {
     private long orphanEpoch;
 
     private MediaFrame metadata;
-    private MediaFrame videoConfig;
-    private MediaFrame audioConfig;
+    private final TrackConfigs configs = new TrackConfigs();
     private final ArrayDeque<MediaFrame> gop = new ArrayDeque<>();
     private long gopBytes;
     private boolean gopValid;
@@ -91,10 +90,10 @@ public final class LiveStream {
             frame = onTimeline(frame);
             stats.onFrame(frame);
             if (frame.config()) {
-                switch (frame.kind()) {
-                    case DATA -> metadata = frame;
-                    case VIDEO -> videoConfig = frame;
-                    case AUDIO -> audioConfig = frame;
+                if (frame.kind() == MediaFrame.Kind.DATA) {
+                    metadata = frame;
+                } else {
+                    configs.put(frame);
                 }
             } else if (policy.gopCache()) {
                 cacheInGop(frame);
@@ -190,8 +189,8 @@ public final class LiveStream {
                 bytesSent += sink.bytesSent();
             }
             return new View(key, publisher == null ? null : publisher.describe(), orphaned, players, recorders,
-                    bytesSent, videoConfig == null ? null : videoConfig.payload(),
-                    audioConfig == null ? null : audioConfig.payload(), stats.snapshot());
+                    bytesSent, configs.tracks(MediaFrame.Kind.VIDEO), configs.tracks(MediaFrame.Kind.AUDIO),
+                    stats.snapshot());
         } finally {
             lock.unlock();
         }
@@ -203,11 +202,21 @@ public final class LiveStream {
      * @param players      RTMP players attached
      * @param recorders    recorders attached
      * @param bytesSent    bytes of this stream sent to players so far, those that left included
-     * @param videoConfig  the current video sequence header payload, or null
-     * @param audioConfig  the current audio sequence header payload, or null
+     * @param videoTracks  the current sequence header of each video track, by track id
+     * @param audioTracks  the current sequence header of each audio track, by track id
      */
     public record View(StreamKey key, String publisher, boolean reconnecting, int players, int recorders,
-                       long bytesSent, byte[] videoConfig, byte[] audioConfig, StreamStats.Snapshot stats) {
+                       long bytesSent, List<TrackConfigs.TrackConfig> videoTracks,
+                       List<TrackConfigs.TrackConfig> audioTracks, StreamStats.Snapshot stats) {
+        /** The main video track's sequence header payload, or null. */
+        public byte[] videoConfig() {
+            return videoTracks.isEmpty() ? null : videoTracks.get(0).payload();
+        }
+
+        /** The main audio track's sequence header payload, or null. */
+        public byte[] audioConfig() {
+            return audioTracks.isEmpty() ? null : audioTracks.get(0).payload();
+        }
     }
 
     /** Bytes of media held for joiners, for memory accounting. */
@@ -245,8 +254,7 @@ public final class LiveStream {
             }
             // A new publisher may change codecs: never replay the previous one's configuration.
             metadata = null;
-            videoConfig = null;
-            audioConfig = null;
+            configs.clear();
             clearGop();
             shiftOnNextFrame = true;
             if (!continuing) {
@@ -310,11 +318,10 @@ public final class LiveStream {
         lock.lock();
         try {
             List<MediaFrame> cached = new ArrayList<>(3 + gop.size());
-            for (MediaFrame config : new MediaFrame[] {metadata, videoConfig, audioConfig}) {
-                if (config != null) {
-                    cached.add(config);
-                }
+            if (metadata != null) {
+                cached.add(metadata);
             }
+            cached.addAll(configs.frames());
             cached.addAll(gop);
             sink.join(cached, publisher != null || orphaned);
             sinks.add(sink);

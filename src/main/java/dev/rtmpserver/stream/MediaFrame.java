@@ -2,6 +2,7 @@ package dev.rtmpserver.stream;
 
 import dev.rtmpserver.wire.chunk.ChunkWriter;
 import dev.rtmpserver.wire.media.AudioTag;
+import dev.rtmpserver.wire.media.TrackIds;
 import dev.rtmpserver.wire.media.VideoTag;
 import dev.rtmpserver.wire.message.MessageType;
 
@@ -56,10 +57,15 @@ public final class MediaFrame {
         this.config = config;
     }
 
+    /**
+     * A video message. Only a keyframe of the default track counts as one: with Enhanced RTMP
+     * multitrack, a joiner or a recording that started at another track's keyframe would begin
+     * the main track mid-group.
+     */
     public static MediaFrame video(int timestamp, byte[] payload) {
         VideoTag tag = VideoTag.parse(payload);
-        return new MediaFrame(Kind.VIDEO, timestamp, payload, tag.keyframe() && !tag.sequenceHeader(),
-                tag.sequenceHeader());
+        boolean keyframe = tag.keyframe() && !tag.sequenceHeader() && TrackIds.isDefaultVideoTrack(payload);
+        return new MediaFrame(Kind.VIDEO, timestamp, payload, keyframe, tag.sequenceHeader());
     }
 
     public static MediaFrame audio(int timestamp, byte[] payload) {

@@ -1,5 +1,7 @@
 package dev.rtmpserver.stream;
 
+import dev.rtmpserver.wire.media.TrackIds;
+
 /**
  * Running figures of one live stream for the metrics and the API. Updated by the publishing
  * thread under the stream's lock; {@link #sample} is called once a second by the server's timer.
@@ -54,7 +56,8 @@ public final class StreamStats {
         bytesIn += frame.size();
         switch (frame.kind()) {
             case VIDEO -> {
-                if (!frame.config()) {
+                // The frame rate is the main track's: a multitrack publish would otherwise add its tracks up.
+                if (!frame.config() && TrackIds.isDefaultVideoTrack(frame.payload())) {
                     videoFrames++;
                     videoSeen = true;
                     lastVideoTimestamp = frame.timestamp();

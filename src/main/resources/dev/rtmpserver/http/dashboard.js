@@ -192,9 +192,18 @@ function newCard(s) {
   return c;
 }
 
+// One codec line per kind; an Enhanced RTMP multitrack stream lists each of its tracks.
+function codecs(s, type) {
+  const tracks = s.tracks.filter(t => t.type === type);
+  if (tracks.length > 1) {
+    return tracks.map(t => "track " + t.id + ": " + t.summary.replace(/^(video|audio) /, "")).join("; ");
+  }
+  return s[type] ? s[type].summary.replace(/^(video|audio) /, "") : "no " + type;
+}
+
 function updateCard(c, s) {
-  const video = s.video ? s.video.summary.replace(/^video /, "") : "no video";
-  const audio = s.audio ? s.audio.summary.replace(/^audio /, "") : "no audio";
+  const video = codecs(s, "video");
+  const audio = codecs(s, "audio");
   const status = s.publisher
     ? el("span", {}, "published by " + s.publisher + " for " + duration(s.uptimeSeconds))
     : el("span", {class: "offline"}, s.reconnecting ? "publisher reconnecting…" : "waiting for a publisher");

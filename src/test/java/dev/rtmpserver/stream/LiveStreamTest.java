@@ -77,6 +77,28 @@ class LiveStreamTest {
     }
 
     @Test
+    void aJoinerGetsTheSequenceHeaderOfEveryTrackOfAMultitrackPublish() {
+        LiveStream stream = stream(policy(true, 1_000_000, Duration.ofSeconds(30)));
+        FakePublisher p = new FakePublisher("/203.0.113.7:50001", clock);
+        stream.attachPublisher(p, false);
+        // As FFmpeg 8 sends two video and two audio tracks: the first legacy, the second multitrack.
+        stream.onFrame(p, videoConfig(0, (byte) 1));
+        stream.onFrame(p, Frames.videoTrackConfig(0, 1, (byte) 1));
+        stream.onFrame(p, audioConfig(0, (byte) 1));
+        stream.onFrame(p, Frames.audioTrackConfig(0, 1, (byte) 1));
+        assertEquals(List.of(joined("video@0/config", "video@0/config", "audio@0/config", "audio@0/config")),
+                joinerGets(stream));
+        assertEquals(List.of(0, 1), stream.view().videoTracks().stream().map(TrackConfigs.TrackConfig::id).toList());
+        assertEquals(List.of(0, 1), stream.view().audioTracks().stream().map(TrackConfigs.TrackConfig::id).toList());
+
+        // A new header for track 1 replaces that track's only, and replays after the others.
+        stream.onFrame(p, Frames.videoTrackConfig(40, 1, (byte) 2));
+        assertEquals(List.of(joined("video@0/config", "video@40/config", "audio@0/config", "audio@0/config")),
+                joinerGets(stream));
+        assertArrayEquals(new byte[] {0x17, 0, 1}, stream.view().videoConfig(), "the main track is track 0");
+    }
+
+    @Test
     void theCacheIsDroppedUntilTheNextKeyframeOnceAGroupOfPicturesOutgrowsTheByteLimit() {
         LiveStream stream = stream(policy(true, 2500, Duration.ofSeconds(30)));
         FakePublisher p = new FakePublisher("/203.0.113.7:50001", clock);
