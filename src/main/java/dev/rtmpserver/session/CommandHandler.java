@@ -123,7 +123,8 @@ final class CommandHandler {
             return;
         }
         app = name;
-        conn.connectedTo(name, props.get("tcUrl") instanceof String url ? url : "");
+        ClientCodecs codecs = ClientCodecs.fromConnect(props);
+        conn.connectedTo(name, props.get("tcUrl") instanceof String url ? url : "", codecs);
         double objectEncoding = props.get("objectEncoding") instanceof Double d ? d : 0;
         SessionConfig config = conn.context().config();
         conn.send(new WindowAckSize(config.windowAckSize()), 0);
@@ -131,9 +132,11 @@ final class CommandHandler {
         conn.send(new SetChunkSize(config.chunkSize()), 0);
         Map<String, Object> info = StatusCode.CONNECT_SUCCESS.info("Connection succeeded.");
         info.put("objectEncoding", objectEncoding);
-        conn.send(new Command("_result", c.transactionId(), Replies.serverProperties(), List.of(info)), 0);
-        Logger.info("{}: connected to app '{}' ({})", conn.describe(), app,
-                props.get("flashVer") instanceof String v ? text(v) : "no flashVer");
+        conn.send(new Command("_result", c.transactionId(), Replies.serverProperties(codecs.enhanced()),
+                List.of(info)), 0);
+        Logger.info("{}: connected to app '{}' ({}{})", conn.describe(), app,
+                props.get("flashVer") instanceof String v ? text(v) : "no flashVer",
+                codecs.enhanced() ? ", Enhanced RTMP" : "");
     }
 
     private void createStream(Command c) {

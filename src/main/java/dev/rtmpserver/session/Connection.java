@@ -85,6 +85,7 @@ public final class Connection implements Runnable, Publisher {
     private volatile String app;
     /** It may carry a token, so it is never logged. */
     private volatile String tcUrl = "";
+    private volatile ClientCodecs codecs = ClientCodecs.LEGACY;
     private final long connectedAtMillis = System.currentTimeMillis();
 
     public Connection(long id, Socket socket, SessionContext context) {
@@ -341,10 +342,16 @@ public final class Connection implements Runnable, Publisher {
     }
 
     /** A connect succeeded: the handshake timeout no longer applies. */
-    void connectedTo(String application, String url) {
+    void connectedTo(String application, String url, ClientCodecs announced) {
         app = application;
         tcUrl = url;
+        codecs = announced;
         connected = true;
+    }
+
+    /** What the client's connect announced it can take; legacy until it connects. */
+    ClientCodecs codecs() {
+        return codecs;
     }
 
     String tcUrl() {

@@ -1,7 +1,9 @@
 package dev.rtmpserver.session;
 
+import dev.rtmpserver.concurrent.Threads;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.PeerText;
+import dev.rtmpserver.stream.Sink;
 import dev.rtmpserver.stream.StreamBusyException;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamLimitException;
@@ -55,7 +57,8 @@ final class NetStreams {
     private record Since(long nanos, long bytesSent) {
     }
 
-    private record Playing(PlayerSink sink, LiveStream stream, Since since) {
+    /** @param subscribed what the stream delivers to: the sink, or a {@link CodecGate} in front of it */
+    private record Playing(PlayerSink sink, Sink subscribed, LiveStream stream, Since since) {
     }
 
     private record Vod(VodPlayback playback, StreamKey key, Since since) {
@@ -186,10 +189,21 @@ final class NetStreams {
         conn.send(Replies.onStatus(StatusCode.PLAY_START, "started playing " + key), streamId);
         conn.send(Replies.sampleAccess(), streamId);
         Since since = since();
-        LiveStream stream = context.registry().subscribe(key, sink);
+        ClientCodecs codecs = conn.codecs();
+        // The gate ends the play from the publisher's thread, which must not wait for this connection.
+        Sink subscribed = codecs.takesEverything() ? sink : new CodecGate(sink, codecs, frame -> {
+            String why = CodecGate.refusal(codecs, frame);
+            Logger.info("{}: play {} failed: {}", conn.describe(), key, why);
+            context.counters().playsRejected.increment();
+            conn.send(Replies.onStatus(StatusCode.PLAY_FAILED, why), streamId);
+            conn.send(UserControl.of(UserControl.STREAM_EOF, streamId), 0);
+            Threads.startVirtual("conn-" + conn.id() + "-refuse-" + streamId,
+                    () -> end(streamId, "codec not supported by the client", End.SERVER));
+        });
+        LiveStream stream = context.registry().subscribe(key, subscribed);
         lock.lock();
         try {
-            playing.put(streamId, new Playing(sink, stream, since));
+            playing.put(streamId, new Playing(sink, subscribed, stream, since));
             activityChanged();
         } finally {
             lock.unlock();
@@ -226,7 +240,8 @@ final class NetStreams {
             refusePlay(streamId, StatusCode.PLAY_STREAM_NOT_FOUND, "no recording " + PeerText.escape(name));
             return;
         }
-        VodPlayback vod = new VodPlayback(out, streamId, file.get(), PeerText.escape(name), conn.describe());
+        VodPlayback vod = new VodPlayback(out, streamId, file.get(), PeerText.escape(name), conn.describe(),
+                conn.codecs());
         lock.lock();
         try {
             vods.put(streamId, new Vod(vod, key, since()));
@@ -305,7 +320,7 @@ final class NetStreams {
             playEnded(vod.key(), vod.since());
         }
         if (pl != null) {
-            context.registry().unsubscribe(pl.stream(), pl.sink());
+            context.registry().unsubscribe(pl.stream(), pl.subscribed());
             Logger.info("{}: stopped playing {} ({}), {} frames dropped", conn.describe(), pl.sink().key(), why,
                     pl.sink().droppedFrames());
             playEnded(pl.sink().key(), pl.since());
@@ -374,7 +389,7 @@ final class NetStreams {
             int streamId = e.getKey();
             Playing p = e.getValue();
             // Left first, so that no frame of a publisher arriving now follows the status.
-            context.registry().unsubscribe(p.stream(), p.sink());
+            context.registry().unsubscribe(p.stream(), p.subscribed());
             if (p.sink().everPublished()) {
                 conn.send(Replies.onStatus(StatusCode.PLAY_STOP, p.sink().key() + " was not published again within "
                         + waited), streamId);

@@ -14,6 +14,7 @@ import org.tinylog.Logger;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,6 +39,8 @@ final class VodPlayback {
     private final Path file;
     private final String name;
     private final String player;
+    /** What the player can take: a recording in a codec it cannot parse fails the play instead. */
+    private final ClientCodecs codecs;
 
     /** Guards the requests below, which the connection's reading thread makes. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -46,7 +49,8 @@ final class VodPlayback {
     private boolean paused;
     private boolean stopped;
 
-    VodPlayback(Outbound out, int streamId, Path file, String name, String player) {
+    VodPlayback(Outbound out, int streamId, Path file, String name, String player, ClientCodecs codecs) {
+        this.codecs = codecs;
         this.out = out;
         this.streamId = streamId;
         this.file = file;
@@ -197,8 +201,12 @@ final class VodPlayback {
         }
         out.send(Replies.onStatus(StatusCode.PLAY_START, "started playing " + name), streamId);
         out.send(new Data(List.of("|RtmpSampleAccess", true, true)), streamId);
-        for (long at : new long[] {index.metadata(), entry == null ? KeyframeIndex.NONE : entry.videoSequenceHeader(),
-                entry == null ? KeyframeIndex.NONE : entry.audioSequenceHeader()}) {
+        List<Long> headers = new ArrayList<>();
+        headers.add(index.metadata());
+        if (entry != null) {
+            headers.addAll(entry.sequenceHeaders());
+        }
+        for (long at : headers) {
             if (at != KeyframeIndex.NONE) {
                 reader.seek(at);
                 FlvTag header = reader.next();
@@ -216,12 +224,32 @@ final class VodPlayback {
     }
 
     private void send(FlvTag tag) {
-        MediaFrame.Kind kind = switch (tag.type()) {
-            case FlvTag.AUDIO -> MediaFrame.Kind.AUDIO;
-            case FlvTag.VIDEO -> MediaFrame.Kind.VIDEO;
-            default -> MediaFrame.Kind.DATA;
+        MediaFrame frame = switch (tag.type()) {
+            case FlvTag.AUDIO -> MediaFrame.audio(tag.timestamp(), tag.payload());
+            case FlvTag.VIDEO -> MediaFrame.video(tag.timestamp(), tag.payload());
+            default -> MediaFrame.data(tag.timestamp(), tag.payload());
         };
-        out.sendCached(streamId, new MediaFrame(kind, tag.timestamp(), tag.payload(), false, false), null);
+        switch (codecs.fit(frame)) {
+            case SEND -> out.sendCached(streamId, frame, null);
+            case SKIP -> { }
+            case REFUSE -> refuse(frame);
+        }
+    }
+
+    private void refuse(MediaFrame frame) {
+        lock.lock();
+        try {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        } finally {
+            lock.unlock();
+        }
+        String why = CodecGate.refusal(codecs, frame);
+        Logger.info("{}: playback of {} failed: {}", player, name, why);
+        out.send(Replies.onStatus(StatusCode.PLAY_FAILED, why), streamId);
+        out.send(UserControl.of(UserControl.STREAM_EOF, streamId), 0);
     }
 
     /** Waits until {@code due}; false if a pause, seek or stop came first. */

@@ -71,7 +71,7 @@ class VodPlaybackTest {
         AtomicBoolean overflowed = new AtomicBoolean();
         long hardLimit = 12L * 1024 * 1024;
         Outbound out = new Outbound(hardLimit, new Counters(), () -> overflowed.set(true));
-        VodPlayback vod = new VodPlayback(out, 1, bigRecording(), "big", "test");
+        VodPlayback vod = new VodPlayback(out, 1, bigRecording(), "big", "test", ClientCodecs.LEGACY);
         vod.start(0, "vod-test");
         // Nobody drains the queue: playback must stop short of the hard limit and wait.
         long before = -1;
@@ -120,7 +120,7 @@ class VodPlaybackTest {
                 throw new RuntimeException(e);
             }
         });
-        new VodPlayback(out, 1, broken, "broken", "test").start(0, "vod-broken");
+        new VodPlayback(out, 1, broken, "broken", "test", ClientCodecs.LEGACY).start(0, "vod-broken");
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!socket.tailText().contains("NetStream.Play.Failed") && System.nanoTime() < deadline) {
             LockSupport.parkNanos(10_000_000L);

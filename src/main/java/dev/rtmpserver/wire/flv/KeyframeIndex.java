@@ -1,11 +1,14 @@
 package dev.rtmpserver.wire.flv;
 
 import dev.rtmpserver.wire.media.AudioTag;
+import dev.rtmpserver.wire.media.TrackIds;
 import dev.rtmpserver.wire.media.VideoTag;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -36,8 +39,31 @@ public final class KeyframeIndex {
      * @param position            the file position of its tag
      * @param videoSequenceHeader the position of the last video sequence header before it, or {@link #NONE}
      * @param audioSequenceHeader the position of the last audio sequence header before it, or {@link #NONE}
+     * @param trackSequenceHeaders the positions of the last sequence header before it of each other
+     *                            Enhanced RTMP track (multitrack), in file order; empty for most files
      */
-    public record Entry(int timestamp, long position, long videoSequenceHeader, long audioSequenceHeader) {}
+    public record Entry(int timestamp, long position, long videoSequenceHeader, long audioSequenceHeader,
+                        List<Long> trackSequenceHeaders) {
+        public Entry {
+            trackSequenceHeaders = List.copyOf(trackSequenceHeaders);
+        }
+
+        public Entry(int timestamp, long position, long videoSequenceHeader, long audioSequenceHeader) {
+            this(timestamp, position, videoSequenceHeader, audioSequenceHeader, List.of());
+        }
+
+        /** Every sequence header position to send before {@link #position}, in file order. */
+        public List<Long> sequenceHeaders() {
+            List<Long> all = new ArrayList<>(trackSequenceHeaders);
+            for (long at : new long[] {videoSequenceHeader, audioSequenceHeader}) {
+                if (at != NONE) {
+                    all.add(at);
+                }
+            }
+            all.sort(null);
+            return all;
+        }
+    }
 
     private final List<Entry> entries;
     private final long metadata;
@@ -68,6 +94,9 @@ public final class KeyframeIndex {
         long metadata = NONE;
         long videoConfig = NONE;
         long audioConfig = NONE;
+        // Keyed by kind and track id; in the order the tracks last changed.
+        Map<Integer, Long> trackConfigs = new LinkedHashMap<>();
+        List<Long> trackPositions = List.of();
         int lastTimestamp = 0;
         while (true) {
             long position = reader.position();
@@ -81,18 +110,28 @@ public final class KeyframeIndex {
             switch (tag.type()) {
                 case FlvTag.VIDEO -> {
                     VideoTag video = VideoTag.parse(tag.payload());
-                    if (video.sequenceHeader()) {
+                    boolean defaultTrack = TrackIds.isDefaultVideoTrack(tag.payload());
+                    if (video.sequenceHeader() && defaultTrack) {
                         videoConfig = position;
-                    } else if (video.keyframe() && !video.endOfSequence()) {
-                        addInOrder(keyframes, new Entry(tag.timestamp(), position, videoConfig, audioConfig), 0);
+                    } else if (video.sequenceHeader()) {
+                        trackPositions = otherTrack(trackConfigs, FlvTag.VIDEO, TrackIds.video(tag.payload()),
+                                position);
+                    } else if (video.keyframe() && !video.endOfSequence() && defaultTrack) {
+                        addInOrder(keyframes, new Entry(tag.timestamp(), position, videoConfig, audioConfig,
+                                trackPositions), 0);
                     }
                 }
                 case FlvTag.AUDIO -> {
                     if (AudioTag.parse(tag.payload()).sequenceHeader()) {
-                        audioConfig = position;
+                        int[] tracks = TrackIds.audio(tag.payload());
+                        if (tracks.length == 1 && tracks[0] == TrackIds.DEFAULT_TRACK) {
+                            audioConfig = position;
+                        } else {
+                            trackPositions = otherTrack(trackConfigs, FlvTag.AUDIO, tracks, position);
+                        }
                     } else {
-                        addInOrder(audioPoints, new Entry(tag.timestamp(), position, videoConfig, audioConfig),
-                                AUDIO_SEEK_INTERVAL_MS);
+                        addInOrder(audioPoints, new Entry(tag.timestamp(), position, videoConfig, audioConfig,
+                                trackPositions), AUDIO_SEEK_INTERVAL_MS);
                     }
                 }
                 default -> {
@@ -104,6 +143,18 @@ public final class KeyframeIndex {
         }
         return new KeyframeIndex(keyframes.isEmpty() ? audioPoints : keyframes, metadata, lastTimestamp,
                 reader.position());
+    }
+
+    /**
+     * Records the sequence header at {@code position} for tracks other than the default one.
+     *
+     * @return the positions of every such track's latest header, in file order
+     */
+    private static List<Long> otherTrack(Map<Integer, Long> trackConfigs, int type, int[] tracks, long position) {
+        for (int track : tracks) {
+            trackConfigs.put((type << Byte.SIZE) | track, position);
+        }
+        return trackConfigs.values().stream().distinct().sorted().toList();
     }
 
     /** Adds {@code entry} if it is at least {@code minGap} ms after the last entry. */
