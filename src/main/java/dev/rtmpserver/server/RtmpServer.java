@@ -431,6 +431,29 @@ public final class RtmpServer implements AutoCloseable {
     }
 
     /**
+     * Asks every publisher that can take an Enhanced RTMP reconnect request to reconnect, and
+     * waits, up to the shutdown grace, for those to leave: each moves to whichever server answers
+     * its URL next, at a keyframe, instead of being cut off.
+     */
+    private void awaitReconnects() {
+        List<Connection> asked = new ArrayList<>();
+        for (Connection c : connections) {
+            if (c.requestReconnect("the server is shutting down")) {
+                asked.add(c);
+            }
+        }
+        if (asked.isEmpty()) {
+            return;
+        }
+        Logger.info("asked {} publisher(s) to reconnect elsewhere; waiting up to {} s for them to leave", asked.size(),
+                config.limits().shutdownGrace().toSeconds());
+        long until = System.nanoTime() + config.limits().shutdownGrace().toNanos();
+        while (asked.stream().anyMatch(connections::contains) && System.nanoTime() < until) {
+            LockSupport.parkNanos(CONNECTIONS_END_POLL.toNanos());
+        }
+    }
+
+    /**
      * Stops accepting, tells every player its stream ended, completes every open recording, and
      * closes every connection once its notices are out, all within the shutdown grace period.
      */
@@ -447,6 +470,7 @@ public final class RtmpServer implements AutoCloseable {
         } catch (IOException e) {
             Logger.debug(e, "closing the listener failed");
         }
+        awaitReconnects();
         long deadline = System.nanoTime() + config.limits().shutdownGrace().toNanos();
         registry.endAll();
         if (recordings != null) {

@@ -16,6 +16,7 @@ import dev.rtmpserver.wire.message.RtmpMessage;
 import dev.rtmpserver.wire.message.RtmpMessage.Command;
 import dev.rtmpserver.wire.message.RtmpMessage.Data;
 import dev.rtmpserver.wire.message.RtmpMessage.UserControl;
+import dev.rtmpserver.wire.message.StatusCode;
 import org.tinylog.Logger;
 
 import java.io.EOFException;
@@ -127,6 +128,22 @@ public final class Connection implements Runnable, Publisher {
         NetStreams.Snapshot s = streams.snapshot();
         return new Info(id, HostPort.of(socket.getRemoteSocketAddress()), s.role(), app, s.publishing(),
                 s.playing(), s.recordings(), bytesIn, out.bytesWritten(), connectedAtMillis);
+    }
+
+    /**
+     * Asks a publisher whose connect announced Enhanced RTMP reconnect support to reconnect, with
+     * {@code NetConnection.Connect.ReconnectRequest}: it carries on to its next keyframe, then
+     * connects again (to whichever server now answers the same URL) without a gap for viewers.
+     *
+     * @return whether it was asked: it publishes and said it understands the request
+     */
+    public boolean requestReconnect(String why) {
+        if (!connected || !codecs.canReconnect() || streams.snapshot().publishing().isEmpty()) {
+            return false;
+        }
+        out.send(Replies.onStatus(StatusCode.CONNECT_RECONNECT_REQUEST, why), 0);
+        Logger.info("{}: asked to reconnect ({})", description, why);
+        return true;
     }
 
     /** Keys this connection publishes; for kicking a stream's publisher. */

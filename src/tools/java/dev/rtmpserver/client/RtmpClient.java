@@ -62,6 +62,7 @@ public final class RtmpClient implements AutoCloseable {
     private double nextTransactionId = 1;
     private long acknowledged;
     private Map<String, Object> connectInfo;
+    private Map<String, Object> serverProperties;
 
     private RtmpClient(Socket socket, String app) throws IOException {
         this.socket = socket;
@@ -92,6 +93,21 @@ public final class RtmpClient implements AutoCloseable {
      */
     public static RtmpClient connect(String host, int port, String app, boolean digestHandshake,
                                      int receiveBufferBytes) throws IOException {
+        return connect(host, port, app, digestHandshake, receiveBufferBytes, Map.of());
+    }
+
+    /**
+     * @param extraProperties added to connect's command object, e.g. the Enhanced RTMP
+     *                        {@code fourCcList} and {@code capsEx}
+     */
+    public static RtmpClient connect(String host, int port, String app, Map<String, Object> extraProperties)
+            throws IOException {
+        return connect(host, port, app, true, 0, extraProperties);
+    }
+
+    private static RtmpClient connect(String host, int port, String app, boolean digestHandshake,
+                                      int receiveBufferBytes, Map<String, Object> extraProperties)
+            throws IOException {
         Socket socket = new Socket();
         try {
             if (receiveBufferBytes > 0) {
@@ -101,7 +117,7 @@ public final class RtmpClient implements AutoCloseable {
             socket.connect(new InetSocketAddress(host, port), (int) DEFAULT_TIMEOUT.toMillis());
             socket.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());
             RtmpClient client = new RtmpClient(socket, app);
-            client.handshakeAndConnect(host, port, digestHandshake);
+            client.handshakeAndConnect(host, port, digestHandshake, extraProperties);
             return client;
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -109,7 +125,8 @@ public final class RtmpClient implements AutoCloseable {
         }
     }
 
-    private void handshakeAndConnect(String host, int port, boolean digest) throws IOException {
+    private void handshakeAndConnect(String host, int port, boolean digest, Map<String, Object> extraProperties)
+            throws IOException {
         ClientHandshake.perform(socket.getInputStream(), socket.getOutputStream(), digest);
         setChunkSize(DEFAULT_CHUNK_SIZE);
         Map<String, Object> props = Amf0.object(
@@ -123,8 +140,15 @@ public final class RtmpClient implements AutoCloseable {
                 "videoCodecs", 252.0,
                 "videoFunction", 1.0,
                 "objectEncoding", 0.0);
+        props.putAll(extraProperties);
         Command result = call("connect", props);
         connectInfo = result.argument(0) instanceof Map<?, ?> m ? castMap(m) : Map.of();
+        serverProperties = result.commandObject() instanceof Map<?, ?> m ? castMap(m) : Map.of();
+    }
+
+    /** The properties object of connect's _result (fmsVer, capabilities, Enhanced RTMP's capsEx). */
+    public Map<String, Object> serverProperties() {
+        return serverProperties;
     }
 
     /** The info object of connect's _result (code, description, objectEncoding). */

@@ -8,6 +8,8 @@ import java.util.Map;
 public enum StatusCode {
     CONNECT_SUCCESS("NetConnection.Connect.Success", Level.STATUS),
     CONNECT_REJECTED("NetConnection.Connect.Rejected", Level.ERROR),
+    /** Enhanced RTMP: the server asks the client to reconnect (to the same tcUrl unless it gives another). */
+    CONNECT_RECONNECT_REQUEST("NetConnection.Connect.ReconnectRequest", Level.STATUS),
     CALL_FAILED("NetConnection.Call.Failed", Level.ERROR),
     PUBLISH_START("NetStream.Publish.Start", Level.STATUS),
     PUBLISH_BAD_NAME("NetStream.Publish.BadName", Level.ERROR),
