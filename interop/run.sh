@@ -222,6 +222,66 @@ timeout 30 ffplay -nodisp -autoexit -loglevel info "$BASE/ffplay" >"$WORK/ffplay
     && ! grep -qiE "error|invalid" "$WORK/ffplay.log"
 verdict "ffplay play" $?
 
+# FFmpeg 8 (unpacked by mvn verify from Maven Central; FFMPEG8_DIR to use another) publishes each
+# Enhanced RTMP codec and plays it back, announcing the codecs with -rtmp_enhanced_codecs.
+FFMPEG8_DIR=${FFMPEG8_DIR:-target/ffmpeg8/org/bytedeco/ffmpeg/linux-x86_64-gpl}
+ff8() {
+    local tool=$1
+    shift
+    LD_LIBRARY_PATH="$FFMPEG8_DIR" "$FFMPEG8_DIR/$tool" "$@"
+}
+
+# A file holds exactly the streams NAMES ("codec[,width,height]" each, sorted, space-separated),
+# at least a second of video, and FFmpeg 8 decodes all of it without an error.
+decodes8() {
+    local file=$1 want=$2 streams frames errors
+    [ -s "$file" ] || { echo "no media in $file"; return 1; }
+    streams=$(ff8 ffprobe -v error -show_entries stream=codec_name,width,height -of csv=p=0 "$file" | sort | tr '\n' ' ')
+    [ "$streams" = "$want " ] || { echo "streams in $file: $streams, expected $want"; return 1; }
+    frames=$(ff8 ffprobe -v error -select_streams v:0 -count_packets -show_entries stream=nb_read_packets \
+        -of csv=p=0 "$file")
+    [ "$frames" -ge 25 ] || { echo "$file holds only $frames video frames"; return 1; }
+    errors=$(ff8 ffmpeg -v error -nostdin -i "$file" -map 0 -f null - 2>&1)
+    [ -z "$errors" ] || { echo "decoding $file: $errors"; return 1; }
+}
+
+# FFmpeg 8 publishes 6 s of a test picture and tone, with the further inputs and encoder arguments
+# given, and FFmpeg 8 plays 3 s of it back.
+ff8_row() {
+    local name=$1 want=$2
+    shift 2
+    ff8 ffmpeg -hide_banner -loglevel warning -nostdin -re -f lavfi -i testsrc=size=320x240:rate=25 \
+        -f lavfi -i sine=frequency=440:sample_rate=48000 "$@" -t 6 -pix_fmt yuv420p -g 25 \
+        -f flv "$BASE/$name" >"$WORK/$name-publish.log" 2>&1 &
+    PIDS+=("$!")
+    sleep 2
+    LD_LIBRARY_PATH="$FFMPEG8_DIR" timeout 30 "$FFMPEG8_DIR/ffmpeg" -hide_banner -loglevel warning -nostdin -rtmp_enhanced_codecs hvc1,av01,vp09,avc1,Opus,mp4a \
+        -i "$BASE/$name" -map 0 -t 3 -c copy -y "$WORK/$name.flv" >"$WORK/$name.log" 2>&1 \
+        && decodes8 "$WORK/$name.flv" "$want" >>"$WORK/$name.log" 2>&1
+}
+
+if [ -x "$FFMPEG8_DIR/ffmpeg" ] || [ -f "$FFMPEG8_DIR/ffmpeg" ]; then
+    chmod +x "$FFMPEG8_DIR/ffmpeg" "$FFMPEG8_DIR/ffprobe" # a jar keeps no file modes
+    x265=(-c:v libx265 -preset ultrafast -x265-params log-level=error)
+    ff8_row ff8-hevc "aac hevc,320,240" "${x265[@]}" -c:a aac
+    verdict "ffmpeg 8 HEVC + AAC" $?
+    ff8_row ff8-av1 "aac av1,320,240" -c:v libsvtav1 -preset 12 -svtav1-params lp=2 -c:a aac
+    verdict "ffmpeg 8 AV1 + AAC" $?
+    ff8_row ff8-vp9 "aac vp9,320,240" -c:v libvpx-vp9 -deadline realtime -cpu-used 8 -c:a aac
+    verdict "ffmpeg 8 VP9 + AAC" $?
+    ff8_row ff8-opus "h264,320,240 opus" -c:v libx264 -preset ultrafast -c:a libopus
+    verdict "ffmpeg 8 H.264 + Opus" $?
+    ff8_row ff8-hevc-opus "hevc,320,240 opus" "${x265[@]}" -c:a libopus
+    verdict "ffmpeg 8 HEVC + Opus" $?
+    # Multitrack: a second video track (HEVC, smaller) and a second audio track beside the first.
+    ff8_row ff8-multitrack "aac aac h264,320,240 hevc,160,120" -f lavfi -i testsrc2=size=160x120:rate=25 \
+        -f lavfi -i sine=frequency=880:sample_rate=44100 -map 0:v -map 2:v -map 1:a -map 3:a \
+        -c:v:0 libx264 -preset ultrafast -c:v:1 libx265 -x265-params log-level=error -c:a aac
+    verdict "ffmpeg 8 multitrack" $?
+else
+    record "ffmpeg 8 (Enhanced RTMP)" "SKIP (no FFmpeg 8 in $FFMPEG8_DIR; mvn verify unpacks it)"
+fi
+
 failed=0
 printf '\n%-30s %s\n' "client" "result"
 printf '%-30s %s\n' "------" "------"
