@@ -10,6 +10,7 @@ import dev.rtmpserver.wire.media.AacConfig;
 import dev.rtmpserver.wire.media.AudioTag;
 import dev.rtmpserver.wire.media.AvcDecoderConfig;
 import dev.rtmpserver.wire.media.CodecSummary;
+import dev.rtmpserver.wire.media.OpusHead;
 import dev.rtmpserver.wire.media.SpsInfo;
 import dev.rtmpserver.wire.media.VideoCodec;
 import dev.rtmpserver.wire.media.VideoFormat;
@@ -32,7 +33,13 @@ final class StreamsView {
         m.put("name", v.key().name());
         m.put("publisher", v.publisher());
         m.put("reconnecting", v.reconnecting());
-        m.put("video", video(v.videoConfig(), st.frameRate()));
+        Map<String, Object> video = video(v.videoConfig(), st.frameRate());
+        if (video != null && !video.containsKey("width") && st.vp9Size() != null) {
+            video.put("width", st.vp9Size().width());
+            video.put("height", st.vp9Size().height());
+            video.put("summary", CodecSummary.video(v.videoConfig(), st.vp9Size()));
+        }
+        m.put("video", video);
         m.put("audio", audio(v.audioConfig()));
         m.put("tracks", tracks(v));
         m.put("bitrateInKbps", st.bitrateKbps());
@@ -159,6 +166,15 @@ final class StreamsView {
                 m.put("channels", aac.channels());
             } catch (ProtocolException e) {
                 m.put("error", "unreadable AudioSpecificConfig");
+            }
+        } else if (tag.sequenceHeader() && tag.codec() == dev.rtmpserver.wire.media.AudioCodec.OPUS
+                && tag.dataOffset() < config.length) {
+            try {
+                OpusHead head = OpusHead.parse(config, tag.dataOffset(), config.length - tag.dataOffset());
+                m.put("sampleRate", head.inputSampleRate());
+                m.put("channels", head.channels());
+            } catch (ProtocolException e) {
+                m.put("error", "unreadable OpusHead");
             }
         }
         return m;

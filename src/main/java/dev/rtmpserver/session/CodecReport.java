@@ -4,6 +4,9 @@ import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.wire.amf.AmfEcmaArray;
 import dev.rtmpserver.wire.media.CodecSummary;
 import dev.rtmpserver.wire.media.TrackIds;
+import dev.rtmpserver.wire.media.VideoCodec;
+import dev.rtmpserver.wire.media.VideoTag;
+import dev.rtmpserver.wire.media.Vp9FrameSize;
 import org.tinylog.Logger;
 
 import java.util.Arrays;
@@ -20,13 +23,39 @@ final class CodecReport {
     /** The last header logged per track, keyed like "video 0", so a multitrack publish logs each track once. */
     private final Map<String, byte[]> logged = new HashMap<>();
     private Double declaredFrameRate;
+    /** A VP9 sequence start not logged yet, and its tracks. */
+    private byte[] pendingVp9;
+    private int[] pendingVp9Tracks;
 
     void onVideoConfig(StreamKey key, byte[] payload) {
         int[] tracks = TrackIds.video(payload);
         if (!changed("video", tracks, payload)) {
             return;
         }
-        String line = CodecSummary.video(payload);
+        if (VideoTag.parse(payload).codec() == VideoCodec.VP9) {
+            // Its configuration has no picture size: the line waits for the first keyframe's.
+            pendingVp9 = payload;
+            pendingVp9Tracks = tracks;
+            return;
+        }
+        logVideo(key, tracks, CodecSummary.video(payload));
+    }
+
+    /** A coded video frame: completes a VP9 line that waits for its size. */
+    void onVideoFrame(StreamKey key, byte[] payload) {
+        if (pendingVp9 == null) {
+            return;
+        }
+        Vp9FrameSize size = Vp9FrameSize.ofMessage(payload);
+        int frameType = VideoTag.parse(payload).frameType();
+        // Metadata (colour info) and command messages come between; a picture, sized or not, ends the wait.
+        if (size != null || (frameType != VideoTag.FRAME_TYPE_COMMAND && frameType != 0)) {
+            logVideo(key, pendingVp9Tracks, CodecSummary.video(pendingVp9, size));
+            pendingVp9 = null;
+        }
+    }
+
+    private void logVideo(StreamKey key, int[] tracks, String line) {
         if (!line.endsWith("fps") && declaredFrameRate != null) {
             line += String.format(" %.3g fps (declared)", declaredFrameRate);
         }

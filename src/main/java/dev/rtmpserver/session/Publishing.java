@@ -76,6 +76,7 @@ final class Publishing {
             codecs.onVideoConfig(key, payload);
         } else {
             videoFrames++;
+            codecs.onVideoFrame(key, payload);
         }
         deliver(frame);
     }

@@ -1,6 +1,7 @@
 package dev.rtmpserver.stream;
 
 import dev.rtmpserver.wire.media.TrackIds;
+import dev.rtmpserver.wire.media.Vp9FrameSize;
 
 /**
  * Running figures of one live stream for the metrics and the API. Updated by the publishing
@@ -23,7 +24,11 @@ public final class StreamStats {
      */
     private static final long MIN_SAMPLE_NANOS = 500_000_000L;
 
+    /** The Enhanced RTMP IsExHeader bit of a video message's first byte. */
+    private static final int ENHANCED_VIDEO_FLAG = 0x80;
+
     private long bytesIn;
+    private Vp9FrameSize vp9Size;
     private long videoFrames;
     /** Whether the current publisher has sent a video frame, and the timestamp of its latest. */
     private boolean videoSeen;
@@ -64,6 +69,10 @@ public final class StreamStats {
                 }
                 if (frame.keyframe()) {
                     keyframes++;
+                    if (frame.payload().length > 0 && (frame.payload()[0] & ENHANCED_VIDEO_FLAG) != 0) {
+                        Vp9FrameSize size = Vp9FrameSize.ofMessage(frame.payload());
+                        vp9Size = size != null ? size : vp9Size;
+                    }
                     if (lastKeyframeTimestamp >= 0) {
                         keyframeIntervalMillis = frame.timestamp() - lastKeyframeTimestamp;
                     }
@@ -82,6 +91,7 @@ public final class StreamStats {
 
     void onPublish(long nowMillis) {
         publishedSinceMillis = nowMillis;
+        vp9Size = null;
         lastKeyframeTimestamp = -1;
         // The new publisher's rate starts from its own frames, not from seconds of silence before it.
         windowSize = 0;
@@ -139,7 +149,7 @@ public final class StreamStats {
             h[i] = history[(historyNext - historySize + i + HISTORY_SECONDS) % HISTORY_SECONDS];
         }
         return new Snapshot(bytesIn, videoFrames, audioFrames, keyframes, keyframeIntervalMillis, bitrateKbps,
-                frameRate, publishedSinceMillis, h);
+                frameRate, publishedSinceMillis, h, vp9Size);
     }
 
     /**
@@ -147,8 +157,10 @@ public final class StreamStats {
      * @param frameRate       video frames per second over the last five seconds
      * @param publishedSince  epoch milliseconds when the current publisher started, 0 if none yet
      * @param bitrateHistory  one value per second, oldest first
+     * @param vp9Size         the picture size of the latest VP9 keyframe, whose configuration has none; or null
      */
     public record Snapshot(long bytesIn, long videoFrames, long audioFrames, long keyframes, int keyframeIntervalMillis,
-                           double bitrateKbps, double frameRate, long publishedSince, double[] bitrateHistory) {
+                           double bitrateKbps, double frameRate, long publishedSince, double[] bitrateHistory,
+                           Vp9FrameSize vp9Size) {
     }
 }

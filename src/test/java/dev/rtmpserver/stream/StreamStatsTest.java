@@ -1,5 +1,7 @@
 package dev.rtmpserver.stream;
 
+import dev.rtmpserver.wire.media.Vp9FrameSize;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -59,6 +61,19 @@ class StreamStatsTest {
         for (int s = fromSecond; s <= toSecond; s++) {
             events.add(Event.tick(s * 1000L));
         }
+    }
+
+    @Test
+    void aVp9KeyframeGivesThePictureSizeItsConfigurationLacks() {
+        StreamStats stats = new StreamStats();
+        stats.onPublish(0);
+        // Enhanced RTMP CodedFrames of 'vp09', a 426x240 keyframe's uncompressed header (see Vp9FrameSizeTest).
+        byte[] key = {(byte) 0x91, 'v', 'p', '0', '9', (byte) 0x82, 0x49, (byte) 0x83, 0x42, 0x00, 0x1a,
+            (byte) 0x90, 0x0e, (byte) 0xf6};
+        stats.onFrame(MediaFrame.video(0, key));
+        assertEquals(new Vp9FrameSize(426, 240), stats.snapshot().vp9Size());
+        stats.onPublish(1000);
+        assertEquals(null, stats.snapshot().vp9Size(), "a new publisher may send another size");
     }
 
     @Test

@@ -53,6 +53,14 @@ public final class CodecSummary {
      * other messages, only the codec is named.
      */
     public static String video(byte[] payload) {
+        return video(payload, null);
+    }
+
+    /**
+     * As {@link #video(byte[])}, with the picture size learnt elsewhere for a configuration that
+     * has none (VP9's: see {@link Vp9FrameSize}).
+     */
+    public static String video(byte[] payload, Vp9FrameSize size) {
         VideoTag tag = VideoTag.parse(payload);
         if (tag.codec() == VideoCodec.UNKNOWN) {
             return VIDEO + "unknown codec";
@@ -64,7 +72,7 @@ public final class CodecSummary {
         }
         try {
             if (tag.codec() != VideoCodec.AVC) {
-                return name + formatDetails(tag.codec(), payload, tag.dataOffset());
+                return name + formatDetails(tag.codec(), payload, tag.dataOffset(), size);
             }
             return name + avcDetails(payload, tag.dataOffset());
         } catch (RuntimeException e) {
@@ -94,6 +102,15 @@ public final class CodecSummary {
                 return AUDIO + codec.displayName() + " (unparsable AudioSpecificConfig)";
             }
         }
+        // An empty Opus sequence start is allowed: the decoder then defaults to mono or stereo.
+        if (codec == AudioCodec.OPUS && tag.sequenceHeader() && tag.dataOffset() < payload.length) {
+            try {
+                OpusHead head = OpusHead.parse(payload, tag.dataOffset(), payload.length - tag.dataOffset());
+                return AUDIO + codec.displayName() + rateAndChannels((int) head.inputSampleRate(), head.channels());
+            } catch (ProtocolException e) {
+                return AUDIO + codec.displayName() + " (unparsable OpusHead)";
+            }
+        }
         if (tag.soundRate() == 0) {
             // Enhanced RTMP: rate and channels live in a codec-specific header not parsed here.
             return AUDIO + codec.displayName();
@@ -101,9 +118,14 @@ public final class CodecSummary {
         return AUDIO + codec.displayName() + rateAndChannels(impliedRate(tag), impliedChannels(tag));
     }
 
-    private static String formatDetails(VideoCodec codec, byte[] payload, int offset) {
+    private static String formatDetails(VideoCodec codec, byte[] payload, int offset, Vp9FrameSize size) {
         try {
-            return VideoFormat.parse(codec, payload, offset, payload.length - offset).summary();
+            VideoFormat f = VideoFormat.parse(codec, payload, offset, payload.length - offset);
+            if (f.width() == 0 && size != null) {
+                f = new VideoFormat(f.profile(), f.level(), f.tier(), size.width(), size.height(), f.bitDepth(),
+                        f.chroma());
+            }
+            return f.summary();
         } catch (ProtocolException e) {
             return " (unparsable decoder configuration)";
         }

@@ -140,8 +140,8 @@ class CodecSummaryTest {
                 Arguments.of(Named.of("Speex is 16 kHz mono whatever its header says", new AudioCase("""
                         b2 00          # Speex, header rate 5.5 kHz, 16-bit, mono
                         """, "audio Speex 16000 Hz 1 ch"))),
-                Arguments.of(Named.of("enhanced Opus only names the codec", new AudioCase("""
-                        90 4f 70 75 73 # ExHeader SequenceStart 'Opus'
+                Arguments.of(Named.of("an Opus sequence start without an ID header only names the codec", new AudioCase("""
+                        90 4f 70 75 73 # ExHeader SequenceStart 'Opus', empty: mono or stereo by default
                         """, "audio Opus"))),
                 Arguments.of(Named.of("an empty payload is an unknown codec", new AudioCase("""
                         # no bytes at all
