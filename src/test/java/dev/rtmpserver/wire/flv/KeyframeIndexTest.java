@@ -48,6 +48,24 @@ class KeyframeIndexTest {
     }
 
     @Test
+    void aMultitrackFileSeeksOnMainTrackKeyframesAndReplaysEveryTracksHeader() throws IOException {
+        // As FFmpeg 8 writes two video and two audio tracks: the first as legacy tags, the second as
+        // Enhanced RTMP one-track multitrack messages ('avc1' and 'mp4a', track 1).
+        int avc = add(FlvTag.video(0, FlvFiles.AVC_SEQUENCE_HEADER));
+        int avc1 = add(FlvTag.video(0, new byte[] {(byte) 0x96, 0x00, 'a', 'v', 'c', '1', 1, 1, 0x42}));
+        int aac = add(FlvTag.audio(0, FlvFiles.AAC_SEQUENCE_HEADER));
+        int aac1 = add(FlvTag.audio(0, new byte[] {(byte) 0x95, 0x00, 'm', 'p', '4', 'a', 1, 0x12, 0x08}));
+        int key = add(FlvTag.video(0, FlvFiles.avcKeyframe(0)));
+        add(FlvTag.video(0, new byte[] {(byte) 0x96, 0x01, 'a', 'v', 'c', '1', 1, 0, 0, 0, 0x65}));
+        add(FlvTag.video(1000, new byte[] {(byte) 0x96, 0x01, 'a', 'v', 'c', '1', 1, 0, 0, 0, 0x65}));
+        KeyframeIndex index = scan("multitrack.flv");
+
+        KeyframeIndex.Entry only = new KeyframeIndex.Entry(0, at(key), at(avc), at(aac), List.of(at(avc1), at(aac1)));
+        assertEquals(List.of(only), index.entries(), "track 1's keyframes are no seek points");
+        assertEquals(List.of(at(avc), at(avc1), at(aac), at(aac1)), only.sequenceHeaders(), "in file order");
+    }
+
+    @Test
     void everyVideoKeyframeIsASeekPointWithTheSequenceHeadersBeforeIt() throws IOException {
         int metadata = add(FlvTag.script(0, Metadata.encodeOnMetaData(Map.of("duration", 6.0))));
         int avc = add(FlvTag.video(0, FlvFiles.AVC_SEQUENCE_HEADER));
