@@ -1,22 +1,29 @@
 package dev.rtmpserver.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.rtmpserver.metrics.BuildInfo;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.net.HostPort;
 import dev.rtmpserver.record.RecordFiles;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.stream.LiveStream;
+import dev.rtmpserver.stream.PeerText;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamRegistry;
+import io.helidon.http.Header;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import org.tinylog.Logger;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -28,15 +35,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The HTTP side of the server on the JDK's own {@code jdk.httpserver}, one virtual thread per
- * request: {@code /metrics} (Prometheus), {@code /api/...} (JSON), {@code /healthz} and the
+ * The HTTP side of the server on Helidon SE's WebServer, one virtual thread per request: {@code /metrics} (Prometheus), {@code /api/...} (JSON), {@code /healthz} and the
  * dashboard at {@code /}, and the recorded files at {@code /recordings/...}. Only {@code /api}
  * shows clients (addresses, connection ids), and {@code /recordings} what they published, so only
  * these two are guarded by {@link ApiAccess}; the rest is open and must never show either.
@@ -66,8 +70,7 @@ public final class HttpApi implements AutoCloseable {
     private final ApiAccess access;
     private final RecordingsApi recordings;
     private final ConfigReload reloads;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private HttpServer server;
+    private WebServer server;
 
     /**
      * @param streams   ends streams for {@code DELETE /api/streams/APP/NAME}
@@ -92,42 +95,87 @@ public final class HttpApi implements AutoCloseable {
         this.recordings = new RecordingsApi(recordings);
     }
 
+    /**
+     * @throws IOException if the port cannot be bound
+     */
     public HttpApi start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 0);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        HelidonLog.install();
+        if (config.port() != 0) {
+            // Helidon does not throw when it cannot bind: it logs a stack trace and does not run.
+            // Trying first gives the caller the BindException it acts on, and the log one clear line.
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new InetSocketAddress(config.bind(), config.port()));
+            }
+        }
+        server = WebServer.builder()
+                .host(config.bind().getHostAddress())
+                .port(config.port())
+                .shutdownHook(false)
+                .routing(routing -> routing.any(this::handle))
+                .build()
+                .start();
+        if (!server.isRunning()) {
+            throw new BindException("cannot listen on " + config.bind().getHostAddress() + ":" + config.port());
+        }
         Logger.info("HTTP listening on {}:{} (metrics, API, dashboard); {}", config.bind().getHostAddress(), port(),
                 access.summary());
         return this;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
-    void handle(HttpExchange ex) throws IOException {
-        // Not try-with-resources: the exchange must still be open when the answer is sent.
-        try {
-            boolean head = ex.getRequestMethod().equals("HEAD");
-            Response response;
-            try {
-                response = route(ex, head ? "GET" : ex.getRequestMethod());
-            } catch (HttpError e) {
-                response = Response.json(e.status, Map.of("error", e.getMessage())).withHeaders(e.headers);
-            } catch (RuntimeException e) {
-                Logger.error(e, "HTTP {} {} failed", ex.getRequestMethod(), ex.getRequestURI());
-                response = Response.json(500, Map.of("error", "internal error"));
+    private void handle(ServerRequest req, ServerResponse res) throws IOException {
+        Map<String, String> headers = new HashMap<>();
+        for (Header h : req.headers()) {
+            headers.putIfAbsent(h.name(), h.get());
+        }
+        String query = req.query().rawValue();
+        HttpRequest request = new HttpRequest(req.prologue().method().text(), req.path().rawPath(),
+                query.isEmpty() ? null : query, headers, (InetSocketAddress) req.remotePeer().address(),
+                ((InetSocketAddress) req.localPeer().address()).getAddress());
+        Response response = respond(request);
+        res.status(Status.create(response.status()));
+        responseHeaders(response).forEach(res::header);
+        if (request.method().equals("HEAD") || response.length() == 0) {
+            res.send();
+        } else if (response.file() != null) {
+            try (OutputStream out = res.outputStream()) {
+                response.file().copyTo(out);
             }
-            send(ex, response, head);
-        } finally {
-            ex.close();
+        } else {
+            res.send(response.body().getBytes(StandardCharsets.UTF_8));
         }
     }
 
+    /** The answer to a request, errors included; a HEAD request is answered as GET (its sender leaves out the body). */
+    Response respond(HttpRequest request) {
+        boolean head = request.method().equals("HEAD");
+        try {
+            return route(request, head ? "GET" : request.method());
+        } catch (HttpError e) {
+            return Response.json(e.status, Map.of("error", e.getMessage())).withHeaders(e.headers);
+        } catch (RuntimeException e) {
+            Logger.error(e, "HTTP {} {} failed", PeerText.escape(request.method()), PeerText.escape(request.rawPath()));
+            return Response.json(500, Map.of("error", "internal error"));
+        }
+    }
+
+    /** Every header of the answer, Content-Length included. */
+    static Map<String, String> responseHeaders(Response r) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("Cache-Control", "no-store");
+        all.put("X-Content-Type-Options", "nosniff");
+        all.putAll(r.headers());
+        all.put("Content-Length", Long.toString(r.length()));
+        return all;
+    }
+
     /** The answer to a request; {@code method} is GET for HEAD requests. */
-    private Response route(HttpExchange ex, String method) {
-        String path = ex.getRequestURI().getRawPath();
+    private Response route(HttpRequest ex, String method) {
+        String path = ex.rawPath();
         return switch (path) {
             case "/healthz" -> {
                 allow(method, "GET");
@@ -149,17 +197,16 @@ public final class HttpApi implements AutoCloseable {
             default -> {
                 boolean api = path.equals("/api") || path.startsWith("/api/");
                 if (api || path.startsWith(RecordingsApi.FILES)) {
-                    access.check(ex.getRequestHeaders().getFirst("Authorization"), ex.getRemoteAddress().getAddress());
-                    yield api ? api(ex, method, path)
-                            : recordings.file(method, path, ex.getRequestHeaders(), ex.getRemoteAddress());
+                    access.check(ex.header("Authorization"), ex.remote().getAddress());
+                    yield api ? api(ex, method, path) : recordings.file(method, path, ex);
                 }
                 throw new HttpError(404, "no such resource");
             }
         };
     }
 
-    private Response api(HttpExchange ex, String method, String path) {
-        String query = ex.getRequestURI().getRawQuery();
+    private Response api(HttpRequest ex, String method, String path) {
+        String query = ex.rawQuery();
         if (path.equals("/api/server")) {
             allow(method, "GET");
             return Response.json(200, server(ex));
@@ -218,7 +265,7 @@ public final class HttpApi implements AutoCloseable {
      * cannot know which of its names or addresses a client reaches, so the URLs use the host this
      * request was sent to, which the browser showing them reached too.
      */
-    private Map<String, Object> server(HttpExchange ex) {
+    private Map<String, Object> server(HttpRequest ex) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (String scheme : new String[] {"rtmp", "rtmps"}) {
             m.put(scheme, rtmpListeners.get().stream().filter(l -> l.scheme().equals(scheme))
@@ -231,10 +278,10 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** The host of the request's Host header, or the address it arrived on if that is missing or odd. */
-    private static String requestHost(HttpExchange ex) {
-        String header = ex.getRequestHeaders().getFirst("Host");
+    private static String requestHost(HttpRequest ex) {
+        String header = ex.header("Host");
         Matcher m = header == null ? null : HOST.matcher(header.strip());
-        return m != null && m.matches() ? m.group(1) : HostPort.host(ex.getLocalAddress().getAddress());
+        return m != null && m.matches() ? m.group(1) : HostPort.host(ex.local());
     }
 
     private Response stream(StreamKey key) {
@@ -330,7 +377,7 @@ public final class HttpApi implements AutoCloseable {
         return connections.get().stream().map(Connection::info).toList();
     }
 
-    /** Refuses a method the resource does not take; GET admits HEAD, as {@link #handle} turns HEAD into GET. */
+    /** Refuses a method the resource does not take; GET admits HEAD, as {@link #respond} turns HEAD into GET. */
     static void allow(String method, String... methods) {
         if (!Arrays.asList(methods).contains(method)) {
             String allowed = String.join(", ", methods).replace("GET", "GET, HEAD");
@@ -369,24 +416,6 @@ public final class HttpApi implements AutoCloseable {
         return out.toString();
     }
 
-    private static void send(HttpExchange ex, Response r, boolean head) throws IOException {
-        byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
-        long length = r.file() == null ? bytes.length : r.file().length();
-        r.headers().forEach(ex.getResponseHeaders()::set);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        // jdk.httpserver takes -1 as "no body"; a HEAD answer must have none.
-        ex.sendResponseHeaders(r.status(), head || length == 0 ? -1 : length);
-        if (head || length == 0) {
-            return;
-        }
-        if (r.file() != null) {
-            r.file().copyTo(ex.getResponseBody());
-        } else {
-            ex.getResponseBody().write(bytes);
-        }
-    }
-
     private static String resource(String name) {
         try (InputStream in = HttpApi.class.getResourceAsStream(name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -398,8 +427,7 @@ public final class HttpApi implements AutoCloseable {
     @Override
     public void close() {
         if (server != null) {
-            server.stop(0);
+            server.stop();
         }
-        executor.close();
     }
 }

@@ -1,6 +1,5 @@
 package dev.rtmpserver.http;
 
-import com.sun.net.httpserver.Headers;
 import dev.rtmpserver.record.RecordFiles;
 import dev.rtmpserver.record.RecordingIndex;
 import org.tinylog.Logger;
@@ -75,7 +74,7 @@ final class RecordingsApi {
     }
 
     /** {@code GET}, {@code HEAD} or {@code DELETE /recordings/FILE}; {@code rawPath} is the whole path, still escaped. */
-    Response file(String method, String rawPath, Headers request, InetSocketAddress from) {
+    Response file(String method, String rawPath, HttpRequest request) {
         HttpApi.allow(method, "GET", "DELETE");
         RecordFiles f = recordFiles();
         String relative = HttpApi.decode(rawPath.substring(FILES.length()));
@@ -85,7 +84,7 @@ final class RecordingsApi {
         } catch (IllegalArgumentException e) {
             throw new HttpError(400, "not a recording's path: " + e.getMessage());
         }
-        return method.equals("GET") ? download(path, relative, request) : delete(f, path, relative, from);
+        return method.equals("GET") ? download(path, relative, request) : delete(f, path, relative, request.remote());
     }
 
     private RecordFiles recordFiles() {
@@ -100,7 +99,7 @@ final class RecordingsApi {
      * it is written now; its ETag changes as it grows, so a resumed download that sends
      * {@code If-Range} gets the whole file rather than a piece of another version.
      */
-    private static Response download(Path path, String relative, Headers request) {
+    private static Response download(Path path, String relative, HttpRequest request) {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(path, BasicFileAttributes.class);
@@ -113,9 +112,9 @@ final class RecordingsApi {
         String lastModified = HTTP_DATE.format(attributes.lastModifiedTime().toInstant());
         Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "video/x-flv", "Accept-Ranges", "bytes",
                 "ETag", etag, "Last-Modified", lastModified));
-        String ifRange = request.getFirst("If-Range");
+        String ifRange = request.header("If-Range");
         Optional<ByteRange> range = ifRange == null || ifRange.equals(etag) || ifRange.equals(lastModified)
-                ? ByteRange.parse(request.getFirst("Range"), size) : Optional.empty();
+                ? ByteRange.parse(request.header("Range"), size) : Optional.empty();
         if (range.isEmpty()) {
             headers.put("Content-Length", Long.toString(size));
             return Response.file(200, headers, new FileBody(path, 0, size));

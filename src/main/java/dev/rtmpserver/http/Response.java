@@ -29,6 +29,11 @@ record Response(int status, Map<String, String> headers, String body, FileBody f
         return new Response(status, headers, "", file);
     }
 
+    /** Bytes of the body. */
+    long length() {
+        return file != null ? file.length() : body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
     Response withHeaders(Map<String, String> more) {
         Map<String, String> all = new HashMap<>(headers);
         all.putAll(more);

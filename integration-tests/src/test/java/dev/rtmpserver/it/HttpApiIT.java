@@ -7,19 +7,17 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What jdk.httpserver itself adds to the API's answers: HEAD on the wire, and URIs it cannot parse. */
+/** What the HTTP server itself adds to the API's answers: HEAD and HTTP/2 on the wire, and URIs it cannot parse. */
 @Timeout(60)
 class HttpApiIT {
     private static final String TOKEN = "it-token";
@@ -38,12 +36,8 @@ class HttpApiIT {
 
     /** Sends a request line as is, for what HttpClient refuses to send; returns the whole answer. */
     private static String raw(TestServer server, String requestLine) throws IOException {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.server.httpPort().orElseThrow())) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write((requestLine + "\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return RawHttp.exchange(server.server.httpPort().orElseThrow(), requestLine
+                + "\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN + "\r\nConnection: close\r\n");
     }
 
     @Test
@@ -65,9 +59,22 @@ class HttpApiIT {
     }
 
     @Test
+    void http2IsSpokenToClientsThatAskForIt() throws Exception {
+        try (TestServer server = server();
+             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+            // Over cleartext, HttpClient asks with an Upgrade: h2c header; the answers after it are HTTP/2.
+            send(client, server, "GET", "/healthz");
+            HttpResponse<String> r = send(client, server, "GET", "/api/streams");
+            assertEquals(HttpClient.Version.HTTP_2, r.version());
+            assertEquals(200, r.statusCode());
+            assertEquals("{\"streams\":[]}\n", r.body());
+        }
+    }
+
+    @Test
     void aUriTheServerCannotParseGets400NotAStackTrace() throws Exception {
         try (TestServer server = server(); HttpClient client = HttpClient.newHttpClient()) {
-            // jdk.httpserver refuses it before any handler runs, with a body of its own.
+            // The server may refuse it before any handler runs, with a body of its own.
             String answer = raw(server, "GET /api/streams/live/%zz HTTP/1.1");
             assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
             assertFalse(answer.contains("\tat "), answer);

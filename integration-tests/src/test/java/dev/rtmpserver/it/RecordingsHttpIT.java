@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,12 +82,8 @@ class RecordingsHttpIT {
 
     /** Sends a request line as is, for paths HttpClient would not send unchanged; returns the whole answer. */
     private static String raw(TestServer server, String method, String path) throws IOException {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.server.httpPort().orElseThrow())) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-                    + TOKEN + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+        return RawHttp.exchange(server.server.httpPort().orElseThrow(), method + " " + path
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN + "\r\nConnection: close\r\n");
     }
 
     @Test
