@@ -1,5 +1,6 @@
 package dev.rtmpserver.http;
 
+import dev.rtmpserver.browser.FlvPlayback;
 import dev.rtmpserver.metrics.BuildInfo;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.net.HostPort;
@@ -14,6 +15,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.websocket.WsRouting;
 import org.tinylog.Logger;
 
 import java.io.ByteArrayOutputStream;
@@ -70,6 +72,7 @@ public final class HttpApi implements AutoCloseable {
     private final ApiAccess access;
     private final RecordingsApi recordings;
     private final ConfigReload reloads;
+    private final FlvPlayback flv;
     private WebServer server;
 
     /**
@@ -78,11 +81,13 @@ public final class HttpApi implements AutoCloseable {
      * @param recordings the record directory's files, or empty when recording is off
      * @param reloads   runs {@code POST /api/reload}
      * @param rtmpListeners the RTMP and RTMPS sockets bound so far, for {@code /api/server}
+     * @param flv       live streams as FLV at {@code /APP/NAME.flv}, over HTTP or WebSocket
      */
     public HttpApi(HttpConfig config, StreamRegistry registry, Supplier<List<Connection>> connections,
                    Counters counters, StreamControl streams, Supplier<List<ListenerState>> listeners,
                    Optional<RecordFiles> recordings, ConfigReload reloads,
-                   Supplier<List<ListenAddress>> rtmpListeners) {
+                   Supplier<List<ListenAddress>> rtmpListeners, FlvPlayback flv) {
+        this.flv = flv;
         this.config = config;
         this.registry = registry;
         this.connections = connections;
@@ -113,6 +118,7 @@ public final class HttpApi implements AutoCloseable {
                 .port(config.port())
                 .shutdownHook(false)
                 .routing(routing -> routing.any(this::handle))
+                .addRouting(WsRouting.builder().endpoint("/{+path}", () -> new FlvSocket(flv)))
                 .build()
                 .start();
         if (!server.isRunning()) {
@@ -136,6 +142,10 @@ public final class HttpApi implements AutoCloseable {
         HttpRequest request = new HttpRequest(req.prologue().method().text(), req.path().rawPath(),
                 query.isEmpty() ? null : query, headers, (InetSocketAddress) req.remotePeer().address(),
                 ((InetSocketAddress) req.localPeer().address()).getAddress());
+        if (LiveFlv.handles(request)) {
+            LiveFlv.serve(flv, request, res);
+            return;
+        }
         Response response = respond(request);
         res.status(Status.create(response.status()));
         responseHeaders(response).forEach(res::header);
@@ -217,7 +227,7 @@ public final class HttpApi implements AutoCloseable {
             List<Connection.Info> infos = infos();
             return Response.json(200, Map.of("streams", views().stream()
                     .sorted(Comparator.comparing(v -> v.key().toString()))
-                    .map(v -> StreamsView.stream(v, infos, now)).toList()));
+                    .map(v -> StreamsView.stream(v, infos, flv.viewers(), now)).toList()));
         }
         if (path.equals("/api/connections")) {
             allow(method, "GET");
@@ -289,7 +299,8 @@ public final class HttpApi implements AutoCloseable {
         if (stream == null) {
             throw new HttpError(404, "no stream " + key);
         }
-        return Response.json(200, StreamsView.stream(stream.view(), infos(), System.currentTimeMillis()));
+        return Response.json(200, StreamsView.stream(stream.view(), infos(), flv.viewers(),
+                System.currentTimeMillis()));
     }
 
     private Response connectionInfo(String id) {

@@ -1,5 +1,6 @@
 package dev.rtmpserver.http;
 
+import dev.rtmpserver.browser.FlvViewer;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.StreamKey;
@@ -17,6 +18,7 @@ import dev.rtmpserver.wire.media.VideoFormat;
 import dev.rtmpserver.wire.media.VideoTag;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,12 @@ final class StreamsView {
     }
 
     static Map<String, Object> stream(LiveStream.View v, List<Connection.Info> connections, long nowMillis) {
+        return stream(v, connections, List.of(), nowMillis);
+    }
+
+    /** @param viewers the HTTP-FLV and WS-FLV viewers of every stream */
+    static Map<String, Object> stream(LiveStream.View v, List<Connection.Info> connections,
+                                      Collection<FlvViewer> viewers, long nowMillis) {
         StreamStats.Snapshot st = v.stats();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("app", v.key().app());
@@ -44,6 +52,7 @@ final class StreamsView {
         m.put("tracks", tracks(v));
         m.put("bitrateInKbps", st.bitrateKbps());
         List<Map<String, Object>> players = players(v.key(), connections);
+        players.addAll(viewers(v.key(), viewers));
         m.put("bitrateOutKbps", st.bitrateKbps() * players.size());
         m.put("frameRate", st.frameRate());
         m.put("keyframeIntervalMs", st.keyframeIntervalMillis());
@@ -87,6 +96,7 @@ final class StreamsView {
                 if (p.stream().equals(name)) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("connection", c.id());
+                    m.put("protocol", "rtmp");
                     m.put("address", c.address());
                     m.put("lagMs", p.lagMillis());
                     m.put("droppedFrames", p.droppedFrames());
@@ -96,6 +106,23 @@ final class StreamsView {
             }
         }
         return players;
+    }
+
+    private static List<Map<String, Object>> viewers(StreamKey key, Collection<FlvViewer> viewers) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (FlvViewer viewer : viewers) {
+            if (viewer.key().equals(key)) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("viewer", viewer.id());
+                m.put("protocol", viewer.protocol().label());
+                m.put("address", viewer.client());
+                m.put("lagMs", viewer.lagMillis());
+                m.put("droppedFrames", viewer.droppedFrames());
+                m.put("bytesOut", viewer.bytesSent());
+                list.add(m);
+            }
+        }
+        return list;
     }
 
     /**

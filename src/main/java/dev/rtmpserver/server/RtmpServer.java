@@ -2,6 +2,7 @@ package dev.rtmpserver.server;
 
 import dev.rtmpserver.access.Access;
 import dev.rtmpserver.concurrent.Threads;
+import dev.rtmpserver.browser.FlvPlayback;
 import dev.rtmpserver.hooks.Hooks;
 import dev.rtmpserver.http.ConfigReload;
 import dev.rtmpserver.http.HttpApi;
@@ -14,6 +15,7 @@ import dev.rtmpserver.net.HostPort;
 import dev.rtmpserver.record.Recordings;
 import dev.rtmpserver.session.AccessControl;
 import dev.rtmpserver.session.Connection;
+import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.session.SessionContext;
 import dev.rtmpserver.session.StreamEnds;
 import dev.rtmpserver.stream.LiveStream;
@@ -79,6 +81,7 @@ public final class RtmpServer implements AutoCloseable {
     private volatile boolean closing;
     private volatile Recordings recordings;
     private volatile HttpApi http;
+    private volatile FlvPlayback flv;
     /** Null when no hook is configured. */
     private final Hooks hooks;
 
@@ -146,8 +149,11 @@ public final class RtmpServer implements AutoCloseable {
             StreamControl streams = (key, ban) -> registry.kick(key, ban, "stream " + key
                     + " kicked through the HTTP API" + (ban.isZero() ? "" : ", banned for " + ban.toSeconds() + " s"));
             try {
+                SessionConfig session = config.session();
+                flv = new FlvPlayback(registry, () -> access, counters,
+                        new FlvPlayback.Limits(session.playerQueueBytes(), session.playerMaxLag()));
                 http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners,
-                        recordings().map(Recordings::files), reloads, this::listenAddresses).start();
+                        recordings().map(Recordings::files), reloads, this::listenAddresses, flv).start();
             } catch (BindException e) {
                 if (h.required()) {
                     throw new BindException("HTTP on " + h.bind().getHostAddress() + ":" + h.port() + ": "
@@ -472,6 +478,9 @@ public final class RtmpServer implements AutoCloseable {
         }
         awaitReconnects();
         long deadline = System.nanoTime() + config.limits().shutdownGrace().toNanos();
+        if (flv != null) {
+            flv.endAll("the server is shutting down");
+        }
         registry.endAll();
         if (recordings != null) {
             recordings.closeAll(config.limits().shutdownGrace());

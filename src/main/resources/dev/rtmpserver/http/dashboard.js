@@ -228,12 +228,13 @@ function updateCard(c, s) {
   const tables = [];
   if (s.players.length) {
     const players = el("table", {},
-      el("caption", {}, plural(s.players.length, "RTMP player")),
-      el("tr", {}, el("th", {}, "player"), el("th", {}, "address"), el("th", {class: "num"}, "lag"),
-        el("th", {class: "num"}, "dropped"), el("th", {class: "num"}, "sent")));
+      el("caption", {}, plural(s.players.length, "player")),
+      el("tr", {}, el("th", {}, "player"), el("th", {}, "protocol"), el("th", {}, "address"),
+        el("th", {class: "num"}, "lag"), el("th", {class: "num"}, "dropped"), el("th", {class: "num"}, "sent")));
     for (const p of s.players) {
       players.append(el("tr", {class: p.lagMs > 1000 ? "lagging" : ""},
-        el("td", {}, "conn-" + p.connection), el("td", {}, p.address), el("td", {class: "num"}, p.lagMs + " ms"),
+        el("td", {}, p.connection !== undefined ? "conn-" + p.connection : "viewer-" + p.viewer),
+        el("td", {}, p.protocol), el("td", {}, p.address), el("td", {class: "num"}, p.lagMs + " ms"),
         el("td", {class: "num"}, p.droppedFrames), el("td", {class: "num"}, bytes(p.bytesOut))));
     }
     tables.push(el("div", {class: "table"}, players));

@@ -1,7 +1,9 @@
 package dev.rtmpserver.http;
 
+import dev.rtmpserver.browser.FlvPlayback;
 import dev.rtmpserver.metrics.BuildInfo;
 import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.session.AccessControl;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamPolicy;
 import dev.rtmpserver.stream.StreamRegistry;
@@ -71,7 +73,9 @@ class HttpApiTest {
                 counters, (key, ban) -> {
                     ended.add(new Ended(key, ban));
                     return key.equals(PUBLISHED);
-                }, () -> listeners, Optional.empty(), () -> reloads.get().get(), () -> rtmpListeners);
+                }, () -> listeners, Optional.empty(), () -> reloads.get().get(), () -> rtmpListeners,
+                new FlvPlayback(registry, () -> AccessControl.ALLOW_ALL, counters,
+                        new FlvPlayback.Limits(1 << 20, Duration.ofSeconds(10))));
     }
 
     private Answer send(String method, String path, String token) throws IOException {

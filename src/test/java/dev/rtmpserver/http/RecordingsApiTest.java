@@ -1,7 +1,9 @@
 package dev.rtmpserver.http;
 
+import dev.rtmpserver.browser.FlvPlayback;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.record.RecordFiles;
+import dev.rtmpserver.session.AccessControl;
 import dev.rtmpserver.stream.StreamPolicy;
 import dev.rtmpserver.stream.StreamRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +24,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -95,7 +98,8 @@ class RecordingsApiTest {
                 dev.rtmpserver.stream.Scheduler.of(timer), System::nanoTime, 100);
         api = new HttpApi(new HttpConfig(InetAddress.getLoopbackAddress(), 0, token), registry, List::of,
                 new Counters(), (key, ban) -> false, List::of, recordings,
-                () -> new ConfigReload.Result(false, List.of()), List::of);
+                () -> new ConfigReload.Result(false, List.of()), List::of, new FlvPlayback(registry,
+                        () -> AccessControl.ALLOW_ALL, new Counters(), new FlvPlayback.Limits(1 << 20, Duration.ofSeconds(10))));
     }
 
     private void create() {
