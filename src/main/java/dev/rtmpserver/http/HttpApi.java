@@ -50,6 +50,21 @@ import java.util.regex.Pattern;
 public final class HttpApi implements AutoCloseable {
     private static final String DASHBOARD = resource("dashboard.html");
     private static final String DASHBOARD_SCRIPT = resource("dashboard.js");
+    private static final String PLAY_PAGE = resource("play.html");
+    private static final String PLAY_SCRIPT = resource("play.js");
+    /** The player library, as published on npm (see vendor/README.md); its name carries its version. */
+    private static final String MPEGTS_PATH = "/vendor/mpegts-1.8.2.js";
+    private static final String MPEGTS = resource("vendor/mpegts-1.8.2.js");
+    /** Versioned, so any cache may keep it for good. */
+    private static final Map<String, String> IMMUTABLE = Map.of("Cache-Control", "public, max-age=31536000, immutable");
+    /**
+     * The player page runs this server's scripts only, and plays media from this server: through
+     * Media Source Extensions, whose buffers the video element reads as blob: URLs. Other sites may
+     * embed it in a frame, as players are.
+     */
+    private static final Map<String, String> PLAY_POLICY = Map.of("Content-Security-Policy",
+            "default-src 'none'; script-src 'self'; connect-src 'self'; media-src 'self' blob:;"
+                    + " style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
     /**
      * The page runs its own script only and talks to this server only: should a stream name ever
      * slip into markup, it could neither run code nor send the token anywhere.
@@ -204,7 +219,19 @@ public final class HttpApi implements AutoCloseable {
                 allow(method, "GET");
                 yield Response.text(200, "text/javascript; charset=utf-8", DASHBOARD_SCRIPT);
             }
+            case "/play.js" -> {
+                allow(method, "GET");
+                yield Response.text(200, "text/javascript; charset=utf-8", PLAY_SCRIPT);
+            }
+            case MPEGTS_PATH -> {
+                allow(method, "GET");
+                yield Response.text(200, "text/javascript; charset=utf-8", MPEGTS).withHeaders(IMMUTABLE);
+            }
             default -> {
+                if (path.startsWith("/play/") && path.length() > "/play/".length()) {
+                    allow(method, "GET");
+                    yield Response.text(200, "text/html; charset=utf-8", PLAY_PAGE).withHeaders(PLAY_POLICY);
+                }
                 boolean api = path.equals("/api") || path.startsWith("/api/");
                 if (api || path.startsWith(RecordingsApi.FILES)) {
                     access.check(ex.header("Authorization"), ex.remote().getAddress());

@@ -212,7 +212,9 @@ function updateCard(c, s) {
   const play = urls(s.app + "/" + s.name);
   if (c.urlText !== play.join(" ")) {
     c.urlText = play.join(" ");
-    c.urls.replaceChildren(...play.map(u => copyable(u.startsWith("rtmps:") ? "play TLS" : "play", u)));
+    c.urls.replaceChildren(...play.map(u => copyable(u.startsWith("rtmps:") ? "play TLS" : "play", u)),
+      el("a", {href: "/play/" + encodeURIComponent(s.app) + "/" + s.name.split("/").map(encodeURIComponent).join("/"),
+        target: "_blank", rel: "noopener", class: "watch"}, "watch in the browser"));
   }
   c.kick.hidden = !s.publisher && !s.reconnecting;
 

@@ -1,0 +1,53 @@
+package dev.rtmpserver.it;
+
+import dev.rtmpserver.http.HttpConfig;
+import dev.rtmpserver.server.ServerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Headless Chromium plays a live stream on the player page, /play/APP/NAME, with the vendored
+ * mpegts.js, over HTTP-FLV and over WebSocket-FLV: the video element reports the stream's size
+ * and its clock advances, so frames were really decoded and shown.
+ */
+@Timeout(150)
+class BrowserPlaybackIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void chromiumPlaysALiveStreamOverHttpFlvAndWebSocketFlv() throws Exception {
+        try (TestServer server = new TestServer(ServerConfig.forTests()
+                .withHttp(new HttpConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty())))) {
+            Tools.Run publisher = Tools.publishTestStream("browser-publish", server.url("live", "cam"), "320x240", 40,
+                    true, true);
+            String page = "http://127.0.0.1:" + server.server.httpPort().orElseThrow() + "/play/live/cam";
+            try (Browser browser = Browser.open(dir.resolve("chromium"), page, 800, 600)) {
+                for (String transport : new String[] {"http", "ws"}) {
+                    browser.evaluate("document.getElementById('" + transport + "').click(), ''");
+                    String start = browser.await("document.querySelector('video').currentTime.toFixed(2)",
+                            t -> Double.parseDouble(t) > 0.5, transport + ": the video plays");
+                    String size = browser.evaluate("document.querySelector('video').videoWidth + 'x'"
+                            + " + document.querySelector('video').videoHeight");
+                    assertTrue(size.equals("320x240"), transport + ": " + size);
+                    Thread.sleep(Duration.ofSeconds(2));
+                    double later = Double.parseDouble(browser.evaluate(
+                            "document.querySelector('video').currentTime.toFixed(2)"));
+                    assertTrue(later > Double.parseDouble(start) + 1, transport + ": the clock runs: " + start
+                            + " then " + later);
+                    String status = browser.evaluate("document.getElementById('status').textContent");
+                    assertTrue(status.startsWith(transport.equals("ws") ? "WebSocket-FLV" : "HTTP-FLV"), status);
+                }
+            }
+            publisher.kill();
+        }
+    }
+}
