@@ -65,6 +65,29 @@ public final class FlvPlayback {
      * @param url    the URL asked for, for the play rules that look at it
      */
     public Admission open(StreamKey key, String query, String client, String url, FlvViewer.Protocol protocol) {
+        Refusal refusal = refusal(key, query, client, url, protocol.label());
+        if (refusal != null) {
+            return refusal;
+        }
+        LiveStream stream = registry.get(key);
+        if (stream == null || (!stream.isPublished() && !stream.view().reconnecting())) {
+            return new Refusal(404, "nobody publishes " + key);
+        }
+        FlvViewer viewer = new FlvViewer(ids.incrementAndGet(), key, client, protocol, limits.queueBytes(),
+                limits.maxLag().toNanos(), System::nanoTime);
+        LiveStream attached = registry.subscribe(key, viewer);
+        viewers.put(viewer.id(), viewer);
+        Logger.info("{} {}: playing {}", protocol.label(), client, key);
+        return new Opened(viewer, attached);
+    }
+
+    /**
+     * Whether the play rules refuse {@code key} to this client (names, tokens, the callback), as
+     * they would an RTMP play; null if they allow it. Counted and logged when refused.
+     *
+     * @param protocol how the client asks, for the log ("http-flv", "hls")
+     */
+    public Refusal refusal(StreamKey key, String query, String client, String url, String protocol) {
         String invalid = StreamKey.invalidName(key.name());
         if (invalid == null) {
             invalid = StreamKey.invalidName(key.app());
@@ -77,19 +100,10 @@ public final class FlvPlayback {
                 query == null ? "" : query, url, client));
         if (denial != null) {
             counters.playsRejected.increment();
-            Logger.info("{} {}: play {} denied: {}", protocol.label(), client, key, denial);
+            Logger.info("{} {}: play {} denied: {}", protocol, client, key, denial);
             return new Refusal(403, denial);
         }
-        LiveStream stream = registry.get(key);
-        if (stream == null || (!stream.isPublished() && !stream.view().reconnecting())) {
-            return new Refusal(404, "nobody publishes " + key);
-        }
-        FlvViewer viewer = new FlvViewer(ids.incrementAndGet(), key, client, protocol, limits.queueBytes(),
-                limits.maxLag().toNanos(), System::nanoTime);
-        LiveStream attached = registry.subscribe(key, viewer);
-        viewers.put(viewer.id(), viewer);
-        Logger.info("{} {}: playing {}", protocol.label(), client, key);
-        return new Opened(viewer, attached);
+        return null;
     }
 
     /** Detaches a viewer that has ended, for whatever reason. */

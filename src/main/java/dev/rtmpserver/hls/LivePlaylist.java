@@ -159,6 +159,15 @@ final class LivePlaylist {
 
     // Reader side, on HTTP request threads.
 
+    boolean isEnded() {
+        lock.lock();
+        try {
+            return ended;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether players can start: an init section and a complete segment exist. */
     boolean ready() {
         lock.lock();

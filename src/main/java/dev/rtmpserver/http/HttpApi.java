@@ -1,6 +1,7 @@
 package dev.rtmpserver.http;
 
 import dev.rtmpserver.browser.FlvPlayback;
+import dev.rtmpserver.hls.HlsRequests;
 import dev.rtmpserver.metrics.BuildInfo;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.net.HostPort;
@@ -55,6 +56,8 @@ public final class HttpApi implements AutoCloseable {
     /** The player library, as published on npm (see vendor/README.md); its name carries its version. */
     private static final String MPEGTS_PATH = "/vendor/mpegts-1.8.2.js";
     private static final String MPEGTS = resource("vendor/mpegts-1.8.2.js");
+    private static final String HLS_JS_PATH = "/vendor/hls-1.7.4.min.js";
+    private static final String HLS_JS = resource("vendor/hls-1.7.4.min.js");
     /** Versioned, so any cache may keep it for good. */
     private static final Map<String, String> IMMUTABLE = Map.of("Cache-Control", "public, max-age=31536000, immutable");
     /**
@@ -63,7 +66,7 @@ public final class HttpApi implements AutoCloseable {
      * embed it in a frame, as players are.
      */
     private static final Map<String, String> PLAY_POLICY = Map.of("Content-Security-Policy",
-            "default-src 'none'; script-src 'self'; connect-src 'self'; media-src 'self' blob:;"
+            "default-src 'none'; script-src 'self'; connect-src 'self'; media-src 'self' blob:; worker-src blob:;"
                     + " style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
     /**
      * The page runs its own script only and talks to this server only: should a stream name ever
@@ -88,6 +91,7 @@ public final class HttpApi implements AutoCloseable {
     private final RecordingsApi recordings;
     private final ConfigReload reloads;
     private final FlvPlayback flv;
+    private final HlsRequests hls;
     private WebServer server;
 
     /**
@@ -97,12 +101,14 @@ public final class HttpApi implements AutoCloseable {
      * @param reloads   runs {@code POST /api/reload}
      * @param rtmpListeners the RTMP and RTMPS sockets bound so far, for {@code /api/server}
      * @param flv       live streams as FLV at {@code /APP/NAME.flv}, over HTTP or WebSocket
+     * @param hls       live streams as LL-HLS at {@code /APP/NAME/index.m3u8}
      */
     public HttpApi(HttpConfig config, StreamRegistry registry, Supplier<List<Connection>> connections,
                    Counters counters, StreamControl streams, Supplier<List<ListenerState>> listeners,
                    Optional<RecordFiles> recordings, ConfigReload reloads,
-                   Supplier<List<ListenAddress>> rtmpListeners, FlvPlayback flv) {
+                   Supplier<List<ListenAddress>> rtmpListeners, FlvPlayback flv, HlsRequests hls) {
         this.flv = flv;
+        this.hls = hls;
         this.config = config;
         this.registry = registry;
         this.connections = connections;
@@ -159,6 +165,10 @@ public final class HttpApi implements AutoCloseable {
                 ((InetSocketAddress) req.localPeer().address()).getAddress());
         if (LiveFlv.handles(request)) {
             LiveFlv.serve(flv, request, res);
+            return;
+        }
+        if (LiveHls.handles(request)) {
+            LiveHls.serve(hls, flv, request, res);
             return;
         }
         Response response = respond(request);
@@ -226,6 +236,10 @@ public final class HttpApi implements AutoCloseable {
             case MPEGTS_PATH -> {
                 allow(method, "GET");
                 yield Response.text(200, "text/javascript; charset=utf-8", MPEGTS).withHeaders(IMMUTABLE);
+            }
+            case HLS_JS_PATH -> {
+                allow(method, "GET");
+                yield Response.text(200, "text/javascript; charset=utf-8", HLS_JS).withHeaders(IMMUTABLE);
             }
             default -> {
                 if (path.startsWith("/play/") && path.length() > "/play/".length()) {

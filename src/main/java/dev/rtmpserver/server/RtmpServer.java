@@ -3,6 +3,9 @@ package dev.rtmpserver.server;
 import dev.rtmpserver.access.Access;
 import dev.rtmpserver.concurrent.Threads;
 import dev.rtmpserver.browser.FlvPlayback;
+import dev.rtmpserver.hls.HlsConfig;
+import dev.rtmpserver.hls.HlsRequests;
+import dev.rtmpserver.hls.HlsStreams;
 import dev.rtmpserver.hooks.Hooks;
 import dev.rtmpserver.http.ConfigReload;
 import dev.rtmpserver.http.HttpApi;
@@ -19,6 +22,7 @@ import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.session.SessionContext;
 import dev.rtmpserver.session.StreamEnds;
 import dev.rtmpserver.stream.LiveStream;
+import dev.rtmpserver.stream.PublishListener;
 import dev.rtmpserver.stream.StreamRegistry;
 import org.tinylog.Logger;
 
@@ -82,6 +86,8 @@ public final class RtmpServer implements AutoCloseable {
     private volatile Recordings recordings;
     private volatile HttpApi http;
     private volatile FlvPlayback flv;
+    /** What is told of each publish: the recorder and the HLS packager, when they run. */
+    private final List<PublishListener> publishListeners = new ArrayList<>();
     /** Null when no hook is configured. */
     private final Hooks hooks;
 
@@ -141,11 +147,13 @@ public final class RtmpServer implements AutoCloseable {
         if (config.recording().isPresent()) {
             recordings = new Recordings(config.recording().get(), registry, counters,
                     hooks == null ? file -> { } : hooks::recorded);
-            registry.setPublishListener(recordings);
+            publishListeners.add(recordings);
             Logger.info("recording to {}", recordings.files().root());
         }
         if (config.http().isPresent()) {
             HttpConfig h = config.http().get();
+            // Every stream is packaged for LL-HLS from its first publish, so players start at once.
+            HlsStreams hls = new HlsStreams(registry, HlsConfig.defaults(), dev.rtmpserver.stream.Scheduler.of(timer));
             StreamControl streams = (key, ban) -> registry.kick(key, ban, "stream " + key
                     + " kicked through the HTTP API" + (ban.isZero() ? "" : ", banned for " + ban.toSeconds() + " s"));
             try {
@@ -153,7 +161,9 @@ public final class RtmpServer implements AutoCloseable {
                 flv = new FlvPlayback(registry, () -> access, counters,
                         new FlvPlayback.Limits(session.playerQueueBytes(), session.playerMaxLag()));
                 http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners,
-                        recordings().map(Recordings::files), reloads, this::listenAddresses, flv).start();
+                        recordings().map(Recordings::files), reloads, this::listenAddresses, flv,
+                        new HlsRequests(hls)).start();
+                publishListeners.add(hls);
             } catch (BindException e) {
                 if (h.required()) {
                     throw new BindException("HTTP on " + h.bind().getHostAddress() + ":" + h.port() + ": "
@@ -164,6 +174,8 @@ public final class RtmpServer implements AutoCloseable {
                         + " with --http-port", h.port(), e.getMessage());
             }
         }
+        List<PublishListener> listeners = List.copyOf(publishListeners);
+        registry.setPublishListener((stream, continuing) -> listeners.forEach(l -> l.published(stream, continuing)));
         ServerSocket socket = new ServerSocket();
         try {
             socket.setReuseAddress(true);

@@ -10,9 +10,9 @@ import java.util.List;
  */
 public interface Sink {
 
-    /** What a sink is: the API and metrics count RTMP players apart from recorders. */
+    /** What a sink is: the API and metrics count players apart from recorders, and neither includes packagers (HLS). */
     enum Kind {
-        PLAYER, RECORDER
+        PLAYER, RECORDER, PACKAGER
     }
 
     Kind kind();

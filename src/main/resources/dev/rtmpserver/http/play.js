@@ -1,11 +1,12 @@
 "use strict";
-// The player page: /play/APP/NAME plays the live stream /APP/NAME.flv with mpegts.js, over a long
-// HTTP response or a WebSocket. The page's query (a play token) goes with every request.
+// The player page: /play/APP/NAME plays the live stream with hls.js over LL-HLS
+// (/APP/NAME/index.m3u8), or with mpegts.js over HTTP-FLV or WebSocket-FLV (/APP/NAME.flv), the
+// lowest-latency choice. The page's query (a play token) goes with every request.
 
 const stream = location.pathname.replace(/^\/play\//, "");
-const flvPath = "/" + stream + ".flv" + location.search;
 const video = document.getElementById("video");
 const status = document.getElementById("status");
+const NAMES = {hls: "LL-HLS", http: "HTTP-FLV", ws: "WebSocket-FLV"};
 let player = null;
 let transport = null;
 let retry = null;
@@ -14,22 +15,52 @@ function show(text) {
   status.textContent = text;
 }
 
-function start(kind) {
+function stop() {
   clearTimeout(retry);
   if (player) {
     player.destroy();
     player = null;
   }
-  transport = kind;
-  for (const id of ["http", "ws"]) {
-    document.getElementById(id).setAttribute("aria-pressed", String(id === kind));
+}
+
+function again(kind, why) {
+  // A stream not (yet, or any more) published answers 404: ask again shortly.
+  show("not playing (" + why + "); trying again…");
+  stop();
+  retry = setTimeout(() => start(kind), 2000);
+}
+
+function startHls() {
+  const url = "/" + stream + "/index.m3u8" + location.search;
+  if (!Hls.isSupported()) {
+    if (video.canPlayType("application/vnd.apple.mpegurl")) {
+      // Safari plays HLS itself, low-latency included.
+      video.src = url;
+      video.play().catch(() => { /* autoplay refused: the controls start it */ });
+      return;
+    }
+    show("this browser cannot play HLS: it has no Media Source Extensions");
+    return;
   }
+  player = new Hls({lowLatencyMode: true, backBufferLength: 30});
+  player.on(Hls.Events.ERROR, (event, data) => {
+    if (data.fatal) {
+      again("hls", data.type + ": " + data.details);
+    }
+  });
+  player.loadSource(url);
+  player.attachMedia(video);
+  video.play().catch(() => { /* autoplay refused: the controls start it */ });
+  show("connecting to " + url + "…");
+}
+
+function startFlv(kind) {
   if (!mpegts.getFeatureList().mseLivePlayback) {
     show("this browser cannot play live FLV: it has no Media Source Extensions");
     return;
   }
-  const url = kind === "ws" ? (location.protocol === "https:" ? "wss://" : "ws://") + location.host + flvPath
-    : flvPath;
+  const path = "/" + stream + ".flv" + location.search;
+  const url = kind === "ws" ? (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path : path;
   player = mpegts.createPlayer({type: "flv", isLive: true, url: url}, {
     enableWorker: false,
     lazyLoad: false,
@@ -38,27 +69,38 @@ function start(kind) {
     liveBufferLatencyMaxLatency: 1.5,
     liveBufferLatencyMinRemain: 0.3,
   });
-  player.on(mpegts.Events.ERROR, (type, detail) => {
-    // A stream not (yet, or any more) published answers 404: ask again shortly.
-    show("not playing (" + type + ": " + detail + "); trying again…");
-    retry = setTimeout(() => start(kind), 2000);
-  });
+  player.on(mpegts.Events.ERROR, (type, detail) => again(kind, type + ": " + detail));
   player.attachMediaElement(video);
   player.load();
   video.play().catch(() => { /* autoplay refused: the controls start it */ });
   show("connecting to " + url + "…");
 }
 
+function start(kind) {
+  stop();
+  video.removeAttribute("src");
+  transport = kind;
+  for (const id of Object.keys(NAMES)) {
+    document.getElementById(id).setAttribute("aria-pressed", String(id === kind));
+  }
+  if (kind === "hls") {
+    startHls();
+  } else {
+    startFlv(kind);
+  }
+}
+
 // What is buffered ahead of the picture is most of the delay behind live.
 setInterval(() => {
-  if (player && video.buffered.length && !video.paused) {
+  if (video.buffered.length && !video.paused && video.videoWidth) {
     const ahead = video.buffered.end(video.buffered.length - 1) - video.currentTime;
-    show((transport === "ws" ? "WebSocket-FLV" : "HTTP-FLV") + " · " + video.videoWidth + "x" + video.videoHeight
-      + " · " + ahead.toFixed(2) + " s buffered");
+    show(NAMES[transport] + " · " + video.videoWidth + "x" + video.videoHeight + " · " + ahead.toFixed(2)
+      + " s buffered");
   }
 }, 1000);
 
 document.getElementById("name").textContent = decodeURIComponent(stream);
-document.getElementById("http").addEventListener("click", () => start("http"));
-document.getElementById("ws").addEventListener("click", () => start("ws"));
-start("http");
+for (const id of Object.keys(NAMES)) {
+  document.getElementById(id).addEventListener("click", () => start(id));
+}
+start(location.hash === "#flv" ? "http" : "hls");

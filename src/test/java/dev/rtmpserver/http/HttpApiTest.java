@@ -1,10 +1,14 @@
 package dev.rtmpserver.http;
 
 import dev.rtmpserver.browser.FlvPlayback;
+import dev.rtmpserver.hls.HlsConfig;
+import dev.rtmpserver.hls.HlsRequests;
+import dev.rtmpserver.hls.HlsStreams;
 import dev.rtmpserver.metrics.BuildInfo;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.session.AccessControl;
 import dev.rtmpserver.stream.StreamKey;
+import dev.rtmpserver.stream.Scheduler;
 import dev.rtmpserver.stream.StreamPolicy;
 import dev.rtmpserver.stream.StreamRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -75,7 +79,8 @@ class HttpApiTest {
                     return key.equals(PUBLISHED);
                 }, () -> listeners, Optional.empty(), () -> reloads.get().get(), () -> rtmpListeners,
                 new FlvPlayback(registry, () -> AccessControl.ALLOW_ALL, counters,
-                        new FlvPlayback.Limits(1 << 20, Duration.ofSeconds(10))));
+                        new FlvPlayback.Limits(1 << 20, Duration.ofSeconds(10))),
+                new HlsRequests(new HlsStreams(registry, HlsConfig.defaults(), Scheduler.of(timer))));
     }
 
     private Answer send(String method, String path, String token) throws IOException {

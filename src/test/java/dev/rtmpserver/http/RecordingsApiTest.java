@@ -1,9 +1,13 @@
 package dev.rtmpserver.http;
 
 import dev.rtmpserver.browser.FlvPlayback;
+import dev.rtmpserver.hls.HlsConfig;
+import dev.rtmpserver.hls.HlsRequests;
+import dev.rtmpserver.hls.HlsStreams;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.record.RecordFiles;
 import dev.rtmpserver.session.AccessControl;
+import dev.rtmpserver.stream.Scheduler;
 import dev.rtmpserver.stream.StreamPolicy;
 import dev.rtmpserver.stream.StreamRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -99,7 +103,8 @@ class RecordingsApiTest {
         api = new HttpApi(new HttpConfig(InetAddress.getLoopbackAddress(), 0, token), registry, List::of,
                 new Counters(), (key, ban) -> false, List::of, recordings,
                 () -> new ConfigReload.Result(false, List.of()), List::of, new FlvPlayback(registry,
-                        () -> AccessControl.ALLOW_ALL, new Counters(), new FlvPlayback.Limits(1 << 20, Duration.ofSeconds(10))));
+                        () -> AccessControl.ALLOW_ALL, new Counters(), new FlvPlayback.Limits(1 << 20, Duration.ofSeconds(10))),
+                new HlsRequests(new HlsStreams(registry, HlsConfig.defaults(), Scheduler.of(timer))));
     }
 
     private void create() {

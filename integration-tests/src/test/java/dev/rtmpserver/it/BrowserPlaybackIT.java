@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Headless Chromium plays a live stream on the player page, /play/APP/NAME, with the vendored
- * mpegts.js, over HTTP-FLV and over WebSocket-FLV: the video element reports the stream's size
- * and its clock advances, so frames were really decoded and shown.
+ * hls.js over LL-HLS and mpegts.js over HTTP-FLV and WebSocket-FLV: the video element reports
+ * the stream's size and its clock advances, so frames were really decoded and shown.
  */
 @Timeout(150)
 class BrowserPlaybackIT {
@@ -24,14 +24,14 @@ class BrowserPlaybackIT {
     Path dir;
 
     @Test
-    void chromiumPlaysALiveStreamOverHttpFlvAndWebSocketFlv() throws Exception {
+    void chromiumPlaysALiveStreamOverLlHlsHttpFlvAndWebSocketFlv() throws Exception {
         try (TestServer server = new TestServer(ServerConfig.forTests()
                 .withHttp(new HttpConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty())))) {
             Tools.Run publisher = Tools.publishTestStream("browser-publish", server.url("live", "cam"), "320x240", 40,
                     true, true);
             String page = "http://127.0.0.1:" + server.server.httpPort().orElseThrow() + "/play/live/cam";
             try (Browser browser = Browser.open(dir.resolve("chromium"), page, 800, 600)) {
-                for (String transport : new String[] {"http", "ws"}) {
+                for (String transport : new String[] {"hls", "http", "ws"}) {
                     browser.evaluate("document.getElementById('" + transport + "').click(), ''");
                     String start = browser.await("document.querySelector('video').currentTime.toFixed(2)",
                             t -> Double.parseDouble(t) > 0.5, transport + ": the video plays");
@@ -44,7 +44,11 @@ class BrowserPlaybackIT {
                     assertTrue(later > Double.parseDouble(start) + 1, transport + ": the clock runs: " + start
                             + " then " + later);
                     String status = browser.evaluate("document.getElementById('status').textContent");
-                    assertTrue(status.startsWith(transport.equals("ws") ? "WebSocket-FLV" : "HTTP-FLV"), status);
+                    assertTrue(status.startsWith(switch (transport) {
+                        case "hls" -> "LL-HLS";
+                        case "ws" -> "WebSocket-FLV";
+                        default -> "HTTP-FLV";
+                    }), status);
                 }
             }
             publisher.kill();

@@ -1,0 +1,53 @@
+package dev.rtmpserver.hls;
+
+import dev.rtmpserver.stream.MediaFrame;
+import dev.rtmpserver.stream.Sink;
+
+import java.util.List;
+
+/**
+ * A stream's LL-HLS rendition, attached to the live stream as a sink from its first publish, so a
+ * player's first request finds segments ready. Packaging runs on the publisher's thread: it
+ * neither blocks nor waits for anyone (readers only take the playlist's lock for a moment), and
+ * costs one copy of the media.
+ */
+final class HlsStream implements Sink {
+    private final LivePlaylist playlist;
+    private final Segmenter segmenter;
+    private volatile boolean ended;
+
+    HlsStream(LivePlaylist playlist, Segmenter segmenter) {
+        this.playlist = playlist;
+        this.segmenter = segmenter;
+    }
+
+    LivePlaylist playlist() {
+        return playlist;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.PACKAGER;
+    }
+
+    @Override
+    public void join(List<MediaFrame> cached, boolean published) {
+        cached.forEach(segmenter::onFrame);
+    }
+
+    @Override
+    public void offer(MediaFrame frame) {
+        segmenter.onFrame(frame);
+    }
+
+    @Override
+    public void onUnpublish() {
+        segmenter.finish();
+        playlist.end();
+        ended = true;
+    }
+}
