@@ -99,6 +99,39 @@ setInterval(() => {
   }
 }, 1000);
 
+// The stream's URLs, to copy into other players. RTMP's port is the API's to tell, which answers
+// only those the API admits; the page then shows the HTTP ones alone.
+function showUrls(rtmp) {
+  const http = location.origin + "/" + stream;
+  const urls = [["HLS", http + "/index.m3u8"], ["HTTP-FLV", http + ".flv"],
+    ["WebSocket-FLV", http.replace(/^http/, "ws") + ".flv"]];
+  for (const base of rtmp) {
+    urls.unshift([base.startsWith("rtmps:") ? "RTMPS" : "RTMP", base + stream]);
+  }
+  document.getElementById("urls").replaceChildren(...urls.map(([label, url]) => {
+    const input = document.createElement("input");
+    input.readOnly = true;
+    input.value = url + location.search;
+    input.addEventListener("focus", () => input.select());
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "copy";
+    button.addEventListener("click", () => {
+      navigator.clipboard.writeText(input.value).then(() => { button.textContent = "copied"; },
+        () => input.select());
+    });
+    const row = document.createElement("div");
+    row.className = "url";
+    const name = document.createElement("span");
+    name.textContent = label;
+    row.append(name, input, button);
+    return row;
+  }));
+}
+showUrls([]);
+fetch("/api/server").then(r => r.ok ? r.json() : {rtmp: [], rtmps: []})
+  .then(s => showUrls([...(s.rtmp || []), ...(s.rtmps || [])]), () => { /* the HTTP URLs stay */ });
+
 document.getElementById("name").textContent = decodeURIComponent(stream);
 for (const id of Object.keys(NAMES)) {
   document.getElementById(id).addEventListener("click", () => start(id));

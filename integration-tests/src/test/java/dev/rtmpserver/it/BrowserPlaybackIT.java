@@ -43,6 +43,9 @@ class BrowserPlaybackIT {
                             "document.querySelector('video').currentTime.toFixed(2)"));
                     assertTrue(later > Double.parseDouble(start) + 1, transport + ": the clock runs: " + start
                             + " then " + later);
+                    String frames = "document.querySelector('video').getVideoPlaybackQuality().totalVideoFrames";
+                    long decoded = Long.parseLong(browser.evaluate(frames));
+                    browser.await(frames, f -> Long.parseLong(f) > decoded + 10, transport + ": frames keep coming");
                     String status = browser.evaluate("document.getElementById('status').textContent");
                     assertTrue(status.startsWith(switch (transport) {
                         case "hls" -> "LL-HLS";
@@ -50,6 +53,27 @@ class BrowserPlaybackIT {
                         default -> "HTTP-FLV";
                     }), status);
                 }
+                String urls = browser.evaluate("[...document.querySelectorAll('#urls input')].map(i => i.value)"
+                        + ".join(' ')");
+                for (String expected : new String[] {"rtmp://127.0.0.1:" + server.port() + "/live/cam",
+                    page.replace("/play", "") + "/index.m3u8", page.replace("/play", "") + ".flv"}) {
+                    assertTrue(urls.contains(expected), expected + " in " + urls);
+                }
+
+                // The publisher's connection drops and it comes back within the reconnect grace: the
+                // LL-HLS player goes on along the same playlist, without a reload.
+                browser.evaluate("document.getElementById('hls').click(), ''");
+                browser.await("document.querySelector('video').currentTime.toFixed(2)", t -> Double.parseDouble(t) > 1,
+                        "LL-HLS plays again");
+                publisher.kill();
+                publisher = Tools.publishTestStream("browser-republish", server.url("live", "cam"), "320x240", 30,
+                        true, true);
+                double before = Double.parseDouble(browser.evaluate(
+                        "document.querySelector('video').currentTime.toFixed(2)"));
+                browser.await("document.querySelector('video').currentTime.toFixed(2)",
+                        t -> Double.parseDouble(t) > before + 4, "the player is past the republish");
+                String status = browser.evaluate("document.getElementById('status').textContent");
+                assertTrue(status.startsWith("LL-HLS"), "no error, no reload: " + status);
             }
             publisher.kill();
         }
