@@ -23,10 +23,12 @@ import java.util.function.Supplier;
  */
 public final class FlvPlayback {
     /**
-     * @param queueBytes live media held per viewer before it loses frames
-     * @param maxLag     how long a viewer may keep losing frames before it is ended
+     * @param queueBytes    live media held per viewer before it loses frames
+     * @param maxLag        how long a viewer may keep losing frames before it is ended
+     * @param maxViewers    viewers at once, as --max-connections bounds RTMP connections
+     * @param maxPerAddress viewers at once from one address, as --max-connections-per-ip
      */
-    public record Limits(long queueBytes, Duration maxLag) {
+    public record Limits(long queueBytes, Duration maxLag, int maxViewers, int maxPerAddress) {
     }
 
     /** What {@link #open} decided. */
@@ -73,6 +75,12 @@ public final class FlvPlayback {
         if (stream == null || (!stream.isPublished() && !stream.view().reconnecting())) {
             return new Refusal(404, "nobody publishes " + key);
         }
+        Refusal full = overLimit(client);
+        if (full != null) {
+            counters.playsRejected.increment();
+            Logger.info("{} {}: play {} refused: {}", protocol.label(), client, key, full.reason());
+            return full;
+        }
         FlvViewer viewer = new FlvViewer(ids.incrementAndGet(), key, client, protocol, limits.queueBytes(),
                 limits.maxLag().toNanos(), System::nanoTime);
         LiveStream attached = registry.subscribe(key, viewer);
@@ -102,6 +110,17 @@ public final class FlvPlayback {
             counters.playsRejected.increment();
             Logger.info("{} {}: play {} denied: {}", protocol, client, key, denial);
             return new Refusal(403, denial);
+        }
+        return null;
+    }
+
+    private Refusal overLimit(String client) {
+        if (viewers.size() >= limits.maxViewers()) {
+            return new Refusal(503, "the server holds its maximum of " + limits.maxViewers() + " viewers");
+        }
+        long fromClient = viewers.values().stream().filter(v -> v.client().equals(client)).count();
+        if (fromClient >= limits.maxPerAddress()) {
+            return new Refusal(503, "this address holds its maximum of " + limits.maxPerAddress() + " viewers");
         }
         return null;
     }

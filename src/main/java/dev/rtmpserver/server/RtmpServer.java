@@ -159,7 +159,8 @@ public final class RtmpServer implements AutoCloseable {
             try {
                 SessionConfig session = config.session();
                 flv = new FlvPlayback(registry, () -> access, counters,
-                        new FlvPlayback.Limits(session.playerQueueBytes(), session.playerMaxLag()));
+                        new FlvPlayback.Limits(session.playerQueueBytes(), session.playerMaxLag(),
+                                config.limits().maxConnections(), config.limits().maxConnectionsPerAddress()));
                 http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners,
                         recordings().map(Recordings::files), reloads, this::listenAddresses, flv,
                         new HlsRequests(hls)).start();

@@ -79,7 +79,7 @@ class HttpApiTest {
                     return key.equals(PUBLISHED);
                 }, () -> listeners, Optional.empty(), () -> reloads.get().get(), () -> rtmpListeners,
                 new FlvPlayback(registry, () -> AccessControl.ALLOW_ALL, counters,
-                        new FlvPlayback.Limits(1 << 20, Duration.ofSeconds(10))),
+                        new FlvPlayback.Limits(1 << 20, Duration.ofSeconds(10), 100, 10)),
                 new HlsRequests(new HlsStreams(registry, HlsConfig.defaults(), Scheduler.of(timer))));
     }
 

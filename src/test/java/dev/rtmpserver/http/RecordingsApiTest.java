@@ -103,7 +103,7 @@ class RecordingsApiTest {
         api = new HttpApi(new HttpConfig(InetAddress.getLoopbackAddress(), 0, token), registry, List::of,
                 new Counters(), (key, ban) -> false, List::of, recordings,
                 () -> new ConfigReload.Result(false, List.of()), List::of, new FlvPlayback(registry,
-                        () -> AccessControl.ALLOW_ALL, new Counters(), new FlvPlayback.Limits(1 << 20, Duration.ofSeconds(10))),
+                        () -> AccessControl.ALLOW_ALL, new Counters(), new FlvPlayback.Limits(1 << 20, Duration.ofSeconds(10), 100, 10)),
                 new HlsRequests(new HlsStreams(registry, HlsConfig.defaults(), Scheduler.of(timer))));
     }
 

@@ -2,6 +2,7 @@ package dev.rtmpserver.it;
 
 import dev.rtmpserver.access.AccessConfig;
 import dev.rtmpserver.http.HttpConfig;
+import dev.rtmpserver.server.Limits;
 import dev.rtmpserver.server.ServerConfig;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.StreamKey;
@@ -144,6 +145,35 @@ class HttpFlvIT {
         publisher.expectSuccess(LIMIT);
         assertEquals(List.of("hevc,320,240", "opus"), Ffmpeg8.probeStreams(file));
         assertEquals("", Ffmpeg8.decodeErrors(file));
+    }
+
+    @Test
+    void theConnectionLimitsBoundViewersToo() throws Exception {
+        Limits limits = new Limits(10, 2, Limits.DEFAULT_MAX_STREAMS, Limits.DEFAULT_SHUTDOWN_GRACE);
+        try (TestServer limited = new TestServer(ServerConfig.forTests().withLimits(limits)
+                .withHttp(new HttpConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty())));
+             HttpClient client = HttpClient.newHttpClient()) {
+            String base = "http://127.0.0.1:" + limited.server.httpPort().orElseThrow();
+            Tools.Run publisher = Tools.publishTestStream("hf-limits", limited.url("live", "lim"), "320x240", 6, true,
+                    true);
+            StreamKey key = new StreamKey("live", "lim");
+            Await.until(() -> limited.server.registry().get(key) != null
+                    && limited.server.registry().get(key).isPublished(), "published");
+            List<HttpResponse<java.io.InputStream>> open = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                open.add(client.send(HttpRequest.newBuilder(URI.create(base + "/live/lim.flv")).build(),
+                        HttpResponse.BodyHandlers.ofInputStream()));
+                assertEquals(200, open.get(i).statusCode());
+            }
+            HttpResponse<String> third = client.send(HttpRequest.newBuilder(URI.create(base + "/live/lim.flv")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, third.statusCode());
+            assertTrue(third.body().contains("maximum of 2 viewers"), third.body());
+            for (HttpResponse<java.io.InputStream> r : open) {
+                r.body().close();
+            }
+            publisher.expectSuccess(LIMIT);
+        }
     }
 
     @Test
