@@ -227,6 +227,9 @@ class Fmp4IT {
         }
         Mp4Track video = videoTrack(videoCodec, videoConfig, videoFrames.get(0).payload());
         List<Mp4Sample> videoSamples = samples(VIDEO_TRACK, videoFrames, 0);
+        if (video.sampleEntry().equals(Mp4Track.AV1)) {
+            videoSamples = videoSamples.stream().map(Fmp4::withoutTemporalDelimiter).toList();
+        }
         // Audio frames have fixed lengths, which the FLV's millisecond times would round unevenly.
         List<Mp4Sample> audioSamples = samples(AUDIO_TRACK, audioFrames,
                 audio.sampleEntry().equals(Mp4Track.AAC) ? AAC_FRAME_SAMPLES : OPUS_FRAME_SAMPLES);

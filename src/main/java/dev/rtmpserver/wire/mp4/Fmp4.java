@@ -74,6 +74,17 @@ public final class Fmp4 {
     /** sample_depends_on 1 and sample_is_non_sync_sample. */
     private static final int NON_SYNC_SAMPLE_FLAGS = 0x0101_0000;
 
+    // AV1 OBU header (AV1 5.3.2) and leb128 sizes (AV1 4.10.5).
+    private static final int OBU_TYPE_SHIFT = 3;
+    private static final int OBU_TYPE_MASK = 0x0F;
+    private static final int OBU_TEMPORAL_DELIMITER = 2;
+    private static final int OBU_EXTENSION_FLAG = 0x04;
+    private static final int OBU_HAS_SIZE_FLAG = 0x02;
+    private static final int LEB128_MAX_BYTES = 8;
+    private static final int LEB128_VALUE_BITS = 7;
+    private static final int LEB128_VALUE_MASK = 0x7F;
+    private static final int LEB128_MORE_FLAG = 0x80;
+
     private Fmp4() {
     }
 
@@ -210,6 +221,48 @@ public final class Fmp4 {
      */
     public static String codecs(Mp4Track track) {
         return CodecConfigs.codecs(track);
+    }
+
+    /**
+     * An AV1 temporal unit as ISOBMFF stores it: without the temporal delimiter OBU that starts a
+     * temporal unit in the low-overhead format Enhanced RTMP carries, which the AV1 binding (2.4)
+     * says should not be stored. Only the view moves; the bytes are not copied.
+     *
+     * @return the sample itself if it does not start with a temporal delimiter
+     * @throws IllegalArgumentException if the temporal delimiter's size field is cut off or runs
+     *                                  past the sample
+     */
+    public static Mp4Sample withoutTemporalDelimiter(Mp4Sample av1Sample) {
+        byte[] data = av1Sample.data();
+        int pos = av1Sample.offset();
+        int end = pos + av1Sample.length();
+        if (pos == end) {
+            return av1Sample;
+        }
+        int header = data[pos] & 0xFF;
+        if (((header >>> OBU_TYPE_SHIFT) & OBU_TYPE_MASK) != OBU_TEMPORAL_DELIMITER
+                || (header & OBU_HAS_SIZE_FLAG) == 0) {
+            return av1Sample;
+        }
+        pos += (header & OBU_EXTENSION_FLAG) != 0 ? 2 : 1;
+        long size = 0;
+        int b;
+        int sizeBytes = 0;
+        do {
+            if (pos >= end || sizeBytes == LEB128_MAX_BYTES) {
+                throw new IllegalArgumentException("AV1 sample of track " + av1Sample.trackId()
+                        + " starts with a temporal delimiter whose size is cut off");
+            }
+            b = data[pos++] & 0xFF;
+            size |= (long) (b & LEB128_VALUE_MASK) << (LEB128_VALUE_BITS * sizeBytes++);
+        } while ((b & LEB128_MORE_FLAG) != 0);
+        if (size > end - pos) {
+            throw new IllegalArgumentException("AV1 sample of track " + av1Sample.trackId()
+                    + " starts with a temporal delimiter of " + size + " bytes, more than the sample holds");
+        }
+        pos += (int) size;
+        return new Mp4Sample(av1Sample.trackId(), av1Sample.decodeTime(), av1Sample.duration(),
+                av1Sample.compositionOffset(), av1Sample.sync(), data, pos, end - pos);
     }
 
     private static void trak(BoxWriter out, Mp4Track track) {
