@@ -84,6 +84,14 @@ class Fmp4IT {
         assertEquals(SECONDS, Tools.durationSeconds(mp4), 0.1);
         assertEquals("", Tools.decodeErrors(mp4));
         assertPlaysInChromium(muxed);
+
+        // A player joining late gets the init segment and then the latest fragments only.
+        Path lateJoin = dir.resolve("h264-aac-late.mp4");
+        Files.write(lateJoin, muxed.from(muxed.fragments().size() - 1));
+        String lateFrames = Tools.output(Duration.ofSeconds(30), "ffprobe", "-v", "error", "-select_streams", "v:0",
+                "-count_frames", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", lateJoin.toString());
+        assertEquals(String.valueOf(FRAMES / SECONDS), lateFrames.strip());
+        assertEquals("", Tools.decodeErrors(lateJoin));
     }
 
     static Stream<Arguments> enhancedCodecs() {
@@ -177,8 +185,19 @@ class Fmp4IT {
         return Arrays.stream(out.strip().split("\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
-    /** An init segment and its fragments in one file, and the CODECS value a playlist would give them. */
-    private record Muxed(byte[] mp4, String codecs) {
+    /** An init segment, its fragments, and the CODECS value a playlist would give them. */
+    private record Muxed(byte[] init, List<byte[]> fragments, String codecs) {
+        /** The init segment followed by the fragments from {@code first} on, as one file. */
+        byte[] from(int first) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.writeBytes(init);
+            fragments.subList(first, fragments.size()).forEach(out::writeBytes);
+            return out.toByteArray();
+        }
+
+        byte[] mp4() {
+            return from(0);
+        }
     }
 
     /** A sample before its duration is known from the next one; times in its track's timescale. */
@@ -234,8 +253,7 @@ class Fmp4IT {
         List<Mp4Sample> audioSamples = samples(AUDIO_TRACK, audioFrames,
                 audio.sampleEntry().equals(Mp4Track.AAC) ? AAC_FRAME_SAMPLES : OPUS_FRAME_SAMPLES);
 
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(Fmp4.initSegment(List.of(video, audio)));
+        List<byte[]> fragments = new ArrayList<>();
         int sequenceNumber = 1;
         int a = 0;
         for (int v = 0; v < videoSamples.size(); ) {
@@ -248,10 +266,11 @@ class Fmp4IT {
             while (a < audioSamples.size() && audioFrames.get(a).millis() < endMillis) {
                 fragment.add(audioSamples.get(a++));
             }
-            out.write(Fmp4.fragment(sequenceNumber++, fragment));
+            fragments.add(Fmp4.fragment(sequenceNumber++, fragment));
             v = end;
         }
-        return new Muxed(out.toByteArray(), Fmp4.codecs(video) + "," + Fmp4.codecs(audio));
+        return new Muxed(Fmp4.initSegment(List.of(video, audio)), fragments,
+                Fmp4.codecs(video) + "," + Fmp4.codecs(audio));
     }
 
     /**
