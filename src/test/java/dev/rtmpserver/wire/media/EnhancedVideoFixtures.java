@@ -1,13 +1,14 @@
 package dev.rtmpserver.wire.media;
 
 /**
- * HEVC, AV1 and VP9 decoder configurations for the parser tests, as annotated hex. The real ones
- * were encoded once at development time by FFmpeg 5.1 into MP4, with the command in each Javadoc,
- * and are the content of the MP4's hvcC, av1C or vpcC box, which is what FFmpeg also sends as an
- * Enhanced RTMP SequenceStart body; SPS field values come from FFmpeg's {@code trace_headers}
- * bitstream filter. Bit-packed fields are commented on the line where they start.
+ * HEVC, AV1 and VP9 decoder configurations for the parser and MP4 muxer tests, as annotated hex.
+ * The real ones were encoded once at development time by FFmpeg 5.1 into MP4, with the command in
+ * each Javadoc, and are the content of the MP4's hvcC, av1C or vpcC box, which is what FFmpeg also
+ * sends as an Enhanced RTMP SequenceStart body; SPS field values come from FFmpeg's
+ * {@code trace_headers} bitstream filter. Bit-packed fields are commented on the line where they
+ * start.
  */
-final class EnhancedVideoFixtures {
+public final class EnhancedVideoFixtures {
     private EnhancedVideoFixtures() {
     }
 
@@ -58,7 +59,7 @@ final class EnhancedVideoFixtures {
      * <pre>ffmpeg -f lavfi -i testsrc=size=426x240:rate=30 -frames 1 -c:v libx265
      *     -x265-params info=0 -pix_fmt yuv420p out.mp4</pre>
      */
-    static final String HEVC_CONFIG_MAIN_426X240 = """
+    public static final String HEVC_CONFIG_MAIN_426X240 = """
             01             # configurationVersion 1
             01             # general_profile_space 0
                            # general_tier_flag 0 (Main)
@@ -95,7 +96,7 @@ final class EnhancedVideoFixtures {
      *     -x265-params info=0:level-idc=5.1:high-tier=1:vbv-maxrate=80000:vbv-bufsize=80000
      *     -pix_fmt yuv422p10le out.mp4</pre>
      */
-    static final String HEVC_CONFIG_REXT_HIGH_TIER_1080P = """
+    public static final String HEVC_CONFIG_REXT_HIGH_TIER_1080P = """
             01             # configurationVersion 1
             24             # general_profile_space 0
                            # general_tier_flag 1 (High)
@@ -151,7 +152,7 @@ final class EnhancedVideoFixtures {
      * <pre>ffmpeg -f lavfi -i testsrc=size=1280x720:rate=30 -frames 1 -pix_fmt yuv420p
      *     -c:v libaom-av1 -cpu-used 8 out.mp4</pre>
      */
-    static final String AV1_CONFIG_MAIN_720P = """
+    public static final String AV1_CONFIG_MAIN_720P = """
             81             # marker 1, version 1
             05             # seq_profile 0 (Main), seq_level_idx_0 5 (level 3.1)
             0c             # seq_tier_0 0
@@ -214,7 +215,7 @@ final class EnhancedVideoFixtures {
      * <pre>ffmpeg -f lavfi -i testsrc=size=320x240:rate=30 -frames 1 -pix_fmt yuv420p
      *     -c:v libvpx-vp9 out.mp4</pre>
      */
-    static final String VP9_CONFIG_PROFILE0 = """
+    public static final String VP9_CONFIG_PROFILE0 = """
             01             # version 1
             00 00 00       # flags 0
             00             # profile 0
@@ -229,7 +230,7 @@ final class EnhancedVideoFixtures {
             """;
 
     /** Hand-written (VP codec ISO binding, vpcC): Profile 2, level 3.1, 10-bit 4:4:4 full range. */
-    static final String VP9_CONFIG_PROFILE2_444 = """
+    public static final String VP9_CONFIG_PROFILE2_444 = """
             01             # version 1
             00 00 00       # flags 0
             02             # profile 2
@@ -284,7 +285,7 @@ final class EnhancedVideoFixtures {
      * points, the first at level 4.0 High tier with a decoder model and initial display delay.
      * 1920x1080 Main 8-bit 4:2:0; the sequence header is cut after the frame size.
      */
-    static final String AV1_CONFIG_DECODER_MODEL_1080P = """
+    public static final String AV1_CONFIG_DECODER_MODEL_1080P = """
             81             # marker 1, version 1
             08             # seq_profile 0 (Main), seq_level_idx_0 8 (level 4.0)
             8c             # seq_tier_0 1, 8-bit, not monochrome, chroma_subsampling_x 1, y 1

@@ -3,12 +3,12 @@ package dev.rtmpserver.wire.media;
 import java.io.ByteArrayOutputStream;
 
 /**
- * H.264 parameter sets for the parser tests, as annotated hex (see {@link Hex}). The real ones
- * were encoded once at development time by FFmpeg/libx264 with the command in each Javadoc; the
+ * H.264 parameter sets for the parser and MP4 muxer tests, as annotated hex (see {@link Hex}). The
+ * real ones were encoded once at development time by FFmpeg/libx264 with the command in each Javadoc; the
  * field values come from FFmpeg's {@code trace_headers} bitstream filter. Fields are bit-packed,
  * so each line's comments name the fields that start within its bytes.
  */
-final class H264Fixtures {
+public final class H264Fixtures {
     private static final int CONFIGURATION_VERSION = 1;
     /** Reserved bits set, lengthSizeMinusOne 3: 4-byte NAL unit lengths. */
     private static final int FOUR_BYTE_NAL_LENGTHS = 0xFF;
@@ -522,7 +522,7 @@ final class H264Fixtures {
      * The AVCDecoderConfigurationRecord FFmpeg's FLV muxer wrote for the 720p30 High stream: the
      * body of its first video message, after the 5-byte AVC video tag header.
      */
-    static final String AVC_CONFIG_HIGH_720P30 = """
+    public static final String AVC_CONFIG_HIGH_720P30 = """
             01             # configurationVersion 1
             64             # AVCProfileIndication 100 (High)
             00             # profile_compatibility: no constraint flags
