@@ -13,6 +13,7 @@ import dev.rtmpserver.wire.media.VideoCodec;
 import dev.rtmpserver.wire.media.VideoFormat;
 import dev.rtmpserver.wire.media.VideoTag;
 import dev.rtmpserver.wire.media.Vp9FrameSize;
+import dev.rtmpserver.wire.mp4.Fmp4;
 import dev.rtmpserver.wire.mp4.Mp4Sample;
 import dev.rtmpserver.wire.mp4.Mp4Track;
 
@@ -270,8 +271,10 @@ final class Segmenter {
         int scale = p.track().timescale();
         long start = p.ms() * scale / MS_PER_SECOND;
         long end = nextMs * scale / MS_PER_SECOND;
-        return new Mp4Sample(p.track().id(), start, (int) Math.max(0, end - start), p.compositionOffset(), p.sync(),
-                p.data(), p.offset(), p.length());
+        Mp4Sample sample = new Mp4Sample(p.track().id(), start, (int) Math.max(0, end - start), p.compositionOffset(),
+                p.sync(), p.data(), p.offset(), p.length());
+        // AV1 in MP4 stores no temporal delimiters (AV1-ISOBMFF 2.4); FFmpeg's FLV frames carry them.
+        return p.track().sampleEntry().equals(Mp4Track.AV1) ? Fmp4.withoutTemporalDelimiter(sample) : sample;
     }
 
     /**
