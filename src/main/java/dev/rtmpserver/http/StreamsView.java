@@ -67,7 +67,7 @@ final class StreamsView {
     }
 
     /** Every audio and video track, for Enhanced RTMP multitrack streams; video and audio above are the main ones. */
-    private static List<Map<String, Object>> tracks(LiveStream.View v) {
+    static List<Map<String, Object>> tracks(LiveStream.View v) {
         List<Map<String, Object>> tracks = new ArrayList<>();
         for (TrackConfigs.TrackConfig t : v.videoTracks()) {
             Map<String, Object> m = new LinkedHashMap<>();
