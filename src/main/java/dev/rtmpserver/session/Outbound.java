@@ -260,12 +260,10 @@ final class Outbound {
      * The writer loop: runs until {@link #close()} or until the socket fails.
      *
      * @param socketOut the socket's own stream; buffering is added here
-     * @param initialBufferBytes the size the batch buffer starts at
-     * @param maxBufferBytes     the size it may grow to when batches need it
+     * @param buffers   where each batch borrows its buffer
      */
-    void drainTo(OutputStream socketOut, int initialBufferBytes, int maxBufferBytes)
-            throws IOException, InterruptedException {
-        WriteBuffer out = new WriteBuffer(new ProgressStream(socketOut), initialBufferBytes, maxBufferBytes);
+    void drainTo(OutputStream socketOut, WriteBuffer.Pool buffers) throws IOException, InterruptedException {
+        WriteBuffer out = new WriteBuffer(new ProgressStream(socketOut), buffers);
         ChunkWriter writer = new ChunkWriter(out);
         byte[] header = new byte[ChunkWriter.STANDALONE_HEADER_BYTES];
         this.writer = Thread.currentThread();

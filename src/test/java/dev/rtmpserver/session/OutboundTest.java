@@ -32,7 +32,7 @@ class OutboundTest {
     private static Thread startWriter(Outbound out, OutputStream socket) {
         return Thread.ofVirtual().start(() -> {
             try {
-                out.drainTo(socket, 512, 8192);
+                out.drainTo(socket, new WriteBuffer.Pool(8192, 1));
             } catch (IOException | InterruptedException e) {
                 throw new RuntimeException(e);
             }
@@ -225,7 +225,7 @@ class OutboundTest {
         boolean[] threw = {false};
         Thread second = Thread.ofVirtual().start(() -> {
             try {
-                interrupted.drainTo(OutputStream.nullOutputStream(), 512, 8192);
+                interrupted.drainTo(OutputStream.nullOutputStream(), new WriteBuffer.Pool(8192, 1));
             } catch (InterruptedException e) {
                 threw[0] = true;
             } catch (IOException e) {

@@ -89,7 +89,7 @@ class PlayerSinkTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Thread writer = Thread.ofVirtual().start(() -> {
             try {
-                out.drainTo(bytes, 512, 8192);
+                out.drainTo(bytes, new WriteBuffer.Pool(8192, 1));
             } catch (InterruptedException e) {
                 // How the test stops it.
             } catch (IOException e) {
