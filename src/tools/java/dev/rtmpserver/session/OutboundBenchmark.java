@@ -90,7 +90,7 @@ public class OutboundBenchmark extends ShortRun {
     public void offerToEveryPlayer() throws InterruptedException {
         flushes = new CountDownLatch(PLAYERS);
         for (int i = 0; i < PLAYERS; i++) {
-            outbounds[i].offerLive(STREAM_ID, frame, Long.MAX_VALUE, Long.MAX_VALUE, sent[i]);
+            outbounds[i].offerLive(STREAM_ID, frame, Long.MAX_VALUE, Long.MAX_VALUE, 0, sent[i]);
         }
         await();
     }
