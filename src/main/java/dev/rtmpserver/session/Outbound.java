@@ -34,8 +34,9 @@ import java.util.function.LongSupplier;
  * batch with such media, the writer sleeps out that delay before taking the next one, so a player
  * costs one wake-up and a few system calls per delay instead of per frame. Whatever is queued while
  * it sleeps was queued less than the delay ago, so nothing waits longer than the delay (and the
- * timer's lateness); a frame offered to an idle writer goes out at once. Anything queued without a
- * delay (replies, control, sequence headers, media of a player with no delay) ends the sleep.
+ * timer's lateness); a frame offered to an idle writer goes out at once. Anything queued with a
+ * shorter delay than the one being slept out ends the sleep: replies, control and sequence headers,
+ * which have none, and the media of another play of the connection with a shorter delay.
  */
 final class Outbound {
     private static final int CSID_PROTOCOL = 2;
@@ -69,8 +70,8 @@ final class Outbound {
         LongAdder sent;
         /** How long this message may be held for a merged write; 0 if it goes out as soon as it can. */
         long holdNanos;
-        /** This message or an older queued one may not be held. */
-        boolean urgent;
+        /** The shortest {@link #holdNanos} of this message and the older queued ones. */
+        long minHoldNanos;
         /** Towards older messages while queued; towards newer ones once the writer reversed the batch. */
         Node next;
         /** Live media bytes queued, this node included. */
@@ -118,11 +119,11 @@ final class Outbound {
     /** The thread in {@link #drainTo}, set before it first parks. */
     private volatile Thread writer;
     /**
-     * The writer sleeps out a write delay: a message that may not be held must wake it. Written by
-     * the writer before it looks at the queue for such messages, read by a pusher after it pushed
-     * one, so one of the two always sees the other.
+     * The write delay the writer sleeps out, or 0 while it does not: a message that may not be held
+     * that long must wake it. Written by the writer before it looks at the queue for such messages,
+     * read by a pusher after it pushed one, so one of the two always sees the other.
      */
-    private volatile boolean holding;
+    private volatile long sleepingFor;
     private final LongSupplier clock;
     private final Sleeper sleeper;
 
@@ -214,7 +215,6 @@ final class Outbound {
     private boolean push(Node node, boolean live, long maxLiveBytes, long maxWaitNanos) {
         long size = node.payload.length;
         long now = live ? clock.getAsLong() : 0;
-        boolean urgent = node.holdNanos == 0;
         while (true) {
             Node h = head;
             if (h == CLOSED) {
@@ -237,9 +237,9 @@ final class Outbound {
             node.liveBytes = live ? liveBytes + size : liveBytes;
             node.oldestLiveAt = live && oldestLiveAt == 0 ? now : oldestLiveAt;
             node.next = older;
-            node.urgent = urgent || (older != null && older.urgent);
+            node.minHoldNanos = older == null ? node.holdNanos : Math.min(node.holdNanos, older.minHoldNanos);
             if (HEAD.compareAndSet(this, h, node)) {
-                if (h == WAITING || (urgent && holding)) {
+                if (h == WAITING || node.holdNanos < sleepingFor) {
                     LockSupport.unpark(writer);
                 }
                 return true;
@@ -288,7 +288,7 @@ final class Outbound {
     /** Returns false if the queue was closed already. */
     private boolean closeQueue() {
         Node h = (Node) HEAD.getAndSet(this, CLOSED);
-        if (h == WAITING || holding) {
+        if (h == WAITING || sleepingFor != 0) {
             LockSupport.unpark(writer);
         }
         return h != CLOSED;
@@ -348,22 +348,22 @@ final class Outbound {
             counters.messagesOut.add(batchSize);
             if (holdNanos > 0) {
                 long deadline = takenAt + holdNanos;
-                holdUntil(deadline - Math.floorMod(deadline, HOLD_GRID_NANOS));
+                holdUntil(deadline - Math.floorMod(deadline, HOLD_GRID_NANOS), holdNanos);
             }
         }
     }
 
     /**
      * Lets messages gather until {@code deadline}: everything queued meanwhile goes out in the next
-     * batch, at the deadline, unless a message that may not be held comes first.
+     * batch, at the deadline, unless a message that may not be held for {@code holdNanos} comes first.
      */
-    private void holdUntil(long deadline) throws InterruptedException {
-        holding = true;
+    private void holdUntil(long deadline, long holdNanos) throws InterruptedException {
+        sleepingFor = holdNanos;
         try {
             while (true) {
                 Node h = head;
                 long left = deadline - clock.getAsLong();
-                if (h == CLOSED || (h != null && h.urgent) || left <= 0) {
+                if (h == CLOSED || (h != null && h.minHoldNanos < holdNanos) || left <= 0) {
                     return;
                 }
                 sleeper.parkNanos(this, left);
@@ -372,7 +372,7 @@ final class Outbound {
                 }
             }
         } finally {
-            holding = false;
+            sleepingFor = 0;
         }
     }
 

@@ -300,6 +300,39 @@ class OutboundTest {
         assertTrue(out.isDrained());
     }
 
+    /** One connection playing two applications: the shorter delay is the budget of its own frames. */
+    @Test
+    void aFrameWithAShorterDelayEndsALongerSleep() throws Exception {
+        FakeTime time = new FakeTime();
+        Outbound out = new Outbound(Long.MAX_VALUE, new Counters(), () -> {
+        }, time.now::get, time::sleep);
+        PipedInputStream in = new PipedInputStream(1 << 16);
+        Thread writer = startWriter(out, new PipedOutputStream(in));
+        time.writer = writer;
+        awaitParked(writer);
+        long longDelay = Duration.ofMillis(350).toNanos();
+        long shortDelay = Duration.ofMillis(50).toNanos();
+        ChunkReader reader = new ChunkReader(in);
+
+        MediaFrame first = audio(0);
+        out.sendLive(1, first, longDelay, null);
+        assertReadsMedia(reader, first);
+        time.awaitSleep();
+        MediaFrame held = audio(23);
+        out.sendLive(1, held, longDelay, null);
+        MediaFrame other = audio(46);
+        out.sendLive(3, other, shortDelay, null);
+        assertReadsMedia(reader, held);
+        assertReadsMedia(reader, other);
+        assertEquals(Long.MAX_VALUE - Duration.ofSeconds(5).toNanos(), time.now.get(),
+                "the writer did not sleep out the longer delay");
+
+        time.awaitSleep();
+        assertWithinDelay(time.sleeps.get(1), longDelay);
+        out.close();
+        writer.join();
+    }
+
     @Test
     void withoutADelayTheWriterWritesEachFrameAsItComesAndNeverSleeps() throws Exception {
         FakeTime time = new FakeTime();
