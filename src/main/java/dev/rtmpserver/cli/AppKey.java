@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  */
 enum AppKey {
     GOP_CACHE("gop-cache", "on|off", null, "Overrides --gop-cache for this application."),
-    AUDIO_WITH_VIDEO("audio-with-video", "on|off", null, "Overrides --audio-with-video for this application."),
+    PLAYER_WRITE_DELAY("player-write-delay", "DURATION", null,
+            "Overrides --player-write-delay for this application's new players."),
     RECORD("record", "all|none|NAMES", "all",
             "Which of this application's streams are recorded under --record-dir: all, none, or a comma-separated"
                     + " list of stream names."),

@@ -34,6 +34,8 @@ final class ConfigBuilder {
     private static final int MAX_USEFUL_CHUNK_SIZE = MAX_MESSAGE_BYTES;
     private static final long MIN_PLAYER_QUEUE_BYTES = 64 * 1024;
     private static final String ON_OFF = "must be on or off";
+    private static final String WRITE_DELAY = "must be 0.." + Syntax.format(StreamPolicy.MAX_PLAYER_WRITE_DELAY)
+            + ", such as 0, 50ms or 350ms";
 
     private ConfigBuilder() {
     }
@@ -78,18 +80,19 @@ final class ConfigBuilder {
                 notNegative("--reconnect-grace", live.reconnectGrace),
                 notNegative("--unpublish-grace", live.unpublishGrace),
                 longerThanZero("--stale-publisher", live.staleAfter),
-                players.audioWithVideo);
+                writeDelay("--player-write-delay", players.writeDelay));
     }
 
     /** Each application's policy: the default one with the switches its own lines override. */
     private static Map<String, StreamPolicy> appStreams(StreamPolicy defaults,
             Map<String, Map<AppKey, String>> perApplication) {
         Map<String, Boolean> gopCache = perApp(perApplication, AppKey.GOP_CACHE, Syntax::onOff, ON_OFF);
-        Map<String, Boolean> audioWithVideo = perApp(perApplication, AppKey.AUDIO_WITH_VIDEO, Syntax::onOff, ON_OFF);
+        Map<String, Duration> writeDelay = perApp(perApplication, AppKey.PLAYER_WRITE_DELAY,
+                ConfigBuilder::writeDelay, WRITE_DELAY);
         Map<String, StreamPolicy> result = new HashMap<>();
         for (String app : perApplication.keySet()) {
             result.put(app, defaults.withGopCache(gopCache.getOrDefault(app, defaults.gopCache()))
-                    .withAudioWithVideo(audioWithVideo.getOrDefault(app, defaults.audioWithVideo())));
+                    .withPlayerWriteDelay(writeDelay.getOrDefault(app, defaults.playerWriteDelay())));
         }
         return result;
     }
@@ -237,6 +240,25 @@ final class ConfigBuilder {
             throw InvalidOption.of(option, value, "must be longer than 0, such as 10s or 500ms");
         }
         return value;
+    }
+
+    private static Duration writeDelay(String option, Duration value) {
+        if (!validWriteDelay(value)) {
+            throw InvalidOption.of(option, value, WRITE_DELAY);
+        }
+        return value;
+    }
+
+    private static Duration writeDelay(String text) {
+        Duration value = Syntax.duration(text);
+        if (!validWriteDelay(value)) {
+            throw new IllegalArgumentException("out of range: " + text);
+        }
+        return value;
+    }
+
+    private static boolean validWriteDelay(Duration value) {
+        return !value.isNegative() && value.compareTo(StreamPolicy.MAX_PLAYER_WRITE_DELAY) <= 0;
     }
 
     private static Duration notNegative(String option, Duration value) {

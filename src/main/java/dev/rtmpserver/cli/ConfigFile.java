@@ -59,6 +59,10 @@ final class ConfigFile {
         for (String key : lines.stringPropertyNames()) {
             String value = lines.getProperty(key).trim();
             String[] parts = key.split("\\.", 3);
+            String retired = Options.RETIRED.get(parts.length == 3 && parts[0].equals("app") ? parts[2] : key);
+            if (retired != null) {
+                throw invalid(cmd, "'" + key + "' in " + file + " " + retired);
+            }
             if (parts.length == 3 && parts[0].equals("app") && !parts[1].isEmpty()) {
                 AppKey appKey = AppKey.of(parts[2]).orElseThrow(() -> invalid(cmd, "unknown per-application key '"
                         + key + "' (known: " + AppKey.allProperties() + ")"));

@@ -78,6 +78,7 @@ public final class Main {
      */
     static ServerConfig read(String[] args, Options options, PrintWriter out, PrintWriter err) {
         CommandLine cmd = Options.commandLine(options).setOut(out).setErr(err);
+        Options.refuseRetired(args, cmd);
         ConfigFile file = ConfigFile.of(args, cmd);
         cmd.setDefaultValueProvider(file.over(cmd.getDefaultValueProvider()));
         ParseResult parsed = cmd.parseArgs(args);

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -160,11 +161,12 @@ final class Options {
                         + " NetStream.Play.StreamNotFound; 0 waits for ever. Default: ${DEFAULT-VALUE}.")
         Duration playWait = SessionConfig.DEFAULT_PLAY_WAIT;
 
-        @Option(names = "--audio-with-video", paramLabel = "on|off", arity = "1",
-                description = "Hold each player's audio for its next video frame and write both at once: about half"
-                        + " the writes per player, for up to one frame interval more audio latency."
+        @Option(names = "--player-write-delay", paramLabel = "DURATION",
+                description = "How long a player's live media may wait to be written together with the media after"
+                        + " it: one wake-up and a few system calls per player per delay instead of per frame, for"
+                        + " up to this much more latency; 0 writes every frame at once. At most 1s."
                         + " Default: ${DEFAULT-VALUE}.")
-        boolean audioWithVideo = StreamPolicy.defaults().audioWithVideo();
+        Duration writeDelay = StreamPolicy.DEFAULT_PLAYER_WRITE_DELAY;
     }
 
     static final class Timeouts {
@@ -329,6 +331,25 @@ final class Options {
                 description = "A hook POST not answered by then failed; failures are retried after about 1, 2 and"
                         + " 4 s, then given up. Default: ${DEFAULT-VALUE}.")
         Duration timeout = HookConfig.DEFAULT_TIMEOUT;
+    }
+
+    /**
+     * Options and config-file keys that were removed, and what to use instead: naming the replacement
+     * helps more than "unknown option". The same names are refused as {@code app.NAME.} keys.
+     */
+    static final Map<String, String> RETIRED = Map.of("audio-with-video",
+            "was replaced by player-write-delay, which holds audio and video alike for up to that long"
+                    + " (40ms covers a frame interval at 25 fps)");
+
+    /** Refuses a retired option on the command line, saying what replaced it. */
+    static void refuseRetired(String[] args, CommandLine cmd) {
+        for (String arg : args) {
+            String name = arg.startsWith("--") ? arg.substring(2).split("=", 2)[0] : "";
+            String replacement = RETIRED.get(name);
+            if (replacement != null) {
+                throw new ParameterException(cmd, "option '--" + name + "' " + replacement);
+            }
+        }
     }
 
     /**

@@ -38,7 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Connection implements Runnable, Publisher {
     /**
-     * Buffers start small because most connections are players, which read a few commands in
+     * Read buffers start small because most connections are players, which read a few commands in
      * their lifetime: ten thousand of them then cost little. A command fits; the handshake's
      * 1,536-byte blocks are larger and bypass the buffer.
      */
@@ -47,9 +47,14 @@ public final class Connection implements Runnable, Publisher {
     private static final int PUBLISHER_READ_BUFFER_BYTES = 64 * 1024;
     /**
      * A writer's batch of small messages (audio, control, small video frames) goes out in one
-     * system call; larger frames are written straight from their shared encoded bytes.
+     * system call; larger frames are written straight from their shared encoded bytes. Writers
+     * borrow these arrays only while they write, so every connection shares a few: 500 players
+     * holding one each would cost 8 MB.
      */
-    private static final int MAX_WRITE_BUFFER_BYTES = 16 * 1024;
+    private static final int WRITE_BUFFER_BYTES = 16 * 1024;
+    /** More writers than this rarely write at the same moment on a few cores; extra arrays are garbage. */
+    private static final int IDLE_WRITE_BUFFERS = 64;
+    private static final WriteBuffer.Pool WRITE_BUFFERS = new WriteBuffer.Pool(WRITE_BUFFER_BYTES, IDLE_WRITE_BUFFERS);
     /** How often a shutdown checks whether a connection's queue has been written out. */
     private static final long DRAIN_POLL_NANOS = 10_000_000L;
     /**
@@ -267,7 +272,7 @@ public final class Connection implements Runnable, Publisher {
 
     private void write(OutputStream stream) {
         try {
-            out.drainTo(stream, INITIAL_BUFFER_BYTES, MAX_WRITE_BUFFER_BYTES);
+            out.drainTo(stream, WRITE_BUFFERS);
         } catch (IOException e) {
             Logger.debug("{}: write failed: {}", description, e.getMessage());
         } catch (InterruptedException e) {

@@ -181,7 +181,7 @@ final class NetStreams {
             return;
         }
         PlayerSink sink = new PlayerSink(out, streamId, key, conn.describe(), context.config(),
-                context.registry().policy(key.app()).audioWithVideo(), context.counters().framesDroppedPlayerBehind,
+                context.registry().policy(key.app()).playerWriteDelay(), context.counters().framesDroppedPlayerBehind,
                 () -> conn.closeAsync("player too slow"), System::nanoTime);
         // Queued before the stream's cached frames, which subscribing queues.
         conn.send(UserControl.of(UserControl.STREAM_BEGIN, streamId), 0);

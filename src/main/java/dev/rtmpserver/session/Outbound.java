@@ -15,6 +15,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * Everything one connection sends, in order, written by that connection's own writer thread.
@@ -28,6 +29,14 @@ import java.util.concurrent.locks.LockSupport;
  * writer, which reverses it. A publisher offers each frame to every player, so this is the hottest
  * handoff in the server: no lock means the publisher never waits for a writer that holds one, and
  * each node carries the running totals the limits need, so the check and the push are one step.
+ *
+ * <p>A player may allow its live media to be held for a while (its write delay): after writing a
+ * batch with such media, the writer sleeps out that delay before taking the next one, so a player
+ * costs one wake-up and a few system calls per delay instead of per frame. Whatever is queued while
+ * it sleeps was queued less than the delay ago, so nothing waits longer than the delay (and the
+ * timer's lateness); a frame offered to an idle writer goes out at once. Anything queued with a
+ * shorter delay than the one being slept out ends the sleep: replies, control and sequence headers,
+ * which have none, and the media of another play of the connection with a shorter delay.
  */
 final class Outbound {
     private static final int CSID_PROTOCOL = 2;
@@ -37,6 +46,12 @@ final class Outbound {
     private static final int CSID_VIDEO = 6;
     /** Roughly what one queued message costs beyond its payload: its node. */
     private static final int NODE_OVERHEAD_BYTES = 64;
+    /**
+     * Writers end their delays on a shared grid of this step, early rather than late: the JVM's timer
+     * then wakes once per step for all of them instead of once per player (one timer wake-up per
+     * player and batch cost more than the wake-ups the delay saved).
+     */
+    static final long HOLD_GRID_NANOS = 5_000_000L;
 
     /**
      * One queued message, and the totals of everything queued since the writer last took the queue.
@@ -53,6 +68,10 @@ final class Outbound {
         MediaFrame frame;
         /** For media of a live play, that play's count of bytes written; else null. */
         LongAdder sent;
+        /** How long this message may be held for a merged write; 0 if it goes out as soon as it can. */
+        long holdNanos;
+        /** The shortest {@link #holdNanos} of this message and the older queued ones. */
+        long minHoldNanos;
         /** Towards older messages while queued; towards newer ones once the writer reversed the batch. */
         Node next;
         /** Live media bytes queued, this node included. */
@@ -65,11 +84,6 @@ final class Outbound {
          * or a burst sent faster than real time is not mistaken for a slow player.
          */
         long oldestLiveAt;
-        /**
-         * The writer is parked and nobody has woken it: the messages down to it were queued
-         * without waking it, so the next push that wants it awake must unpark it.
-         */
-        boolean writerParked;
 
         Node() {
         }
@@ -104,6 +118,21 @@ final class Outbound {
     private volatile Node head;
     /** The thread in {@link #drainTo}, set before it first parks. */
     private volatile Thread writer;
+    /**
+     * The write delay the writer sleeps out, or 0 while it does not: a message that may not be held
+     * that long must wake it. Written by the writer before it looks at the queue for such messages,
+     * read by a pusher after it pushed one, so one of the two always sees the other.
+     */
+    private volatile long sleepingFor;
+    private final LongSupplier clock;
+    private final Sleeper sleeper;
+
+    /** How the writer sleeps out a delay: {@link LockSupport#parkNanos(Object, long)}, or a test's stand-in. */
+    @FunctionalInterface
+    interface Sleeper {
+        /** Returns after about {@code nanos}, or earlier, for example when the thread is unparked. */
+        void parkNanos(Object blocker, long nanos);
+    }
 
     private final long hardLimitBytes;
     private final Counters counters;
@@ -114,7 +143,7 @@ final class Outbound {
     /** {@link System#nanoTime()} when the current batch started writing, or 0 when the writer waits. */
     private volatile long writingSince;
     /** {@link System#nanoTime()} when the socket last accepted bytes. */
-    private volatile long lastProgress = System.nanoTime();
+    private volatile long lastProgress;
 
     /**
      * @param hardLimitBytes everything queued may not exceed this; past it the queue empties and
@@ -122,16 +151,27 @@ final class Outbound {
      *                       not block)
      */
     Outbound(long hardLimitBytes, Counters counters, Runnable onOverflow) {
+        this(hardLimitBytes, counters, onOverflow, System::nanoTime, LockSupport::parkNanos);
+    }
+
+    /**
+     * @param clock   {@link System#nanoTime()}, or a test's clock, for write delays and queue waits
+     * @param sleeper how the writer sleeps out a write delay
+     */
+    Outbound(long hardLimitBytes, Counters counters, Runnable onOverflow, LongSupplier clock, Sleeper sleeper) {
+        this.clock = clock;
+        this.sleeper = sleeper;
         this.counters = counters;
         this.hardLimitBytes = hardLimitBytes;
         this.onOverflow = onOverflow;
+        this.lastProgress = clock.getAsLong();
     }
 
     void send(RtmpMessage message, int streamId) {
         RawMessage raw = MessageCodec.encode(message, streamId, 0);
         int chunkSize = message instanceof RtmpMessage.SetChunkSize s ? s.size() : 0;
         push(new Node(raw.typeId(), streamId, 0, raw.payload(), chunkSize, null, null), false, Long.MAX_VALUE,
-                Long.MAX_VALUE, true);
+                Long.MAX_VALUE);
     }
 
     /*
@@ -142,39 +182,39 @@ final class Outbound {
 
     /** Queues a frame the stream already holds (a join backlog or a sequence header): not counted against the limits. */
     void sendCached(int streamId, MediaFrame frame, LongAdder sent) {
-        push(mediaNode(streamId, frame, sent), false, Long.MAX_VALUE, Long.MAX_VALUE, true);
+        push(mediaNode(streamId, frame, 0, sent), false, Long.MAX_VALUE, Long.MAX_VALUE);
     }
 
-    /** Queues a live frame whatever the limits (audio of a player that is keeping up). */
-    void sendLive(int streamId, MediaFrame frame, LongAdder sent) {
-        offerLive(streamId, frame, Long.MAX_VALUE, Long.MAX_VALUE, sent);
+    /**
+     * Queues a live frame whatever the limits (audio of a player that is keeping up).
+     *
+     * @param holdNanos the player's write delay: how long the frame may wait to go out with others
+     */
+    void sendLive(int streamId, MediaFrame frame, long holdNanos, LongAdder sent) {
+        offerLive(streamId, frame, Long.MAX_VALUE, Long.MAX_VALUE, holdNanos, sent);
     }
 
     /**
      * Queues a live frame unless that would take the live media beyond either limit; the check and
      * the push are one atomic step, since this runs for every frame and every player.
      *
+     * @param holdNanos the player's write delay: how long the frame may wait to go out with others
      * @return false if the frame was not queued because the player is behind
      */
-    boolean offerLive(int streamId, MediaFrame frame, long maxBytes, long maxWaitNanos, LongAdder sent) {
-        return push(mediaNode(streamId, frame, sent), true, maxBytes, maxWaitNanos, true);
+    boolean offerLive(int streamId, MediaFrame frame, long maxBytes, long maxWaitNanos, long holdNanos,
+                      LongAdder sent) {
+        return push(mediaNode(streamId, frame, holdNanos, sent), true, maxBytes, maxWaitNanos);
     }
 
-    /**
-     * Queues a live frame whatever the limits without waking the writer: it goes out with the
-     * next message that does wake it, in the same write.
-     */
-    void holdLive(int streamId, MediaFrame frame, LongAdder sent) {
-        push(mediaNode(streamId, frame, sent), true, Long.MAX_VALUE, Long.MAX_VALUE, false);
+    private static Node mediaNode(int streamId, MediaFrame frame, long holdNanos, LongAdder sent) {
+        Node node = new Node(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0, frame, sent);
+        node.holdNanos = holdNanos;
+        return node;
     }
 
-    private static Node mediaNode(int streamId, MediaFrame frame, LongAdder sent) {
-        return new Node(frame.kind().typeId(), streamId, frame.timestamp(), frame.payload(), 0, frame, sent);
-    }
-
-    private boolean push(Node node, boolean live, long maxLiveBytes, long maxWaitNanos, boolean wake) {
+    private boolean push(Node node, boolean live, long maxLiveBytes, long maxWaitNanos) {
         long size = node.payload.length;
-        long now = live ? System.nanoTime() : 0;
+        long now = live ? clock.getAsLong() : 0;
         while (true) {
             Node h = head;
             if (h == CLOSED) {
@@ -183,10 +223,8 @@ final class Outbound {
             Node older = h == WAITING ? null : h;
             long liveBytes = older == null ? 0 : older.liveBytes;
             long oldestLiveAt = older == null ? 0 : older.oldestLiveAt;
-            // A parked writer is not behind: what is queued was held back on purpose.
-            boolean parked = h == WAITING || (older != null && older.writerParked);
-            if (live && !parked
-                    && (liveBytes + size > maxLiveBytes || (oldestLiveAt != 0 && now - oldestLiveAt > maxWaitNanos))) {
+            if (live && (liveBytes + size > maxLiveBytes
+                    || (oldestLiveAt != 0 && now - oldestLiveAt > maxWaitNanos))) {
                 return false;
             }
             node.totalBytes = (older == null ? 0 : older.totalBytes) + size + NODE_OVERHEAD_BYTES;
@@ -199,9 +237,9 @@ final class Outbound {
             node.liveBytes = live ? liveBytes + size : liveBytes;
             node.oldestLiveAt = live && oldestLiveAt == 0 ? now : oldestLiveAt;
             node.next = older;
-            node.writerParked = parked && !wake;
+            node.minHoldNanos = older == null ? node.holdNanos : Math.min(node.holdNanos, older.minHoldNanos);
             if (HEAD.compareAndSet(this, h, node)) {
-                if (parked && wake) {
+                if (h == WAITING || node.holdNanos < sleepingFor) {
                     LockSupport.unpark(writer);
                 }
                 return true;
@@ -212,10 +250,10 @@ final class Outbound {
     /** How long the oldest live frame in the queue has waited for the writer, in milliseconds; 0 if none. */
     long liveWaitMillis() {
         Node h = head;
-        if (h == null || h == WAITING || h == CLOSED || h.oldestLiveAt == 0 || h.writerParked) {
+        if (h == null || h == WAITING || h == CLOSED || h.oldestLiveAt == 0) {
             return 0;
         }
-        return (System.nanoTime() - h.oldestLiveAt) / 1_000_000;
+        return (clock.getAsLong() - h.oldestLiveAt) / 1_000_000;
     }
 
     /** True when nothing is queued and nothing is being written. */
@@ -250,7 +288,7 @@ final class Outbound {
     /** Returns false if the queue was closed already. */
     private boolean closeQueue() {
         Node h = (Node) HEAD.getAndSet(this, CLOSED);
-        if (h == WAITING || (h != null && h.writerParked)) {
+        if (h == WAITING || sleepingFor != 0) {
             LockSupport.unpark(writer);
         }
         return h != CLOSED;
@@ -260,12 +298,10 @@ final class Outbound {
      * The writer loop: runs until {@link #close()} or until the socket fails.
      *
      * @param socketOut the socket's own stream; buffering is added here
-     * @param initialBufferBytes the size the batch buffer starts at
-     * @param maxBufferBytes     the size it may grow to when batches need it
+     * @param buffers   where each batch borrows its buffer
      */
-    void drainTo(OutputStream socketOut, int initialBufferBytes, int maxBufferBytes)
-            throws IOException, InterruptedException {
-        WriteBuffer out = new WriteBuffer(new ProgressStream(socketOut), initialBufferBytes, maxBufferBytes);
+    void drainTo(OutputStream socketOut, WriteBuffer.Pool buffers) throws IOException, InterruptedException {
+        WriteBuffer out = new WriteBuffer(new ProgressStream(socketOut), buffers);
         ChunkWriter writer = new ChunkWriter(out);
         byte[] header = new byte[ChunkWriter.STANDALONE_HEADER_BYTES];
         this.writer = Thread.currentThread();
@@ -274,9 +310,12 @@ final class Outbound {
             if (batch == null) {
                 return;
             }
+            long takenAt = clock.getAsLong();
+            long holdNanos = 0;
             int batchSize = 0;
             for (Node node = batch; node != null; node = node.next) {
                 batchSize++;
+                holdNanos = Math.max(holdNanos, node.holdNanos);
                 int csid = csidOf(node.typeId);
                 if (node.frame != null) {
                     byte[] bytes = node.frame.chunked(csid, node.streamId, writer.chunkSize());
@@ -307,6 +346,33 @@ final class Outbound {
             out.flush();
             writingSince = 0;
             counters.messagesOut.add(batchSize);
+            if (holdNanos > 0) {
+                long deadline = takenAt + holdNanos;
+                holdUntil(deadline - Math.floorMod(deadline, HOLD_GRID_NANOS), holdNanos);
+            }
+        }
+    }
+
+    /**
+     * Lets messages gather until {@code deadline}: everything queued meanwhile goes out in the next
+     * batch, at the deadline, unless a message that may not be held for {@code holdNanos} comes first.
+     */
+    private void holdUntil(long deadline, long holdNanos) throws InterruptedException {
+        sleepingFor = holdNanos;
+        try {
+            while (true) {
+                Node h = head;
+                long left = deadline - clock.getAsLong();
+                if (h == CLOSED || (h != null && h.minHoldNanos < holdNanos) || left <= 0) {
+                    return;
+                }
+                sleeper.parkNanos(this, left);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+        } finally {
+            sleepingFor = 0;
         }
     }
 
@@ -316,7 +382,7 @@ final class Outbound {
      */
     private Node take() throws InterruptedException {
         while (true) {
-            writingSince = System.nanoTime();
+            writingSince = clock.getAsLong();
             Node h = head;
             if (h == CLOSED) {
                 writingSince = 0;
@@ -373,7 +439,7 @@ final class Outbound {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
-            lastProgress = System.nanoTime();
+            lastProgress = clock.getAsLong();
             bytesWritten += len;
             counters.bytesOut.add(len);
         }

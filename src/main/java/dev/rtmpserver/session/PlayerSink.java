@@ -7,6 +7,7 @@ import dev.rtmpserver.wire.message.RtmpMessage.UserControl;
 import dev.rtmpserver.wire.message.StatusCode;
 import org.tinylog.Logger;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,15 +24,11 @@ import java.util.function.LongSupplier;
  *       the next keyframe that fits; audio is dropped too, but only while video is being dropped
  *       (or if no video goes to this player), since audio alone is small and gaps in it are heard.</li>
  *   <li>A player that keeps losing frames for longer than the lag limit is disconnected.</li>
+ *   <li>Live media may wait up to the application's write delay to go out with the frames after
+ *       it, in one write; metadata, sequence headers and status messages do not wait.</li>
  * </ul>
  */
 final class PlayerSink implements Sink {
-    /**
-     * Audio this far (in media time) past the last video frame queued wakes the writer even when
-     * audio waits for video: the video has paused, or its frame rate is too low to carry the audio.
-     */
-    private static final int MAX_AUDIO_HOLD_MS = 100;
-
     private final Outbound out;
     private final int streamId;
     private final StreamKey key;
@@ -41,7 +38,7 @@ final class PlayerSink implements Sink {
     private final long maxLagNanos;
     private final Runnable disconnect;
     private final LongAdder dropCounter;
-    private final boolean audioWithVideo;
+    private final long writeDelayNanos;
     private final LongSupplier clock;
 
     private volatile boolean receiveAudio = true;
@@ -55,9 +52,6 @@ final class PlayerSink implements Sink {
     private long laggingSince;
     private long dropsThisRun;
     private boolean disconnecting;
-    /** Video is being queued for this player, most recently the frame at {@link #lastVideoQueued}. */
-    private boolean videoQueued;
-    private int lastVideoQueued;
     /** Since when nobody publishes the stream ({@link #clock} time); 0 while someone does. Read by the watchdog. */
     private volatile long waitingSince;
     private volatile boolean everPublished;
@@ -67,15 +61,15 @@ final class PlayerSink implements Sink {
     private final LongAdder bytesSent = new LongAdder();
 
     /**
-     * @param audioWithVideo audio waits in the queue, without waking the writer, for the next video
-     *                       frame (see {@link dev.rtmpserver.stream.StreamPolicy#audioWithVideo})
-     * @param disconnect     closes the player's connection; must not block
-     * @param clock          {@link System#nanoTime()}, or a test's clock
+     * @param writeDelay how long live media may wait in the queue to be written with the media after
+     *                   it (see {@link dev.rtmpserver.stream.StreamPolicy#playerWriteDelay})
+     * @param disconnect closes the player's connection; must not block
+     * @param clock      {@link System#nanoTime()}, or a test's clock
      */
-    PlayerSink(Outbound out, int streamId, StreamKey key, String player, SessionConfig config, boolean audioWithVideo,
+    PlayerSink(Outbound out, int streamId, StreamKey key, String player, SessionConfig config, Duration writeDelay,
                LongAdder dropCounter, Runnable disconnect, LongSupplier clock) {
         this.clock = clock;
-        this.audioWithVideo = audioWithVideo;
+        this.writeDelayNanos = writeDelay.toNanos();
         this.dropCounter = dropCounter;
         this.out = out;
         this.streamId = streamId;
@@ -153,7 +147,7 @@ final class PlayerSink implements Sink {
             case AUDIO -> offerAudio(frame);
             case DATA -> {
                 if (!paused) {
-                    out.sendLive(streamId, frame, bytesSent);
+                    out.sendLive(streamId, frame, writeDelayNanos, bytesSent);
                 }
             }
         }
@@ -163,7 +157,6 @@ final class PlayerSink implements Sink {
         videoSeen = true;
         if (!receiveVideo || paused) {
             awaitingKeyframe = true;
-            videoQueued = false;
             return;
         }
         if (awaitingKeyframe && !frame.keyframe()) {
@@ -172,15 +165,12 @@ final class PlayerSink implements Sink {
             }
             return;
         }
-        if (!out.offerLive(streamId, frame, maxQueueBytes, maxQueueNanos, bytesSent)) {
+        if (!out.offerLive(streamId, frame, maxQueueBytes, maxQueueNanos, writeDelayNanos, bytesSent)) {
             awaitingKeyframe = true;
-            videoQueued = false;
             dropped();
             return;
         }
         awaitingKeyframe = false;
-        videoQueued = true;
-        lastVideoQueued = frame.timestamp();
         caughtUp();
     }
 
@@ -193,29 +183,16 @@ final class PlayerSink implements Sink {
         boolean audioOnly = !videoSeen || !receiveVideo;
         boolean mayDrop = laggingSince != 0 || audioOnly;
         if (!mayDrop) {
-            if (holdsAudio(frame)) {
-                out.holdLive(streamId, frame, bytesSent);
-            } else {
-                out.sendLive(streamId, frame, bytesSent);
-            }
+            out.sendLive(streamId, frame, writeDelayNanos, bytesSent);
             return;
         }
-        if (!out.offerLive(streamId, frame, maxQueueBytes, maxQueueNanos, bytesSent)) {
+        if (!out.offerLive(streamId, frame, maxQueueBytes, maxQueueNanos, writeDelayNanos, bytesSent)) {
             dropped();
             return;
         }
         if (audioOnly) {
             caughtUp();
         }
-    }
-
-    /**
-     * Whether this audio frame may wait for the next video frame: only while video flows to this
-     * player, so audio is never held behind video that is not coming (a stream without video, a
-     * player that asked for none or waits for a keyframe, a publisher whose video paused).
-     */
-    private boolean holdsAudio(MediaFrame frame) {
-        return audioWithVideo && videoQueued && receiveVideo && frame.timestamp() - lastVideoQueued < MAX_AUDIO_HOLD_MS;
     }
 
     private void dropped() {
@@ -247,7 +224,6 @@ final class PlayerSink implements Sink {
         everPublished = true;
         waitingSince = 0;
         awaitingKeyframe = true;
-        videoQueued = false;
         // A new publisher starts with a clean slate: drops under the last one must not count
         // towards disconnecting this player for lagging.
         laggingSince = 0;

@@ -2,38 +2,68 @@ package dev.rtmpserver.session;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 
 /**
- * Collects a writer's batch so it reaches the socket in few system calls. The buffer starts small
- * and grows up to a maximum only when batches need it: an idle connection keeps a few hundred
- * bytes, a player the size of its usual batch. Writes at least as large as the maximum go to the
- * socket directly, since copying them would save no system call.
+ * Collects a writer's batch so it reaches the socket in few system calls. The array is borrowed
+ * from a {@link Pool} for one batch and given back at {@link #flush()}: a writer holds one only
+ * while it writes, so thousands of players that mostly wait share a few arrays instead of keeping
+ * one each. Writes at least as large as the array go to the socket directly, since copying them
+ * would save no system call.
  */
 final class WriteBuffer extends OutputStream {
+    /** Arrays of one size, shared by the writers of every connection. */
+    static final class Pool {
+        private final int bufferBytes;
+        /** Arrays given back and not yet taken again; beyond its capacity they are left to the GC. */
+        private final ArrayBlockingQueue<byte[]> idle;
+
+        /** @param keep how many idle arrays to keep for reuse */
+        Pool(int bufferBytes, int keep) {
+            if (bufferBytes <= 0 || keep <= 0) {
+                throw new IllegalArgumentException("pool of " + keep + " x " + bufferBytes + " bytes");
+            }
+            this.bufferBytes = bufferBytes;
+            this.idle = new ArrayBlockingQueue<>(keep);
+        }
+
+        int bufferBytes() {
+            return bufferBytes;
+        }
+
+        byte[] take() {
+            byte[] b = idle.poll();
+            return b != null ? b : new byte[bufferBytes];
+        }
+
+        void give(byte[] b) {
+            idle.offer(b);
+        }
+    }
+
     private final OutputStream out;
-    private final int maxBytes;
+    private final Pool pool;
+    /** The borrowed array, or null between batches. */
     private byte[] buf;
     private int count;
 
-    WriteBuffer(OutputStream out, int initialBytes, int maxBytes) {
-        if (initialBytes <= 0 || maxBytes < initialBytes) {
-            throw new IllegalArgumentException("buffer sizes " + initialBytes + ".." + maxBytes);
-        }
+    WriteBuffer(OutputStream out, Pool pool) {
         this.out = out;
-        this.maxBytes = maxBytes;
-        this.buf = new byte[initialBytes];
+        this.pool = pool;
     }
 
-    int capacity() {
-        return buf.length;
+    /** Whether an array is borrowed: only between the first buffered write of a batch and its flush. */
+    boolean holdsBuffer() {
+        return buf != null;
     }
 
     @Override
     public void write(int b) throws IOException {
-        if (count == buf.length) {
-            makeRoom(1);
+        if (buf == null) {
+            buf = pool.take();
+        } else if (count == buf.length) {
+            drain();
         }
         buf[count++] = (byte) b;
     }
@@ -41,9 +71,16 @@ final class WriteBuffer extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
+        if (buf == null) {
+            if (len >= pool.bufferBytes()) {
+                out.write(b, off, len);
+                return;
+            }
+            buf = pool.take();
+        }
         if (len > buf.length - count) {
-            makeRoom(len);
-            if (len > buf.length - count) {
+            drain();
+            if (len >= buf.length) {
                 out.write(b, off, len);
                 return;
             }
@@ -64,17 +101,6 @@ final class WriteBuffer extends OutputStream {
         }
     }
 
-    /** Grows towards the maximum if that makes {@code len} fit, and otherwise empties the buffer. */
-    private void makeRoom(int len) throws IOException {
-        long needed = (long) count + len;
-        if (needed <= maxBytes) {
-            int size = (int) Math.min(maxBytes, Math.max(needed, 2L * buf.length));
-            buf = Arrays.copyOf(buf, size);
-        } else {
-            drain();
-        }
-    }
-
     private void drain() throws IOException {
         if (count > 0) {
             out.write(buf, 0, count);
@@ -82,9 +108,14 @@ final class WriteBuffer extends OutputStream {
         }
     }
 
+    /** Writes out what is buffered and gives the array back to the pool. */
     @Override
     public void flush() throws IOException {
         drain();
+        if (buf != null) {
+            pool.give(buf);
+            buf = null;
+        }
         out.flush();
     }
 

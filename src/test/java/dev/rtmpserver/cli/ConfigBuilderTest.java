@@ -6,6 +6,7 @@ import dev.rtmpserver.hooks.HookFormat;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.server.ServerConfig;
+import dev.rtmpserver.stream.StreamPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -48,6 +49,8 @@ class ConfigBuilderTest {
                 invalid(o -> o.players.queueWait = Duration.ZERO, "--player-queue-wait", "longer than 0"),
                 invalid(o -> o.players.maxLag = Duration.ZERO, "--player-max-lag", "longer than 0"),
                 invalid(o -> o.players.playWait = NEGATIVE, "--play-wait", "0 or longer"),
+                invalid(o -> o.players.writeDelay = NEGATIVE, "--player-write-delay", "0..1s"),
+                invalid(o -> o.players.writeDelay = Duration.ofMillis(1001), "--player-write-delay", "0..1s"),
                 invalid(o -> o.timeouts.handshake = Duration.ZERO, "--handshake-timeout", "longer than 0"),
                 invalid(o -> o.timeouts.idle = Duration.ZERO, "--idle-timeout", "longer than 0"),
                 invalid(o -> o.timeouts.media = Duration.ZERO, "--media-timeout", "longer than 0"),
@@ -85,7 +88,8 @@ class ConfigBuilderTest {
                 invalid(o -> o.hooks.execRecordDone = "upload.sh", "--record-dir", "report recordings"),
                 invalid(o -> o.hooks.timeout = Duration.ZERO, "--hook-timeout", "longer than 0"),
                 invalidApp(AppKey.GOP_CACHE, "maybe", "on or off"),
-                invalidApp(AppKey.AUDIO_WITH_VIDEO, "2", "on or off"),
+                invalidApp(AppKey.PLAYER_WRITE_DELAY, "2s", "0..1s"),
+                invalidApp(AppKey.PLAYER_WRITE_DELAY, "soon", "0..1s"),
                 invalidApp(AppKey.RECORD, ",", "all, none or a comma-separated list of stream names"),
                 invalidApp(AppKey.PUBLISH_TOKEN, "", "one or more comma-separated tokens"),
                 invalidApp(AppKey.PLAY_TOKEN, " , ", "one or more comma-separated tokens"));
@@ -122,13 +126,9 @@ class ConfigBuilderTest {
                 }),
                 valid("play-wait 0 waits for ever", o -> o.players.playWait = Duration.ZERO,
                         c -> assertEquals(Duration.ZERO, c.session().playWait())),
-                valid("switches", o -> {
-                    o.live.gopCache = false;
-                    o.players.audioWithVideo = true;
-                }, c -> {
-                    assertFalse(c.streams().gopCache());
-                    assertTrue(c.streams().audioWithVideo());
-                }),
+                valid("switches", o -> o.live.gopCache = false, c -> assertFalse(c.streams().gopCache())),
+                valid("player-write-delay 0 writes every frame at once", o -> o.players.writeDelay = Duration.ZERO,
+                        c -> assertEquals(Duration.ZERO, c.streams().playerWriteDelay())),
                 valid("http-port off", o -> o.http.port = "off", c -> assertEquals(Optional.empty(), c.http())),
                 valid("http-port 0", o -> o.http.port = "0", c -> assertEquals(Optional.empty(), c.http())),
                 valid("HTTP on every interface with a token", o -> {
@@ -196,15 +196,15 @@ class ConfigBuilderTest {
     void perApplicationSettingsOverrideTheirApplicationOnly() {
         Map<String, Map<AppKey, String>> apps = Map.of(
                 "live", Map.of(AppKey.GOP_CACHE, "off", AppKey.PUBLISH_TOKEN, "a, b", AppKey.RECORD, "cam1"),
-                "events", Map.of(AppKey.AUDIO_WITH_VIDEO, "on", AppKey.PLAY_TOKEN, "viewers"));
+                "events", Map.of(AppKey.PLAYER_WRITE_DELAY, "350ms", AppKey.PLAY_TOKEN, "viewers"));
         Options options = new Options();
         options.recording.dir = Path.of("/srv/recordings");
         ServerConfig config = ConfigBuilder.build(options, apps);
 
         assertFalse(config.policyFor("live").gopCache());
-        assertFalse(config.policyFor("live").audioWithVideo());
+        assertEquals(StreamPolicy.DEFAULT_PLAYER_WRITE_DELAY, config.policyFor("live").playerWriteDelay());
         assertTrue(config.policyFor("events").gopCache());
-        assertTrue(config.policyFor("events").audioWithVideo());
+        assertEquals(Duration.ofMillis(350), config.policyFor("events").playerWriteDelay());
         assertEquals(config.streams(), config.policyFor("other"));
         assertEquals(Map.of("live", Set.of("a", "b")), config.access().publishTokens());
         assertEquals(Map.of("events", Set.of("viewers")), config.access().playTokens());

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,7 +168,7 @@ class MainTest {
         Files.writeString(config, """
                 app.live.gop-cache = off
                 app.events.gop-cache = on
-                app.events.audio-with-video = on
+                app.events.player-write-delay = 0
                 """);
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertEquals(1, run("--config", config.toString(), "--bind", "127.0.0.1",
@@ -178,11 +179,25 @@ class MainTest {
         assertEquals(2, run("--config", config.toString()));
         assertOneLineNaming("--config");
         assertTrue(err.toString().contains("app.live.gop-cahce"), err.toString());
-        Files.writeString(config, "app.live.audio-with-video = maybe\n");
+        Files.writeString(config, "app.live.player-write-delay = maybe\n");
         err.getBuffer().setLength(0);
         assertEquals(2, run("--config", config.toString()));
         assertOneLineNaming("--config");
-        assertTrue(err.toString().contains("app.live.audio-with-video"), err.toString());
+        assertTrue(err.toString().contains("app.live.player-write-delay"), err.toString());
+    }
+
+    @Test
+    void aRetiredOptionNamesWhatReplacedIt() throws IOException {
+        assertEquals(2, run("--audio-with-video", "on"));
+        assertOneLineNaming("--audio-with-video");
+        assertTrue(err.toString().contains("player-write-delay"), err.toString());
+        Path config = dir.resolve("retired.properties");
+        for (String line : List.of("audio-with-video = on\n", "app.live.audio-with-video = on\n")) {
+            Files.writeString(config, line);
+            err.getBuffer().setLength(0);
+            assertEquals(2, run("--config", config.toString()));
+            assertTrue(err.toString().contains("replaced by player-write-delay"), err.toString());
+        }
     }
 
     @Test

@@ -42,7 +42,7 @@ class OptionsTest {
             entry("--player-queue-wait", SessionConfig.DEFAULT_PLAYER_QUEUE_WAIT),
             entry("--player-max-lag", SessionConfig.DEFAULT_PLAYER_MAX_LAG),
             entry("--play-wait", SessionConfig.DEFAULT_PLAY_WAIT),
-            entry("--audio-with-video", StreamPolicy.defaults().audioWithVideo()),
+            entry("--player-write-delay", StreamPolicy.DEFAULT_PLAYER_WRITE_DELAY),
             entry("--handshake-timeout", SessionConfig.DEFAULT_HANDSHAKE_TIMEOUT),
             entry("--idle-timeout", SessionConfig.DEFAULT_IDLE_TIMEOUT),
             entry("--media-timeout", SessionConfig.DEFAULT_MEDIA_TIMEOUT),

@@ -78,7 +78,7 @@ class ReloadTest {
                 .withPlayerQueue(1 << 20, Duration.ofSeconds(2), Duration.ofSeconds(7))
                 .withPlayWait(Duration.ZERO);
         StreamPolicy streams = StreamPolicy.defaults().withGopCache(false);
-        Map<String, StreamPolicy> apps = Map.of("live", streams.withAudioWithVideo(true));
+        Map<String, StreamPolicy> apps = Map.of("live", streams.withPlayerWriteDelay(Duration.ofMillis(350)));
         Limits limits = new Limits(5, 2, 1, Duration.ofSeconds(1));
         AccessConfig access = new AccessConfig(Map.of("live", Set.of("pub")), Map.of("live", Set.of("view")),
                 Optional.of(URI.create("http://127.0.0.1:9000/on_publish")), Optional.empty(), Duration.ofSeconds(2));

@@ -14,6 +14,8 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BuffersTest {
 
@@ -120,20 +122,19 @@ class BuffersTest {
     }
 
     @Test
-    void writeBufferGrowsOnlyAsBatchesNeedAndKeepsOrder() throws IOException {
-        record Step(int[] writes, List<Integer> syscalls, int capacity) {
+    void writeBufferBatchesSmallWritesAndSendsLargeOnesStraightInOrder() throws IOException {
+        record Step(int[] writes, List<Integer> syscalls) {
         }
         List<Step> steps = List.of(
-                // A few small replies: one system call, the buffer stays at its initial size.
-                new Step(new int[] {100, 200, 1}, List.of(301), 2048),
-                // A batch of 5,000 bytes grows the buffer, by doubling.
-                new Step(new int[] {3000, 2000}, List.of(5000), 8192),
-                // A frame as large as the maximum goes straight out after what was buffered.
-                new Step(new int[] {300, 16_384, 300}, List.of(300, 16_384, 300), 8192),
-                // Small writes beyond the maximum flush when it is full.
-                new Step(new int[] {10_000, 10_000}, List.of(10_000, 10_000), 16_384));
+                // A few small replies: one system call.
+                new Step(new int[] {100, 200, 1}, List.of(301)),
+                new Step(new int[] {3000, 2000}, List.of(5000)),
+                // A frame as large as the buffer goes straight out after what was buffered.
+                new Step(new int[] {300, 16_384, 300}, List.of(300, 16_384, 300)),
+                // Small writes beyond the buffer go out when it is full.
+                new Step(new int[] {10_000, 10_000}, List.of(10_000, 10_000)));
         Socket socket = new Socket();
-        WriteBuffer out = new WriteBuffer(socket, 2048, 16 * 1024);
+        WriteBuffer out = new WriteBuffer(socket, new WriteBuffer.Pool(16 * 1024, 1));
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         int seed = 10;
         for (Step step : steps) {
@@ -145,22 +146,39 @@ class BuffersTest {
             }
             out.flush();
             assertEquals(step.syscalls, socket.writes, "writes " + Arrays.toString(step.writes));
-            assertEquals(step.capacity, out.capacity(), "after " + Arrays.toString(step.writes));
         }
         assertArrayEquals(expected.toByteArray(), socket.bytes.toByteArray());
     }
 
     @Test
+    void writersBorrowABufferOnlyWhileTheyWriteABatch() throws IOException {
+        WriteBuffer.Pool pool = new WriteBuffer.Pool(16 * 1024, 1);
+        Socket socket = new Socket();
+        WriteBuffer first = new WriteBuffer(socket, pool);
+        WriteBuffer second = new WriteBuffer(socket, pool);
+        first.write(random(100, 30));
+        assertTrue(first.holdsBuffer());
+        first.flush();
+        assertFalse(first.holdsBuffer(), "the flush gave the buffer back");
+        second.write(random(100, 31));
+        second.write(random(100, 32));
+        second.flush();
+        assertEquals(List.of(100, 200), socket.writes, "the second writer buffers as well, in the array given back");
+        first.write(random(20_000, 33));
+        assertFalse(first.holdsBuffer(), "a write larger than the buffer needs none");
+    }
+
+    @Test
     void theLastWriteOfABatchSkipsTheCopyOnlyWhenNothingIsBuffered() throws IOException {
         Socket socket = new Socket();
-        WriteBuffer out = new WriteBuffer(socket, 2048, 16 * 1024);
+        WriteBuffer out = new WriteBuffer(socket, new WriteBuffer.Pool(16 * 1024, 1));
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         byte[] frame = random(12_000, 20);
         out.writeLast(frame, 0);
         expected.write(frame);
         out.flush();
         assertEquals(List.of(12_000), socket.writes, "a batch of one frame: straight out");
-        assertEquals(2048, out.capacity(), "and the buffer did not grow for it");
+        assertFalse(out.holdsBuffer(), "without borrowing a buffer");
 
         socket.writes.clear();
         byte[] reply = random(100, 21);

@@ -16,7 +16,13 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -32,7 +38,7 @@ class OutboundTest {
     private static Thread startWriter(Outbound out, OutputStream socket) {
         return Thread.ofVirtual().start(() -> {
             try {
-                out.drainTo(socket, 512, 8192);
+                out.drainTo(socket, new WriteBuffer.Pool(8192, 1));
             } catch (IOException | InterruptedException e) {
                 throw new RuntimeException(e);
             }
@@ -59,7 +65,7 @@ class OutboundTest {
             out.send(new RtmpMessage.SetChunkSize(4096), 0);
             LongAdder sent = new LongAdder();
             for (int i = 0; i < frames.size(); i++) {
-                out.sendLive(streamId, frames.get(i), sent);
+                out.sendLive(streamId, frames.get(i), 0, sent);
                 if (i % 7 == 0) {
                     out.send(new RtmpMessage.Data(List.of("onStatus", "x" + i)), streamId);
                 }
@@ -144,16 +150,16 @@ class OutboundTest {
         Outbound out = new Outbound(8 * (1000 + 64), new Counters(), overflows::incrementAndGet);
         MediaFrame frame = new MediaFrame(MediaFrame.Kind.VIDEO, 0, new byte[1000], false, false);
         // No writer runs: everything offered stays queued.
-        assertTrue(out.offerLive(1, frame, 2500, Long.MAX_VALUE, null));
-        assertTrue(out.offerLive(1, frame, 2500, Long.MAX_VALUE, null));
-        assertFalse(out.offerLive(1, frame, 2500, Long.MAX_VALUE, null), "a third 1,000 bytes exceed 2,500 live bytes");
+        assertTrue(out.offerLive(1, frame, 2500, Long.MAX_VALUE, 0, null));
+        assertTrue(out.offerLive(1, frame, 2500, Long.MAX_VALUE, 0, null));
+        assertFalse(out.offerLive(1, frame, 2500, Long.MAX_VALUE, 0, null), "a third 1,000 bytes exceed 2,500 live bytes");
         out.sendCached(1, frame, null);
-        assertTrue(out.offerLive(1, frame, 3000, Long.MAX_VALUE, null), "cached frames do not count as live");
+        assertTrue(out.offerLive(1, frame, 3000, Long.MAX_VALUE, 0, null), "cached frames do not count as live");
         assertFalse(out.isDrained());
 
         Thread.sleep(30);
         assertTrue(out.liveWaitMillis() >= 30, "the oldest live frame has waited since the first offer");
-        assertFalse(out.offerLive(1, frame, Long.MAX_VALUE, TimeUnit.MILLISECONDS.toNanos(10), null),
+        assertFalse(out.offerLive(1, frame, Long.MAX_VALUE, TimeUnit.MILLISECONDS.toNanos(10), 0, null),
                 "the oldest live frame waited longer than 10 ms");
         assertEquals(0, overflows.get());
 
@@ -161,7 +167,7 @@ class OutboundTest {
             out.sendCached(1, frame, null);
         }
         assertEquals(1, overflows.get(), "the ninth message passed the hard limit; the rest found the queue closed");
-        assertTrue(out.offerLive(1, frame, Long.MAX_VALUE, Long.MAX_VALUE, null), "a closed queue swallows frames");
+        assertTrue(out.offerLive(1, frame, Long.MAX_VALUE, Long.MAX_VALUE, 0, null), "a closed queue swallows frames");
         assertEquals(0, out.liveWaitMillis());
         assertTrue(out.isDrained());
         Thread writer = startWriter(out, OutputStream.nullOutputStream());
@@ -169,38 +175,181 @@ class OutboundTest {
         assertEquals(0, out.bytesWritten(), "what was queued before the close is dropped");
     }
 
-    @Test
-    void aHeldFrameWaitsForTheNextWakingMessageAndACloseStillEndsTheWriter() throws Exception {
-        Outbound out = new Outbound(Long.MAX_VALUE, new Counters(), () -> {
-        });
-        PipedInputStream in = new PipedInputStream(1 << 16);
-        Thread writer = startWriter(out, new PipedOutputStream(in));
-        awaitParked(writer);
-        MediaFrame first = MediaFrame.audio(3, new byte[] {(byte) 0xAF, 1, 10});
-        MediaFrame second = MediaFrame.audio(26, new byte[] {(byte) 0xAF, 1, 11});
-        out.holdLive(1, first, null);
-        out.holdLive(1, second, null);
-        Thread.sleep(200);
-        assertEquals(0, in.available(), "held frames do not wake the writer");
-        assertEquals(Thread.State.WAITING, writer.getState());
-        assertFalse(out.isDrained());
-        assertEquals(0, out.liveWaitMillis(), "held frames do not count as a player falling behind");
+    /**
+     * A writer whose time is a test's: the clock moves only when the test moves it, or when the
+     * test lets a sleep of the writer run out ({@link #timeUp}), which sets the clock to the end of
+     * that sleep, as a timer that is never late would.
+     */
+    private static final class FakeTime {
+        /** Near the wrap of a long, as nanoTime may be, so that only differences of readings work. */
+        final AtomicLong now = new AtomicLong(Long.MAX_VALUE - Duration.ofSeconds(5).toNanos());
+        /** How long each sleep of the writer asked for, in order. */
+        final List<Long> sleeps = new CopyOnWriteArrayList<>();
+        final Semaphore sleeping = new Semaphore(0);
+        private final AtomicBoolean timeUp = new AtomicBoolean();
+        volatile Thread writer;
 
-        // The held frames have been queued for 200 ms: a 10 ms wait limit still lets the next frame in.
-        MediaFrame video = MediaFrame.video(40, new byte[] {0x27, 1, 0, 0, 0, 12});
-        assertTrue(out.offerLive(1, video, Long.MAX_VALUE, TimeUnit.MILLISECONDS.toNanos(10), null));
-        ChunkReader reader = new ChunkReader(in);
-        for (MediaFrame want : List.of(first, second, video)) {
-            RawMessage got = reader.read();
-            assertEquals(want.timestamp(), got.timestamp());
-            assertArrayEquals(want.payload(), got.payload(), "held frames go first, in order");
+        void sleep(Object blocker, long nanos) {
+            long end = now.get() + nanos;
+            sleeps.add(nanos);
+            sleeping.release();
+            LockSupport.park(blocker);
+            if (timeUp.getAndSet(false)) {
+                now.getAndUpdate(n -> end - n > 0 ? end : n);
+            }
         }
 
+        void awaitSleep() throws InterruptedException {
+            assertTrue(sleeping.tryAcquire(10, TimeUnit.SECONDS), "the writer sleeps");
+        }
+
+        void timeUp() {
+            timeUp.set(true);
+            LockSupport.unpark(writer);
+        }
+
+        void advance(Duration d) {
+            now.addAndGet(d.toNanos());
+        }
+    }
+
+    private static MediaFrame audio(int timestamp) {
+        return MediaFrame.audio(timestamp, new byte[] {(byte) 0xAF, 1, (byte) timestamp});
+    }
+
+    private static void assertReadsMedia(ChunkReader reader, MediaFrame want) throws IOException {
+        RawMessage got = reader.read();
+        assertEquals(want.timestamp(), got.timestamp());
+        assertArrayEquals(want.payload(), got.payload());
+    }
+
+    /** A writer waits at most the delay after it took a batch, and at most one grid step less. */
+    private static void assertWithinDelay(long sleep, long delay) {
+        assertTrue(sleep <= delay && sleep > delay - Outbound.HOLD_GRID_NANOS, "slept " + sleep + " of " + delay);
+    }
+
+    @Test
+    void heldFramesGoOutTogetherInOrderWhenTheDelayRunsOutEvenIfNothingElseArrives() throws Exception {
+        FakeTime time = new FakeTime();
+        Outbound out = new Outbound(Long.MAX_VALUE, new Counters(), () -> {
+        }, time.now::get, time::sleep);
+        PipedInputStream in = new PipedInputStream(1 << 16);
+        Thread writer = startWriter(out, new PipedOutputStream(in));
+        time.writer = writer;
         awaitParked(writer);
-        out.holdLive(1, first, null);
+        long delay = Duration.ofMillis(350).toNanos();
+        ChunkReader reader = new ChunkReader(in);
+
+        MediaFrame first = audio(0);
+        out.sendLive(1, first, delay, null);
+        assertReadsMedia(reader, first);
+        time.awaitSleep();
+        assertEquals(1, time.sleeps.size(), "a frame to an idle writer goes at once; then the writer waits");
+        assertWithinDelay(time.sleeps.get(0), delay);
+
+        time.advance(Duration.ofMillis(10));
+        MediaFrame second = audio(23);
+        long secondQueuedAt = time.now.get();
+        out.sendLive(1, second, delay, null);
+        time.advance(Duration.ofMillis(20));
+        MediaFrame third = audio(46);
+        assertTrue(out.offerLive(1, third, Long.MAX_VALUE, Long.MAX_VALUE, delay, null));
+        assertEquals(0, in.available(), "held frames do not wake the writer");
+
+        time.timeUp();
+        assertReadsMedia(reader, second);
+        assertReadsMedia(reader, third);
+        assertTrue(time.now.get() - secondQueuedAt <= delay,
+                "the oldest held frame went out within the delay: " + (time.now.get() - secondQueuedAt));
+        time.awaitSleep();
+        assertWithinDelay(time.sleeps.get(1), delay);
+        time.timeUp();
+        awaitParked(writer);
+        assertEquals(2, time.sleeps.size(), "with nothing queued the writer waits for a frame without a timer");
+
         out.close();
         writer.join();
-        assertEquals(0, in.available(), "what was held when the queue closed is dropped");
+    }
+
+    @Test
+    void aMessageThatMayNotWaitEndsTheDelayAndGoesOutAfterWhatWasHeld() throws Exception {
+        FakeTime time = new FakeTime();
+        Outbound out = new Outbound(Long.MAX_VALUE, new Counters(), () -> {
+        }, time.now::get, time::sleep);
+        PipedInputStream in = new PipedInputStream(1 << 16);
+        Thread writer = startWriter(out, new PipedOutputStream(in));
+        time.writer = writer;
+        awaitParked(writer);
+        long delay = Duration.ofMillis(350).toNanos();
+        ChunkReader reader = new ChunkReader(in);
+
+        MediaFrame first = audio(0);
+        out.sendLive(1, first, delay, null);
+        assertReadsMedia(reader, first);
+        time.awaitSleep();
+        MediaFrame held = audio(23);
+        out.sendLive(1, held, delay, null);
+        out.send(new RtmpMessage.Data(List.of("onStatus", "now")), 1);
+        assertReadsMedia(reader, held);
+        assertEquals(MessageType.DATA_AMF0, reader.read().typeId(), "the status follows the frame queued before it");
+        assertEquals(Long.MAX_VALUE - Duration.ofSeconds(5).toNanos(), time.now.get(), "no time had to pass");
+
+        time.awaitSleep();
+        out.close();
+        writer.join();
+        assertTrue(out.isDrained());
+    }
+
+    /** One connection playing two applications: the shorter delay is the budget of its own frames. */
+    @Test
+    void aFrameWithAShorterDelayEndsALongerSleep() throws Exception {
+        FakeTime time = new FakeTime();
+        Outbound out = new Outbound(Long.MAX_VALUE, new Counters(), () -> {
+        }, time.now::get, time::sleep);
+        PipedInputStream in = new PipedInputStream(1 << 16);
+        Thread writer = startWriter(out, new PipedOutputStream(in));
+        time.writer = writer;
+        awaitParked(writer);
+        long longDelay = Duration.ofMillis(350).toNanos();
+        long shortDelay = Duration.ofMillis(50).toNanos();
+        ChunkReader reader = new ChunkReader(in);
+
+        MediaFrame first = audio(0);
+        out.sendLive(1, first, longDelay, null);
+        assertReadsMedia(reader, first);
+        time.awaitSleep();
+        MediaFrame held = audio(23);
+        out.sendLive(1, held, longDelay, null);
+        MediaFrame other = audio(46);
+        out.sendLive(3, other, shortDelay, null);
+        assertReadsMedia(reader, held);
+        assertReadsMedia(reader, other);
+        assertEquals(Long.MAX_VALUE - Duration.ofSeconds(5).toNanos(), time.now.get(),
+                "the writer did not sleep out the longer delay");
+
+        time.awaitSleep();
+        assertWithinDelay(time.sleeps.get(1), longDelay);
+        out.close();
+        writer.join();
+    }
+
+    @Test
+    void withoutADelayTheWriterWritesEachFrameAsItComesAndNeverSleeps() throws Exception {
+        FakeTime time = new FakeTime();
+        Outbound out = new Outbound(Long.MAX_VALUE, new Counters(), () -> {
+        }, time.now::get, time::sleep);
+        PipedInputStream in = new PipedInputStream(1 << 16);
+        Thread writer = startWriter(out, new PipedOutputStream(in));
+        ChunkReader reader = new ChunkReader(in);
+        for (int i = 0; i < 20; i++) {
+            awaitParked(writer);
+            MediaFrame frame = audio(i * 23);
+            out.sendLive(1, frame, 0, null);
+            assertReadsMedia(reader, frame);
+        }
+        assertEquals(List.of(), time.sleeps);
+        out.close();
+        writer.join();
     }
 
     private static void awaitParked(Thread writer) {
@@ -225,7 +374,7 @@ class OutboundTest {
         boolean[] threw = {false};
         Thread second = Thread.ofVirtual().start(() -> {
             try {
-                interrupted.drainTo(OutputStream.nullOutputStream(), 512, 8192);
+                interrupted.drainTo(OutputStream.nullOutputStream(), new WriteBuffer.Pool(8192, 1));
             } catch (InterruptedException e) {
                 threw[0] = true;
             } catch (IOException e) {

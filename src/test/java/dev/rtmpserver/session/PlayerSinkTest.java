@@ -10,6 +10,8 @@ import dev.rtmpserver.wire.message.MessageType;
 import dev.rtmpserver.wire.message.RtmpMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -46,15 +48,15 @@ class PlayerSinkTest {
     private final LongAdder drops = new LongAdder();
     private final AtomicInteger disconnects = new AtomicInteger();
 
-    private PlayerSink sink(boolean audioWithVideo) {
+    private PlayerSink sink(Duration writeDelay) {
         // Wall-clock waiting in the queue is not this test's subject: an hour never passes here.
         SessionConfig config = SessionConfig.defaults().withPlayerQueue(QUEUE_BYTES, Duration.ofHours(1), MAX_LAG);
-        return new PlayerSink(out, STREAM_ID, KEY, "conn-test", config, audioWithVideo, drops,
+        return new PlayerSink(out, STREAM_ID, KEY, "conn-test", config, writeDelay, drops,
                 disconnects::incrementAndGet, () -> now[0]);
     }
 
     private PlayerSink sink() {
-        return sink(false);
+        return sink(Duration.ZERO);
     }
 
     private void advance(Duration d) {
@@ -89,7 +91,7 @@ class PlayerSinkTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Thread writer = Thread.ofVirtual().start(() -> {
             try {
-                out.drainTo(bytes, 512, 8192);
+                out.drainTo(bytes, new WriteBuffer.Pool(8192, 1));
             } catch (InterruptedException e) {
                 // How the test stops it.
             } catch (IOException e) {
@@ -159,9 +161,12 @@ class PlayerSinkTest {
         assertEquals(List.of("V@0", "V@0", "V@40", "V@80"), drain());
     }
 
-    @Test
-    void behindItsLimitAPlayerDropsVideoUntilAKeyframeFitsAndAudioOnlyWhileVideoIsDropped() throws Exception {
-        PlayerSink sink = sink();
+    /** A write delay changes when the writer writes, not what a player that falls behind loses. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 350})
+    void behindItsLimitAPlayerDropsVideoUntilAKeyframeFitsAndAudioOnlyWhileVideoIsDropped(int writeDelayMillis)
+            throws Exception {
+        PlayerSink sink = sink(Duration.ofMillis(writeDelayMillis));
         sink.join(List.of(), true);
         sink.offer(key(0, 600));
         // Keeping up, audio goes in whatever the limit: it is small, and gaps in it are heard.

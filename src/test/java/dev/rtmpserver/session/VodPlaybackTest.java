@@ -90,7 +90,7 @@ class VodPlaybackTest {
         TailStream socket = new TailStream();
         Thread writer = Thread.ofVirtual().start(() -> {
             try {
-                out.drainTo(socket, 1024, 16 * 1024);
+                out.drainTo(socket, new WriteBuffer.Pool(16 * 1024, 1));
             } catch (IOException | InterruptedException e) {
                 throw new RuntimeException(e);
             }
@@ -115,7 +115,7 @@ class VodPlaybackTest {
         TailStream socket = new TailStream();
         Thread writer = Thread.ofVirtual().start(() -> {
             try {
-                out.drainTo(socket, 1024, 16 * 1024);
+                out.drainTo(socket, new WriteBuffer.Pool(16 * 1024, 1));
             } catch (IOException | InterruptedException e) {
                 throw new RuntimeException(e);
             }

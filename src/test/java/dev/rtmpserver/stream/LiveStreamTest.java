@@ -22,7 +22,7 @@ class LiveStreamTest {
 
     private static StreamPolicy policy(boolean gopCache, long gopBytes, Duration gopLength) {
         return new StreamPolicy(gopCache, gopBytes, gopLength, Duration.ofSeconds(5), Duration.ofSeconds(3),
-                Duration.ofSeconds(10), false);
+                Duration.ofSeconds(10), Duration.ZERO);
     }
 
     private static LiveStream stream(StreamPolicy policy) {

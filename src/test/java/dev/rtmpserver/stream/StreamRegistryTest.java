@@ -30,7 +30,7 @@ class StreamRegistryTest {
     private static final Duration UNPUBLISH_GRACE = Duration.ofSeconds(3);
     private static final Duration STALE_AFTER = Duration.ofSeconds(10);
     private static final StreamPolicy POLICY = new StreamPolicy(true, StreamPolicy.DEFAULT_GOP_CACHE_BYTES,
-            StreamPolicy.DEFAULT_GOP_CACHE_LENGTH, RECONNECT_GRACE, UNPUBLISH_GRACE, STALE_AFTER, false);
+            StreamPolicy.DEFAULT_GOP_CACHE_LENGTH, RECONNECT_GRACE, UNPUBLISH_GRACE, STALE_AFTER, Duration.ZERO);
     private static final StreamKey CAM = new StreamKey("live", "cam");
 
     private final FakeClock clock = new FakeClock();

@@ -30,9 +30,8 @@ public class OutboundBenchmark extends ShortRun {
     private static final int PLAYERS = 100;
     private static final int CHUNK_SIZE = 4096;
     private static final int STREAM_ID = 1;
-    /** A player's write buffer as {@link Connection} sizes it. */
-    private static final int INITIAL_BUFFER_BYTES = 1024;
-    private static final int MAX_WRITE_BUFFER_BYTES = 16 * 1024;
+    /** Write buffers as {@link Connection} pools them. */
+    private final WriteBuffer.Pool buffers = new WriteBuffer.Pool(16 * 1024, 64);
 
     /** An AAC frame and an inter frame of a 2.5 Mbit/s 720p stream. */
     @Param({"200", "10240"})
@@ -65,7 +64,7 @@ public class OutboundBenchmark extends ShortRun {
             sent[i] = new LongAdder();
             writers[i] = Thread.ofVirtual().start(() -> {
                 try {
-                    outbound.drainTo(socket, INITIAL_BUFFER_BYTES, MAX_WRITE_BUFFER_BYTES);
+                    outbound.drainTo(socket, buffers);
                 } catch (IOException | InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
@@ -91,7 +90,7 @@ public class OutboundBenchmark extends ShortRun {
     public void offerToEveryPlayer() throws InterruptedException {
         flushes = new CountDownLatch(PLAYERS);
         for (int i = 0; i < PLAYERS; i++) {
-            outbounds[i].offerLive(STREAM_ID, frame, Long.MAX_VALUE, Long.MAX_VALUE, sent[i]);
+            outbounds[i].offerLive(STREAM_ID, frame, Long.MAX_VALUE, Long.MAX_VALUE, 0, sent[i]);
         }
         await();
     }

@@ -5,7 +5,9 @@ import java.io.ByteArrayOutputStream;
 /**
  * Payloads for a publisher without an encoder: valid H.264 and AAC sequence headers, so that
  * servers which parse them (for logs, dashboards, recordings) see an ordinary 720p stream, and
- * frames of the right sizes whose bodies are not pictures.
+ * frames of the right sizes whose bodies are not pictures. Each video frame is one well-framed NAL
+ * unit, since some servers (SRS) split frames into NAL units and drop a publisher whose lengths do
+ * not add up.
  */
 final class SyntheticMedia {
     static final int WIDTH = 1280;
@@ -19,8 +21,12 @@ final class SyntheticMedia {
     static final int VIDEO_HEADER_BYTES = 5;
     /** FLV audio header byte plus AACPacketType. */
     static final int AUDIO_HEADER_BYTES = 2;
-    /** The send time stamped into each frame, right after its FLV header. */
+    /** The send time stamped into each frame, right after its FLV header (and NAL unit header). */
     static final int STAMP_BYTES = 8;
+    /** The four-byte length of the frame's one NAL unit, and that unit's one-byte header. */
+    private static final int NAL_PREFIX_BYTES = 5;
+    private static final int NAL_IDR_SLICE = 0x65;
+    private static final int NAL_NON_IDR_SLICE = 0x41;
 
     private SyntheticMedia() {
     }
@@ -62,14 +68,18 @@ final class SyntheticMedia {
     }
 
     /**
-     * A video frame of {@code bytes} in total: the FLV/AVC header, then {@code stamp}, then filler.
-     * The body is not valid NAL units; nothing on the path between publisher and player decodes it.
+     * A video frame of {@code bytes} in total: the FLV/AVC header, then one NAL unit (a slice
+     * header byte, {@code stamp}, then filler). The slice is not a picture; nothing on the path
+     * between publisher and player decodes it.
      */
     static byte[] videoFrame(boolean keyframe, int bytes, long stamp) {
-        byte[] p = new byte[Math.max(bytes, VIDEO_HEADER_BYTES + STAMP_BYTES)];
+        byte[] p = new byte[Math.max(bytes, VIDEO_HEADER_BYTES + NAL_PREFIX_BYTES + STAMP_BYTES)];
         p[0] = (byte) (keyframe ? 0x17 : 0x27);
         p[1] = 1;
-        putLong(p, VIDEO_HEADER_BYTES, stamp);
+        int nalBytes = p.length - VIDEO_HEADER_BYTES - 4;
+        putInt(p, VIDEO_HEADER_BYTES, nalBytes);
+        p[VIDEO_HEADER_BYTES + 4] = (byte) (keyframe ? NAL_IDR_SLICE : NAL_NON_IDR_SLICE);
+        putLong(p, VIDEO_HEADER_BYTES + NAL_PREFIX_BYTES, stamp);
         return p;
     }
 
@@ -80,7 +90,7 @@ final class SyntheticMedia {
     static long stampOf(boolean video, byte[] p) {
         int offset;
         if (video) {
-            offset = VIDEO_HEADER_BYTES;
+            offset = VIDEO_HEADER_BYTES + NAL_PREFIX_BYTES;
             if (p.length < offset + STAMP_BYTES || (p[0] & 0x0F) != 7 || p[1] != 1) {
                 return Long.MIN_VALUE;
             }
@@ -102,6 +112,12 @@ final class SyntheticMedia {
         int frameType = p.length > 0 ? (p[0] & 0xF0) >> 4 : 0;
         boolean avcConfig = p.length > 1 && (p[0] & 0x0F) == 7 && p[1] != 1;
         return p.length > 1 && frameType != 5 && !avcConfig;
+    }
+
+    private static void putInt(byte[] p, int off, int v) {
+        for (int i = 0; i < 4; i++) {
+            p[off + i] = (byte) (v >>> (24 - 8 * i));
+        }
     }
 
     private static void putLong(byte[] p, int off, long v) {

@@ -34,7 +34,7 @@ class PublisherReconnectIT {
     private static ServerConfig policy(Duration grace, Duration staleAfter) {
         StreamPolicy d = StreamPolicy.defaults();
         return ServerConfig.forTests().withStreams(new StreamPolicy(d.gopCache(), d.gopCacheBytes(),
-                d.gopCacheLength(), grace, d.unpublishGrace(), staleAfter, d.audioWithVideo()), Map.of());
+                d.gopCacheLength(), grace, d.unpublishGrace(), staleAfter, d.playerWriteDelay()), Map.of());
     }
 
     @Test
