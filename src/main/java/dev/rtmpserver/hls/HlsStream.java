@@ -4,6 +4,7 @@ import dev.rtmpserver.stream.MediaFrame;
 import dev.rtmpserver.stream.Sink;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A stream's LL-HLS rendition, attached to the live stream as a sink from its first publish, so a
@@ -14,11 +15,18 @@ import java.util.List;
 final class HlsStream implements Sink {
     private final LivePlaylist playlist;
     private final Segmenter segmenter;
+    private final Consumer<HlsStream> detach;
     private volatile boolean ended;
 
-    HlsStream(LivePlaylist playlist, Segmenter segmenter) {
+    /**
+     * @param detach takes this sink off the stream, from another thread, once the stream ended: the
+     *               playlist outlives it for the players still reading, but it must not keep an
+     *               ended stream in the registry
+     */
+    HlsStream(LivePlaylist playlist, Segmenter segmenter, Consumer<HlsStream> detach) {
         this.playlist = playlist;
         this.segmenter = segmenter;
+        this.detach = detach;
     }
 
     LivePlaylist playlist() {
@@ -49,5 +57,6 @@ final class HlsStream implements Sink {
         segmenter.finish();
         playlist.end();
         ended = true;
+        detach.accept(this);
     }
 }

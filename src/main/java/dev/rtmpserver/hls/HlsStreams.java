@@ -47,11 +47,12 @@ public final class HlsStreams implements PublishListener {
         }
         LivePlaylist playlist = new LivePlaylist(session(), config.part().toMillis() / 1000.0, config.window());
         HlsStream hls = new HlsStream(playlist, new Segmenter(playlist, packager, config.segment().toMillis(),
-                config.part().toMillis()));
+                config.part().toMillis()), ended -> scheduler.schedule(Duration.ZERO,
+                        () -> registry.unsubscribe(stream, ended)));
         streams.put(stream.key(), hls);
-        registry.subscribe(stream.key(), hls);
+        LiveStream attached = registry.subscribe(stream.key(), hls);
         if (current != null) {
-            registry.unsubscribe(stream, current);
+            registry.unsubscribe(attached, current);
         }
         scheduleCleanup(stream.key(), hls);
     }
@@ -66,14 +67,7 @@ public final class HlsStreams implements PublishListener {
                 scheduleCleanup(key, hls);
                 return;
             }
-            scheduler.schedule(LINGER, () -> {
-                if (streams.remove(key, hls)) {
-                    LiveStream s = registry.get(key);
-                    if (s != null) {
-                        registry.unsubscribe(s, hls);
-                    }
-                }
-            });
+            scheduler.schedule(LINGER, () -> streams.remove(key, hls));
         });
     }
 
