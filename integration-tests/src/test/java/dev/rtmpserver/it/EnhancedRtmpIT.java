@@ -2,8 +2,6 @@ package dev.rtmpserver.it;
 
 import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.server.ServerConfig;
-import dev.rtmpserver.stream.LiveStream;
-import dev.rtmpserver.stream.StreamKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
@@ -101,16 +99,6 @@ class EnhancedRtmpIT {
         return Ffmpeg8.start(logName, "ffmpeg", args.toArray(String[]::new));
     }
 
-    /** Waits until the stream is published and a keyframe or two have gone by, so a player joins mid-group. */
-    private static void awaitPublishedAWhile(String name) throws InterruptedException {
-        StreamKey key = new StreamKey("live", name);
-        Await.until(() -> {
-            LiveStream s = server.server.registry().get(key);
-            return s != null && s.isPublished() && s.view().videoConfig() != null;
-        }, name + " is published");
-        Thread.sleep(1500);
-    }
-
     private static Path recordingOf(String name) throws IOException {
         Await.until(() -> server.server.recordings().orElseThrow().runningCount() == 0, "the recording is finished");
         List<Path> files = RecordingIT.flvFiles(dir.resolve("records")).stream()
@@ -127,7 +115,7 @@ class EnhancedRtmpIT {
     @MethodSource("codecs")
     void relayedToALateJoinerRecordedAndPlayedBack(Codecs c) throws Exception {
         Tools.Run publisher = publish(c.name(), c.encode(), PUBLISH_SECONDS);
-        awaitPublishedAWhile(c.name());
+        server.awaitPublishedAWhile("live", c.name());
         Path live = dir.resolve(c.name() + "-live.flv");
         capture(c.name() + "-play", server.url("live", c.name()), live, 2, true).expectSuccess(LIMIT);
         publisher.expectSuccess(LIMIT);
@@ -159,7 +147,7 @@ class EnhancedRtmpIT {
                 "-map", "0:v", "-map", "1:v", "-map", "2:a", "-map", "3:a", "-pix_fmt", "yuv420p", "-g", "25",
                 "-c:v:0", "libx264", "-preset", "ultrafast", "-c:v:1", "libx265", "-x265-params", "log-level=error",
                 "-c:a", "aac", "-f", "flv", server.url("live", name));
-        awaitPublishedAWhile(name);
+        server.awaitPublishedAWhile("live", name);
         Path live = dir.resolve(name + "-live.flv");
         capture(name + "-play", server.url("live", name), live, 2, true).expectSuccess(LIMIT);
         // A player that did not announce Enhanced RTMP (Debian's FFmpeg 5.1) gets the main tracks only.
@@ -189,7 +177,7 @@ class EnhancedRtmpIT {
         String name = "hevc-legacy";
         Tools.Run publisher = publish(name, List.of("-c:v", "libx265", "-preset", "ultrafast", "-x265-params",
                 "log-level=error", "-c:a", "aac"), 5);
-        awaitPublishedAWhile(name);
+        server.awaitPublishedAWhile("live", name);
         // FFmpeg 8 can parse HEVC, but without -rtmp_enhanced_codecs its connect does not say so.
         Path out8 = dir.resolve(name + "-8.flv");
         Tools.Run unannounced = capture(name + "-play8", server.url("live", name), out8, 2, false);

@@ -4,7 +4,6 @@ import dev.rtmpserver.access.AccessConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.server.Limits;
 import dev.rtmpserver.server.ServerConfig;
-import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.StreamKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,19 +61,10 @@ class HttpFlvIT {
         server.close();
     }
 
-    private static void awaitPublishedAWhile(String app, String name) throws InterruptedException {
-        StreamKey key = new StreamKey(app, name);
-        Await.until(() -> {
-            LiveStream s = server.server.registry().get(key);
-            return s != null && s.isPublished() && s.view().videoConfig() != null;
-        }, key + " is published");
-        Thread.sleep(1500);
-    }
-
     @Test
     void ffmpegPlaysALiveStreamOverHttpFromACachedKeyframe() throws Exception {
         Tools.Run publisher = Tools.publishTestStream("hf-publish", server.url("live", "hf"), "320x240", 8, true, true);
-        awaitPublishedAWhile("live", "hf");
+        server.awaitPublishedAWhile("live", "hf");
         Path file = dir.resolve("hf.flv");
         Tools.start("hf-play", "ffmpeg", "-hide_banner", "-loglevel", "warning", "-nostdin", "-i",
                 http + "/live/hf.flv", "-t", "3", "-c", "copy", "-y", file.toString()).expectSuccess(LIMIT);
@@ -88,7 +78,7 @@ class HttpFlvIT {
     @Test
     void aWebSocketGetsTheSameFlvInBinaryMessagesAndTheApiListsItsViewer() throws Exception {
         Tools.Run publisher = Tools.publishTestStream("ws-publish", server.url("live", "ws"), "320x240", 8, true, true);
-        awaitPublishedAWhile("live", "ws");
+        server.awaitPublishedAWhile("live", "ws");
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
         int[] messages = {0};
@@ -138,7 +128,7 @@ class HttpFlvIT {
                 "sine=frequency=440:sample_rate=48000", "-t", "7", "-pix_fmt", "yuv420p", "-g", "25", "-c:v",
                 "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error", "-c:a", "libopus", "-f", "flv",
                 server.url("live", "hevc"));
-        awaitPublishedAWhile("live", "hevc");
+        server.awaitPublishedAWhile("live", "hevc");
         Path file = dir.resolve("hevc.flv");
         Ffmpeg8.start("hf-hevc-play", "ffmpeg", "-hide_banner", "-loglevel", "warning", "-nostdin", "-i",
                 http + "/live/hevc.flv", "-t", "2", "-c", "copy", "-y", file.toString()).expectSuccess(LIMIT);
@@ -186,7 +176,7 @@ class HttpFlvIT {
 
             Tools.Run publisher = Tools.publishTestStream("hf-private", server.url("private", "cam"), "320x240", 5,
                     true, true);
-            awaitPublishedAWhile("private", "cam");
+            server.awaitPublishedAWhile("private", "cam");
             HttpResponse<String> denied = client.send(HttpRequest.newBuilder(URI.create(http
                     + "/private/cam.flv?token=wrong")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(403, denied.statusCode());

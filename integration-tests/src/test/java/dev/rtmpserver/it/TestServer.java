@@ -2,6 +2,8 @@ package dev.rtmpserver.it;
 
 import dev.rtmpserver.server.RtmpServer;
 import dev.rtmpserver.server.ServerConfig;
+import dev.rtmpserver.stream.LiveStream;
+import dev.rtmpserver.stream.StreamKey;
 
 import java.io.IOException;
 
@@ -27,6 +29,19 @@ final class TestServer implements AutoCloseable {
 
     String appUrl(String app) {
         return "rtmp://127.0.0.1:" + port() + "/" + app;
+    }
+
+    /**
+     * Waits until {@code app/name} is published with its video sequence header in, then a
+     * keyframe interval and a half more, so that a player joining now joins mid-group.
+     */
+    void awaitPublishedAWhile(String app, String name) throws InterruptedException {
+        StreamKey key = new StreamKey(app, name);
+        Await.until(() -> {
+            LiveStream s = server.registry().get(key);
+            return s != null && s.isPublished() && s.view().videoConfig() != null;
+        }, key + " is published");
+        Thread.sleep(1500);
     }
 
     @Override
