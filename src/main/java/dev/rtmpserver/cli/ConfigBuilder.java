@@ -1,18 +1,20 @@
 package dev.rtmpserver.cli;
 
 import dev.rtmpserver.access.AccessConfig;
+import dev.rtmpserver.hls.HlsConfig;
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
+import dev.rtmpserver.net.TlsConfig;
 import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.server.Limits;
 import dev.rtmpserver.server.ServerConfig;
-import dev.rtmpserver.server.TlsConfig;
 import dev.rtmpserver.session.ProtocolLimits;
 import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.stream.StreamPolicy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Turns parsed {@link Options} and the config file's per-application settings into a {@link ServerConfig}.
@@ -28,6 +31,8 @@ import java.util.function.Function;
  */
 final class ConfigBuilder {
     private static final int MAX_PORT = 65535;
+    /** A web origin as browsers send it: scheme, host, perhaps a port; no path. */
+    private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:\\d{1,5})?|https?://\\[[0-9A-Fa-f:.]+](:\\d{1,5})?");
     /** The longest message an RTMP chunk header can announce. */
     private static final int MAX_MESSAGE_BYTES = 0xFFFFFF;
     /** Chunks larger than this only waste memory on the players' side; 16 MiB - 1 is the largest message. */
@@ -45,7 +50,7 @@ final class ConfigBuilder {
         StreamPolicy streams = streams(options.live, options.players);
         return new ServerConfig(options.listener.bind, between("--port", options.listener.port, 0, MAX_PORT),
                 recording(options.recording, perApplication), session(options), streams,
-                appStreams(streams, perApplication), http(options.http), limits(options.limits), tls(options.tls),
+                appStreams(streams, perApplication), http(options.http, options.hls, options.tls), limits(options.limits), tls(options.tls),
                 access(options.access, perApplication), hooks(options.hooks, options.recording));
     }
 
@@ -114,7 +119,7 @@ final class ConfigBuilder {
                 RecordConfig.DEFAULT_QUEUE_BYTES));
     }
 
-    private static Optional<HttpConfig> http(Options.Http h) {
+    private static Optional<HttpConfig> http(Options.Http h, Options.Hls hls, Options.Rtmps t) {
         String port = h.port.trim();
         if (port.equals("0") || port.equalsIgnoreCase("off")) {
             return Optional.empty();
@@ -132,7 +137,49 @@ final class ConfigBuilder {
         if (h.apiToken != null && h.apiToken.isBlank()) {
             throw InvalidOption.of("--api-token", h.apiToken, "must not be blank");
         }
-        return Optional.of(new HttpConfig(h.bind, number, Optional.ofNullable(h.apiToken), h.portGiven));
+        HttpConfig config = new HttpConfig(h.bind, number, Optional.ofNullable(h.apiToken), h.portGiven)
+                .withAllowOrigins(origins(h.allowOrigin)).withHls(hls(hls));
+        if (h.httpsPort != 0) {
+            if (h.httpsPort < 1 || h.httpsPort > MAX_PORT) {
+                throw InvalidOption.of("--https-port", h.httpsPort, "must be 1.." + MAX_PORT + ", or 0 for no HTTPS");
+            }
+            if (t.cert == null) {
+                throw InvalidOption.missing("--tls-cert", "HTTPS (--https-port) serves the RTMPS certificate: a PEM"
+                        + " certificate chain (with --tls-key) or a PKCS#12 .p12/.pfx file");
+            }
+            config = config.withHttps(new TlsConfig(h.httpsPort, t.cert, t.key,
+                    t.password == null ? new char[0] : t.password.toCharArray()));
+        }
+        return Optional.of(config);
+    }
+
+    /** A comma-separated list of web origins (scheme://host[:port]), or * for any. */
+    private static List<String> origins(String text) {
+        List<String> origins = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String origin = part.strip();
+            if (origin.isEmpty()) {
+                continue;
+            }
+            if (!origin.equals(HttpConfig.ANY_ORIGIN) && !ORIGIN.matcher(origin).matches()) {
+                throw InvalidOption.of("--http-allow-origin", text, "must be * or comma-separated origins such as"
+                        + " https://example.com or http://localhost:3000, without a path");
+            }
+            origins.add(origin);
+        }
+        if (origins.isEmpty()) {
+            throw InvalidOption.of("--http-allow-origin", text, "must name an origin, or * for any");
+        }
+        return origins;
+    }
+
+    private static HlsConfig hls(Options.Hls h) {
+        Duration part = longerThanZero("--hls-part", h.part);
+        Duration segment = longerThanZero("--hls-segment", h.segment);
+        if (segment.compareTo(part) < 0) {
+            throw InvalidOption.of("--hls-segment", h.segment, "must be at least --hls-part (" + h.part + ")");
+        }
+        return new HlsConfig(h.enabled, segment, part, HlsConfig.DEFAULT_WINDOW);
     }
 
     private static Optional<TlsConfig> tls(Options.Rtmps t) {

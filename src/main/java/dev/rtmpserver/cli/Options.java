@@ -1,6 +1,7 @@
 package dev.rtmpserver.cli;
 
 import dev.rtmpserver.access.AccessConfig;
+import dev.rtmpserver.hls.HlsConfig;
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.hooks.HookFormat;
 import dev.rtmpserver.http.HttpConfig;
@@ -48,7 +49,8 @@ import java.util.function.Function;
                 "%nSIGTERM or Ctrl-C stops the server cleanly. SIGHUP (or POST /api/reload) reads the --config"
                         + " file and the flags again and applies them without dropping a connection, to new"
                         + " connections, publishes and plays; --log-level, --port, --bind, --chunk-size, --record-dir,"
-                        + " --http-port, --http-bind, --api-token and --tls-* wait for a restart.",
+                        + " --http-port, --http-bind, --api-token, --https-port, --http-allow-origin, --hls*"
+                        + " and --tls-* wait for a restart.",
                 "%nExit status: 0 stopped cleanly, 1 could not start (for example the port is in use),"
                         + " 2 invalid option."})
 final class Options {
@@ -75,6 +77,9 @@ final class Options {
 
     @ArgGroup(validate = false, heading = "%nHTTP: metrics, API and dashboard%n")
     Http http = new Http();
+
+    @ArgGroup(validate = false, heading = "%nBrowsers: LL-HLS%n")
+    Hls hls = new Hls();
 
     @ArgGroup(validate = false, heading = "%nRTMPS%n")
     Rtmps tls = new Rtmps();
@@ -267,6 +272,34 @@ final class Options {
                 description = "Required (Authorization: Bearer TOKEN) for every /api and /recordings request, reads"
                         + " included; without it only this machine may use them.")
         String apiToken;
+
+        @Option(names = "--https-port", paramLabel = "PORT",
+                description = "Port for HTTPS: the same paths over TLS with the --tls-cert certificate, and HTTP/2,"
+                        + " which LL-HLS players on Apple devices want; on --http-bind; 0 disables it."
+                        + " Default: ${DEFAULT-VALUE}.")
+        int httpsPort = 0;
+
+        @Option(names = "--http-allow-origin", paramLabel = "ORIGINS",
+                description = "Web origins whose pages may fetch the streams (FLV, HLS) from scripts, with commas"
+                        + " between them; * lets every page. Default: ${DEFAULT-VALUE}.")
+        String allowOrigin = HttpConfig.ANY_ORIGIN;
+    }
+
+    static final class Hls {
+        @Option(names = "--hls", paramLabel = "on|off", arity = "1",
+                description = "Package every live stream as LL-HLS at /APP/NAME/index.m3u8 (with HTTP on)."
+                        + " Default: ${DEFAULT-VALUE}.")
+        boolean enabled = HlsConfig.defaults().enabled();
+
+        @Option(names = "--hls-segment", paramLabel = "DURATION",
+                description = "A segment ends at the first keyframe this long after it began."
+                        + " Default: ${DEFAULT-VALUE}.")
+        Duration segment = HlsConfig.DEFAULT_SEGMENT;
+
+        @Option(names = "--hls-part", paramLabel = "DURATION",
+                description = "A part ends at the first frame this long after it began (LL-HLS advises 200 ms"
+                        + " to 1 s). Default: ${DEFAULT-VALUE}.")
+        Duration part = HlsConfig.DEFAULT_PART;
     }
 
     static final class Rtmps {

@@ -4,6 +4,7 @@ import dev.rtmpserver.browser.FlvPlayback;
 import dev.rtmpserver.browser.FlvViewer;
 import dev.rtmpserver.concurrent.Threads;
 import io.helidon.common.buffers.BufferData;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.websocket.WsCloseCodes;
@@ -24,16 +25,25 @@ import java.util.Optional;
  */
 final class FlvSocket implements WsListener {
     private final FlvPlayback flv;
+    private final HttpConfig config;
     private volatile FlvViewer viewer;
 
-    FlvSocket(FlvPlayback flv) {
+    FlvSocket(FlvPlayback flv, HttpConfig config) {
         this.flv = flv;
+        this.config = config;
     }
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
         if (!LiveFlv.PATH.matcher(prologue.uriPath().rawPath()).matches()) {
             throw new WsUpgradeException("no WebSocket here: expected /APP/NAME.flv");
+        }
+        // Browsers send their page's origin; other sites' pages may open the socket only if allowed.
+        Optional<String> origin = headers.first(HeaderNames.ORIGIN);
+        boolean sameOrigin = origin.isPresent() && origin.get().endsWith("://" + headers.first(HeaderNames.HOST)
+                .orElse(""));
+        if (origin.isPresent() && !sameOrigin && config.allowOrigin(origin.get()) == null) {
+            throw new WsUpgradeException("pages of " + origin.get() + " may not open this stream");
         }
         return Optional.empty();
     }

@@ -4,6 +4,7 @@ import dev.rtmpserver.browser.FlvPlayback;
 import dev.rtmpserver.hls.HlsRequests;
 import dev.rtmpserver.metrics.BuildInfo;
 import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.net.TlsConfig;
 import dev.rtmpserver.net.HostPort;
 import dev.rtmpserver.record.RecordFiles;
 import dev.rtmpserver.session.Connection;
@@ -13,7 +14,9 @@ import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamRegistry;
 import io.helidon.http.Header;
 import io.helidon.http.Status;
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.websocket.WsRouting;
@@ -93,6 +96,7 @@ public final class HttpApi implements AutoCloseable {
     private final FlvPlayback flv;
     private final HlsRequests hls;
     private WebServer server;
+    private WebServer httpsServer;
 
     /**
      * @param streams   ends streams for {@code DELETE /api/streams/APP/NAME}
@@ -126,28 +130,50 @@ public final class HttpApi implements AutoCloseable {
      */
     public HttpApi start() throws IOException {
         HelidonLog.install();
-        if (config.port() != 0) {
+        server = listen(config.port(), Optional.empty());
+        Logger.info("HTTP listening on {}:{} (metrics, API, dashboard, browser playback); {}",
+                config.bind().getHostAddress(), port(), access.summary());
+        if (config.https().isPresent()) {
+            TlsConfig tls = config.https().get();
+            try {
+                httpsServer = listen(tls.port(), Optional.of(Tls.builder().sslContext(tls.sslContext()).build()));
+            } catch (IOException e) {
+                server.stop();
+                throw e;
+            }
+            Logger.info("HTTPS listening on {}:{} (the same, with HTTP/2)", config.bind().getHostAddress(),
+                    httpsServer.port());
+        }
+        return this;
+    }
+
+    /** One listener serving every path; with {@code tls}, over TLS, where ALPN offers HTTP/2. */
+    private WebServer listen(int port, Optional<Tls> tls) throws IOException {
+        if (port != 0) {
             // Helidon does not throw when it cannot bind: it logs a stack trace and does not run.
             // Trying first gives the caller the BindException it acts on, and the log one clear line.
             try (ServerSocket probe = new ServerSocket()) {
                 probe.setReuseAddress(true);
-                probe.bind(new InetSocketAddress(config.bind(), config.port()));
+                probe.bind(new InetSocketAddress(config.bind(), port));
             }
         }
-        server = WebServer.builder()
+        WebServerConfig.Builder builder = WebServer.builder()
                 .host(config.bind().getHostAddress())
-                .port(config.port())
+                .port(port)
                 .shutdownHook(false)
                 .routing(routing -> routing.any(this::handle))
-                .addRouting(WsRouting.builder().endpoint("/{+path}", () -> new FlvSocket(flv)))
-                .build()
-                .start();
-        if (!server.isRunning()) {
-            throw new BindException("cannot listen on " + config.bind().getHostAddress() + ":" + config.port());
+                .addRouting(WsRouting.builder().endpoint("/{+path}", () -> new FlvSocket(flv, config)));
+        tls.ifPresent(builder::tls);
+        WebServer started = builder.build().start();
+        if (!started.isRunning()) {
+            throw new BindException("cannot listen on " + config.bind().getHostAddress() + ":" + port);
         }
-        Logger.info("HTTP listening on {}:{} (metrics, API, dashboard); {}", config.bind().getHostAddress(), port(),
-                access.summary());
-        return this;
+        return started;
+    }
+
+    /** The HTTPS port, when HTTPS is on. */
+    public Optional<Integer> httpsPort() {
+        return httpsServer == null ? Optional.empty() : Optional.of(httpsServer.port());
     }
 
     public int port() {
@@ -164,11 +190,11 @@ public final class HttpApi implements AutoCloseable {
                 query.isEmpty() ? null : query, headers, (InetSocketAddress) req.remotePeer().address(),
                 ((InetSocketAddress) req.localPeer().address()).getAddress());
         if (LiveFlv.handles(request)) {
-            LiveFlv.serve(flv, request, res);
+            LiveFlv.serve(flv, config, request, res);
             return;
         }
-        if (LiveHls.handles(request)) {
-            LiveHls.serve(hls, flv, request, res);
+        if (hls != null && LiveHls.handles(request)) {
+            LiveHls.serve(hls, flv, config, request, res);
             return;
         }
         Response response = respond(request);
@@ -478,6 +504,9 @@ public final class HttpApi implements AutoCloseable {
 
     @Override
     public void close() {
+        if (httpsServer != null) {
+            httpsServer.stop();
+        }
         if (server != null) {
             server.stop();
         }

@@ -22,9 +22,8 @@ import java.util.regex.Pattern;
 final class LiveFlv {
     /** An application and a stream name: the name may hold slashes, as RTMP's may. */
     static final Pattern PATH = Pattern.compile("/([^/]+)/(.+)\\.flv");
-    /** Any page may play the stream, as with SRS and Node-Media-Server: it is the same stream RTMP serves to anyone. */
     static final Map<String, String> HEADERS = Map.of("Content-Type", "video/x-flv", "Cache-Control", "no-store",
-            "Access-Control-Allow-Origin", "*", "X-Content-Type-Options", "nosniff");
+            "X-Content-Type-Options", "nosniff");
 
     private LiveFlv() {
     }
@@ -44,7 +43,22 @@ final class LiveFlv {
         return new StreamKey(HttpApi.decode(m.group(1)), HttpApi.decode(m.group(2)));
     }
 
-    static void serve(FlvPlayback flv, HttpRequest request, ServerResponse res) throws IOException {
+    /**
+     * The CORS header of a media answer: pages of the allowed origins (by default any, as with SRS
+     * and Node-Media-Server: it is the stream RTMP serves to anyone) may read it from scripts.
+     */
+    static void allowOrigin(HttpConfig config, HttpRequest request, ServerResponse res) {
+        String allowed = config.allowOrigin(request.header("Origin"));
+        if (allowed != null) {
+            res.header("Access-Control-Allow-Origin", allowed);
+        }
+        if (!HttpConfig.ANY_ORIGIN.equals(allowed)) {
+            res.header("Vary", "Origin");
+        }
+    }
+
+    static void serve(FlvPlayback flv, HttpConfig config, HttpRequest request, ServerResponse res)
+            throws IOException {
         FlvPlayback.Admission admission;
         try {
             admission = flv.open(key(request.rawPath()), request.rawQuery(), request.remote().getAddress()
@@ -57,7 +71,7 @@ final class LiveFlv {
             res.status(Status.create(refusal.status()));
             res.header("Content-Type", "application/json");
             res.header("Cache-Control", "no-store");
-            res.header("Access-Control-Allow-Origin", "*");
+            allowOrigin(config, request, res);
             res.send(body);
             return;
         }
@@ -65,6 +79,7 @@ final class LiveFlv {
         String why = "the client went away";
         try {
             HEADERS.forEach(res::header);
+            allowOrigin(config, request, res);
             if (request.method().equals("HEAD")) {
                 why = "HEAD";
                 res.send();

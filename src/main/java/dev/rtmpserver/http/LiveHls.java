@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * LL-HLS over HTTP: the answers come from {@link HlsRequests}; this checks the play rules on
- * playlists, decodes the query, and sends the bytes. Every answer may be fetched from any origin
- * (hls.js on another site's page), as the FLV ones may.
+ * playlists, decodes the query, and sends the bytes, readable by the pages of the allowed origins
+ * (hls.js on another site's page), as the FLV ones are.
  */
 final class LiveHls {
     private LiveHls() {
@@ -27,7 +27,8 @@ final class LiveHls {
                 && !r.rawPath().startsWith(RecordingsApi.FILES) && !r.rawPath().startsWith("/api/");
     }
 
-    static void serve(HlsRequests hls, FlvPlayback rules, HttpRequest request, ServerResponse res) throws IOException {
+    static void serve(HlsRequests hls, FlvPlayback rules, HttpConfig config, HttpRequest request, ServerResponse res)
+            throws IOException {
         HlsRequests.Answer answer;
         try {
             StreamKey key = HlsRequests.playlistKey(request.rawPath(), HttpApi::decode);
@@ -45,7 +46,7 @@ final class LiveHls {
         res.status(Status.create(answer.status()));
         res.header("Content-Type", answer.contentType());
         res.header("Cache-Control", answer.cacheControl());
-        res.header("Access-Control-Allow-Origin", "*");
+        LiveFlv.allowOrigin(config, request, res);
         res.header("X-Content-Type-Options", "nosniff");
         res.header("Content-Length", Long.toString(answer.length()));
         if (request.method().equals("HEAD")) {

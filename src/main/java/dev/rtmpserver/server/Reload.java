@@ -2,6 +2,7 @@ package dev.rtmpserver.server;
 
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
+import dev.rtmpserver.net.TlsConfig;
 import dev.rtmpserver.record.RecordConfig;
 
 import java.util.ArrayList;
@@ -78,6 +79,11 @@ public record Reload(ServerConfig applied, List<String> needsRestart) {
             changed(options, "--http-port", r.port(), n.port());
             changed(options, "--http-bind", r.bind(), n.bind());
             changed(options, "--api-token", r.apiToken(), n.apiToken());
+            changed(options, "--https-port", r.https().map(TlsConfig::port), n.https().map(TlsConfig::port));
+            changed(options, "--http-allow-origin", r.allowOrigins(), n.allowOrigins());
+            changed(options, "--hls", r.hls().enabled(), n.hls().enabled());
+            changed(options, "--hls-segment", r.hls().segment(), n.hls().segment());
+            changed(options, "--hls-part", r.hls().part(), n.hls().part());
         }
     }
 

@@ -1,9 +1,8 @@
 package dev.rtmpserver.server;
 
 import dev.rtmpserver.access.Access;
-import dev.rtmpserver.concurrent.Threads;
 import dev.rtmpserver.browser.FlvPlayback;
-import dev.rtmpserver.hls.HlsConfig;
+import dev.rtmpserver.concurrent.Threads;
 import dev.rtmpserver.hls.HlsRequests;
 import dev.rtmpserver.hls.HlsStreams;
 import dev.rtmpserver.hooks.Hooks;
@@ -15,6 +14,7 @@ import dev.rtmpserver.http.ListenerState;
 import dev.rtmpserver.http.StreamControl;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.net.HostPort;
+import dev.rtmpserver.net.TlsConfig;
 import dev.rtmpserver.record.Recordings;
 import dev.rtmpserver.session.AccessControl;
 import dev.rtmpserver.session.Connection;
@@ -153,7 +153,8 @@ public final class RtmpServer implements AutoCloseable {
         if (config.http().isPresent()) {
             HttpConfig h = config.http().get();
             // Every stream is packaged for LL-HLS from its first publish, so players start at once.
-            HlsStreams hls = new HlsStreams(registry, HlsConfig.defaults(), dev.rtmpserver.stream.Scheduler.of(timer));
+            HlsStreams hls = h.hls().enabled()
+                    ? new HlsStreams(registry, h.hls(), dev.rtmpserver.stream.Scheduler.of(timer)) : null;
             StreamControl streams = (key, ban) -> registry.kick(key, ban, "stream " + key
                     + " kicked through the HTTP API" + (ban.isZero() ? "" : ", banned for " + ban.toSeconds() + " s"));
             try {
@@ -163,8 +164,10 @@ public final class RtmpServer implements AutoCloseable {
                                 config.limits().maxConnections(), config.limits().maxConnectionsPerAddress()));
                 http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners,
                         recordings().map(Recordings::files), reloads, this::listenAddresses, flv,
-                        new HlsRequests(hls)).start();
-                publishListeners.add(hls);
+                        hls == null ? null : new HlsRequests(hls)).start();
+                if (hls != null) {
+                    publishListeners.add(hls);
+                }
             } catch (BindException e) {
                 if (h.required()) {
                     throw new BindException("HTTP on " + h.bind().getHostAddress() + ":" + h.port() + ": "
@@ -268,6 +271,12 @@ public final class RtmpServer implements AutoCloseable {
         return http == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(http.port());
     }
 
+    /** The HTTPS listener's port, if it runs. */
+    public java.util.OptionalInt httpsPort() {
+        return http == null || http.httpsPort().isEmpty() ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of(http.httpsPort().get());
+    }
+
     public Counters counters() {
         return counters;
     }
@@ -288,6 +297,11 @@ public final class RtmpServer implements AutoCloseable {
         if (h != null) {
             String name = "http " + HostPort.of(config.http().orElseThrow().bind(), h.port());
             all.add(closing ? new ListenerState(name, false, "server shutting down") : new ListenerState(name, true, null));
+            if (h.httpsPort().isPresent()) {
+                String https = "https " + HostPort.of(config.http().orElseThrow().bind(), h.httpsPort().get());
+                all.add(closing ? new ListenerState(https, false, "server shutting down")
+                        : new ListenerState(https, true, null));
+            }
         }
         return all;
     }

@@ -3,6 +3,7 @@ package dev.rtmpserver.server;
 import dev.rtmpserver.access.AccessConfig;
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
+import dev.rtmpserver.net.TlsConfig;
 import dev.rtmpserver.record.RecordConfig;
 import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.stream.StreamPolicy;

@@ -87,6 +87,18 @@ class ConfigBuilderTest {
                         "report recordings"),
                 invalid(o -> o.hooks.execRecordDone = "upload.sh", "--record-dir", "report recordings"),
                 invalid(o -> o.hooks.timeout = Duration.ZERO, "--hook-timeout", "longer than 0"),
+                invalid(o -> o.http.httpsPort = 8443, "--tls-cert", "HTTPS (--https-port) serves the RTMPS certificate"),
+                invalid(o -> {
+                    o.http.httpsPort = 70000;
+                    o.tls.cert = Path.of("cert.pem");
+                }, "--https-port", "1..65535, or 0"),
+                invalid(o -> o.http.allowOrigin = "https://example.com/page", "--http-allow-origin", "without a path"),
+                invalid(o -> o.http.allowOrigin = " , ", "--http-allow-origin", "must name an origin"),
+                invalid(o -> o.hls.part = Duration.ZERO, "--hls-part", "longer than 0"),
+                invalid(o -> {
+                    o.hls.segment = Duration.ofMillis(100);
+                    o.hls.part = Duration.ofMillis(250);
+                }, "--hls-segment", "at least --hls-part"),
                 invalidApp(AppKey.GOP_CACHE, "maybe", "on or off"),
                 invalidApp(AppKey.PLAYER_WRITE_DELAY, "2s", "0..1s"),
                 invalidApp(AppKey.PLAYER_WRITE_DELAY, "soon", "0..1s"),
@@ -110,6 +122,24 @@ class ConfigBuilderTest {
         Path dir = Path.of("/srv/recordings");
         return Stream.of(
                 valid("port 0 picks a free one", o -> o.listener.port = 0, c -> assertEquals(0, c.port())),
+                valid("HTTPS with the RTMPS certificate, without RTMPS", o -> {
+                    o.http.httpsPort = 8443;
+                    o.tls.cert = Path.of("cert.pem");
+                    o.tls.key = Path.of("key.pem");
+                }, c -> {
+                    assertEquals(8443, c.http().orElseThrow().https().orElseThrow().port());
+                    assertEquals(Path.of("cert.pem"), c.http().orElseThrow().https().orElseThrow().certificate());
+                    assertTrue(c.tls().isEmpty(), "no RTMPS listener for it");
+                }),
+                valid("origins allowed by name", o -> o.http.allowOrigin = "https://example.com, http://localhost:3000",
+                        c -> assertEquals(List.of("https://example.com", "http://localhost:3000"),
+                                c.http().orElseThrow().allowOrigins())),
+                valid("HLS off, or cut otherwise", o -> {
+                    o.hls.enabled = false;
+                    o.hls.segment = Duration.ofSeconds(2);
+                    o.hls.part = Duration.ofMillis(500);
+                }, c -> assertEquals(new dev.rtmpserver.hls.HlsConfig(false, Duration.ofSeconds(2), Duration.ofMillis(500),
+                        dev.rtmpserver.hls.HlsConfig.DEFAULT_WINDOW), c.http().orElseThrow().hls())),
                 valid("port 65535", o -> o.listener.port = 65535, c -> assertEquals(65535, c.port())),
                 valid("the smallest chunk size", o -> o.live.chunkSize = 128,
                         c -> assertEquals(128, c.session().chunkSize())),

@@ -1,6 +1,7 @@
 package dev.rtmpserver.cli;
 
 import dev.rtmpserver.access.AccessConfig;
+import dev.rtmpserver.hls.HlsConfig;
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.server.Limits;
@@ -59,8 +60,13 @@ class OptionsTest {
             entry("--record-segment", Duration.ZERO),
             entry("--record-segment-size", 0L),
             entry("--tls-port", 0),
+            entry("--https-port", 0),
             entry("--http-port", HttpConfig.DEFAULT_PORT),
             entry("--http-bind", HttpConfig.DEFAULT_BIND),
+            entry("--http-allow-origin", HttpConfig.ANY_ORIGIN),
+            entry("--hls", HlsConfig.defaults().enabled()),
+            entry("--hls-segment", HlsConfig.DEFAULT_SEGMENT),
+            entry("--hls-part", HlsConfig.DEFAULT_PART),
             entry("--auth-timeout", AccessConfig.DEFAULT_CALLBACK_TIMEOUT),
             entry("--hook-format", HookConfig.DEFAULT_FORMAT),
             entry("--hook-timeout", HookConfig.DEFAULT_TIMEOUT));

@@ -1,7 +1,7 @@
 package dev.rtmpserver.it;
 
+import dev.rtmpserver.net.TlsConfig;
 import dev.rtmpserver.server.ServerConfig;
-import dev.rtmpserver.server.TlsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

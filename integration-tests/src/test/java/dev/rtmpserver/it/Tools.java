@@ -1,6 +1,6 @@
 package dev.rtmpserver.it;
 
-import dev.rtmpserver.server.TlsConfig;
+import dev.rtmpserver.net.TlsConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;

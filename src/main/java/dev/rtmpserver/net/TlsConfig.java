@@ -1,4 +1,4 @@
-package dev.rtmpserver.server;
+package dev.rtmpserver.net;
 
 import java.io.IOException;
 import java.io.InputStream;
