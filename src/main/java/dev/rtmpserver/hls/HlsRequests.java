@@ -1,5 +1,6 @@
 package dev.rtmpserver.hls;
 
+import dev.rtmpserver.stream.PeerText;
 import dev.rtmpserver.stream.StreamKey;
 
 import java.nio.charset.StandardCharsets;
@@ -42,10 +43,11 @@ public final class HlsRequests {
      * parts).
      */
     public record Answer(int status, String contentType, String cacheControl, List<byte[]> body) {
+        /** A JSON error; the message may hold a client's stream name, so it is escaped (PeerText) first. */
         static Answer error(int status, String message) {
+            String text = PeerText.escape(message).replace("\\", "\\\\").replace("\"", "\\\"");
             return new Answer(status, "application/json", "no-store",
-                    List.of(("{\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}\n")
-                            .getBytes(StandardCharsets.UTF_8)));
+                    List.of(("{\"error\":\"" + text + "\"}\n").getBytes(StandardCharsets.UTF_8)));
         }
 
         static Answer text(String contentType, String cacheControl, String text) {
