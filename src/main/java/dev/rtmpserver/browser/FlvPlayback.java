@@ -8,6 +8,8 @@ import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamRegistry;
 import org.tinylog.Logger;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -123,6 +125,29 @@ public final class FlvPlayback {
             return new Refusal(503, "this address holds its maximum of " + limits.maxPerAddress() + " viewers");
         }
         return null;
+    }
+
+    /**
+     * Runs an admitted viewer to its end on the calling thread, then detaches it.
+     *
+     * @return whether it ended on its own (the stream ended, it fell too far behind) rather than by
+     *         its client leaving, so that the caller may close the connection politely
+     */
+    public boolean play(Opened opened, FlvViewer.Output out) {
+        String why = "the client went away";
+        boolean ended = false;
+        try {
+            why = opened.viewer().run(out);
+            ended = true;
+        } catch (IOException | UncheckedIOException e) {
+            // The browser closed the tab: nothing to report to it.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            why = "server stopping";
+        } finally {
+            close(opened, why);
+        }
+        return ended;
     }
 
     /** Detaches a viewer that has ended, for whatever reason. */

@@ -12,7 +12,6 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -72,23 +71,19 @@ final class FlvSocket implements WsListener {
     }
 
     private void write(WsSession session, FlvPlayback.Opened opened) {
-        String why = "the client went away";
-        try {
-            why = opened.viewer().run((bytes, length) -> {
-                try {
-                    session.send(BufferData.create(Arrays.copyOf(bytes, length)), true);
-                } catch (UncheckedIOException e) {
-                    throw e.getCause();
-                }
-            });
-            session.close(WsCloseCodes.NORMAL_CLOSE, why);
-        } catch (IOException | UncheckedIOException e) {
-            // Closed under us: the client left.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            why = "server stopping";
-        } finally {
-            flv.close(opened, why);
+        boolean ended = flv.play(opened, (bytes, length) -> {
+            try {
+                session.send(BufferData.create(Arrays.copyOf(bytes, length)), true);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        });
+        if (ended) {
+            try {
+                session.close(WsCloseCodes.NORMAL_CLOSE, "the stream ended");
+            } catch (UncheckedIOException e) {
+                // The client left meanwhile.
+            }
         }
     }
 

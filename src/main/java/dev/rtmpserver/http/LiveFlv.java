@@ -76,28 +76,20 @@ final class LiveFlv {
             return;
         }
         FlvPlayback.Opened opened = (FlvPlayback.Opened) admission;
-        String why = "the client went away";
-        try {
-            HEADERS.forEach(res::header);
-            allowOrigin(config, request, res);
-            if (request.method().equals("HEAD")) {
-                why = "HEAD";
-                res.send();
-                return;
-            }
-            try (OutputStream out = res.outputStream()) {
-                why = opened.viewer().run((bytes, length) -> {
-                    out.write(bytes, 0, length);
-                    out.flush();
-                });
-            }
+        HEADERS.forEach(res::header);
+        allowOrigin(config, request, res);
+        if (request.method().equals("HEAD")) {
+            flv.close(opened, "HEAD");
+            res.send();
+            return;
+        }
+        try (OutputStream out = res.outputStream()) {
+            flv.play(opened, (bytes, length) -> {
+                out.write(bytes, 0, length);
+                out.flush();
+            });
         } catch (IOException | UncheckedIOException e) {
-            // The browser closed the tab: nothing to report to it.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            why = "server stopping";
-        } finally {
-            flv.close(opened, why);
+            // Closing the answer to a client that already left.
         }
     }
 }
