@@ -42,7 +42,8 @@ function startHls() {
     show("this browser cannot play HLS: it has no Media Source Extensions");
     return;
   }
-  player = new Hls({lowLatencyMode: true, backBufferLength: 30});
+  // After a stall, play up to 1.5x until back at the target latency rather than stay behind.
+  player = new Hls({lowLatencyMode: true, backBufferLength: 30, maxLiveSyncPlaybackRate: 1.5});
   player.on(Hls.Events.ERROR, (event, data) => {
     if (data.fatal) {
       again("hls", data.type + ": " + data.details);
@@ -63,6 +64,8 @@ function startFlv(kind) {
   const url = kind === "ws" ? (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path : path;
   player = mpegts.createPlayer({type: "flv", isLive: true, url: url}, {
     enableWorker: false,
+    // The stash buffer collects hundreds of kilobytes before parsing: fine for files, a delay live.
+    enableStashBuffer: false,
     lazyLoad: false,
     // Stay near the live edge: skip ahead when more than 1.5 s is buffered.
     liveBufferLatencyChasing: true,
@@ -136,4 +139,6 @@ document.getElementById("name").textContent = decodeURIComponent(stream);
 for (const id of Object.keys(NAMES)) {
   document.getElementById(id).addEventListener("click", () => start(id));
 }
-start(location.hash === "#flv" ? "http" : "hls");
+// #http, #ws or #hls (and #flv, for HTTP-FLV) choose the first transport; LL-HLS otherwise.
+const wanted = location.hash.slice(1);
+start(Object.hasOwn(NAMES, wanted) ? wanted : wanted === "flv" ? "http" : "hls");
