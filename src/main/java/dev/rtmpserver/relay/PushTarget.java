@@ -1,0 +1,347 @@
+package dev.rtmpserver.relay;
+
+import dev.rtmpserver.concurrent.Threads;
+import dev.rtmpserver.stream.MediaFrame;
+import dev.rtmpserver.stream.Sink;
+import dev.rtmpserver.stream.StreamKey;
+import dev.rtmpserver.stream.TrackConfigs;
+import org.tinylog.Logger;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * One stream pushed to one remote server: a {@link Sink} with its own bounded queue and virtual
+ * thread, so a slow or unreachable target never holds up the publisher, the players or the other
+ * targets. The thread connects, publishes and writes; when the connection fails it waits as
+ * {@link Backoff} says and connects again, starting the new publish with the metadata, the
+ * sequence headers and a keyframe, so the target can decode from its first frame.
+ */
+public final class PushTarget implements Sink {
+    /** Several seconds of a high-bitrate stream: enough to ride out a short stall, bounded all the same. */
+    static final long QUEUE_BYTES = 8L * 1024 * 1024;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Object END = new Object();
+
+    /** What a target is doing, as the API shows it. */
+    public enum State {
+        CONNECTING, PUBLISHING, WAITING, STOPPED;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final String id;
+    private final StreamKey stream;
+    private final PushUrl url;
+    private final boolean insecure;
+    private final String name;
+    private final LongSupplier clock;
+    private final DoubleSupplier random;
+    private final Runnable onEnd;
+
+    /** Guards the queue, the configuration frames and {@link #connected}; held only for queue operations. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+    private final FrameQueue queue = new FrameQueue(QUEUE_BYTES);
+    private final TrackConfigs configs = new TrackConfigs();
+    private MediaFrame metadata;
+    /** While false, media is not queued: a new connection starts from the next keyframe anyway. */
+    private boolean connected;
+    private boolean stopping;
+
+    private volatile State state = State.CONNECTING;
+    private volatile String lastError;
+    private final AtomicInteger attempts = new AtomicInteger();
+    private volatile long nextRetryNanos;
+    private final AtomicLong bytesSentBefore = new AtomicLong();
+    private volatile RtmpPublisher current;
+
+    /**
+     * @param clock  nanoseconds, for the next retry's time
+     * @param random a number in [0, 1) for the backoff's jitter
+     * @param onEnd  run on the target's thread once it has stopped
+     */
+    PushTarget(String id, StreamKey stream, PushUrl url, boolean insecure, LongSupplier clock, DoubleSupplier random,
+               Runnable onEnd) {
+        this.id = id;
+        this.stream = stream;
+        this.url = url;
+        this.insecure = insecure;
+        this.name = "push-" + id + "-" + stream;
+        this.clock = clock;
+        this.random = random;
+        this.onEnd = onEnd;
+    }
+
+    void start() {
+        Threads.startVirtual(name, this::run);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public StreamKey stream() {
+        return stream;
+    }
+
+    public PushUrl url() {
+        return url;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.RELAY;
+    }
+
+    @Override
+    public long bytesSent() {
+        RtmpPublisher p = current;
+        return bytesSentBefore.get() + (p == null ? 0 : p.bytesSent());
+    }
+
+    @Override
+    public void join(List<MediaFrame> cached, boolean published) {
+        cached.forEach(this::offer);
+    }
+
+    @Override
+    public void offer(MediaFrame frame) {
+        lock.lock();
+        try {
+            if (stopping) {
+                return;
+            }
+            if (frame.config()) {
+                if (frame.kind() == MediaFrame.Kind.DATA) {
+                    metadata = frame;
+                } else {
+                    configs.put(frame);
+                }
+            }
+            if (connected) {
+                long before = queue.dropped();
+                queue.offer(frame);
+                if (queue.dropped() != before && before % 100 == 0) {
+                    Logger.warn("{}: target not keeping up, {} frames dropped so far", name, before + 1);
+                }
+                ready.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onUnpublish() {
+        stop();
+    }
+
+    /** Unpublishes from the target after what is queued, and ends the thread. Never blocks. */
+    public void stop() {
+        lock.lock();
+        try {
+            stopping = true;
+            ready.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What the API shows of this target. */
+    public Status status() {
+        long wait = state == State.WAITING ? Math.max(0, nextRetryNanos - clock.getAsLong()) / 1_000_000 : 0;
+        long dropped;
+        lock.lock();
+        try {
+            dropped = queue.dropped();
+        } finally {
+            lock.unlock();
+        }
+        return new Status(id, url.redacted(), state.label(), lastError, attempts.get(), wait, bytesSent(), dropped);
+    }
+
+    /**
+     * @param nextRetryMs how long until the next connect attempt while waiting, otherwise 0
+     */
+    public record Status(String id, String url, String state, String lastError, int attempts, long nextRetryMs,
+                         long bytesSent, long droppedFrames) {
+    }
+
+    private void run() {
+        int failures = 0;
+        try {
+            while (!isStopping()) {
+                state = State.CONNECTING;
+                attempts.incrementAndGet();
+                try {
+                    publishUntilEnd();
+                    return;
+                } catch (IOException e) {
+                    lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    failures++;
+                    Logger.info("{}: {} failed: {}", name, url, lastError);
+                }
+                Duration delay = Backoff.delay(failures, random);
+                nextRetryNanos = clock.getAsLong() + delay.toNanos();
+                state = State.WAITING;
+                awaitStopOrTimeout(delay);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            state = State.STOPPED;
+            onEnd.run();
+        }
+    }
+
+    private void publishUntilEnd() throws IOException, InterruptedException {
+        RtmpPublisher p = RtmpPublisher.open(url, insecure, TIMEOUT, name + "-reader");
+        current = p;
+        try {
+            List<MediaFrame> headers = connected();
+            state = State.PUBLISHING;
+            lastError = null;
+            Logger.info("{}: publishing to {}", name, url);
+            stream(p, headers);
+            p.unpublish();
+            p.flush();
+            Logger.info("{}: unpublished from {}", name, url);
+        } catch (IOException e) {
+            String endedBy = p.endedBy();
+            throw endedBy == null ? e : new IOException(endedBy, e);
+        } finally {
+            disconnected();
+            current = null;
+            bytesSentBefore.addAndGet(p.bytesSent());
+            p.close();
+        }
+    }
+
+    /** Starts queueing media, and returns the headers a new publish begins with. */
+    private List<MediaFrame> connected() {
+        lock.lock();
+        try {
+            connected = true;
+            List<MediaFrame> headers = new ArrayList<>();
+            if (metadata != null) {
+                headers.add(metadata);
+            }
+            headers.addAll(configs.frames());
+            return headers;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void disconnected() {
+        lock.lock();
+        try {
+            connected = false;
+            while (queue.poll() != null) {
+                // What was queued for the lost connection is stale by the time another one is up.
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes queued frames until the publisher leaves. The first frame written is a keyframe (or,
+     * for audio only, any frame), preceded by the headers at its timestamp; timestamps never go
+     * back within one publish.
+     */
+    private void stream(RtmpPublisher p, List<MediaFrame> headers) throws IOException, InterruptedException {
+        boolean video = headers.stream().anyMatch(f -> f.kind() == MediaFrame.Kind.VIDEO);
+        boolean started = false;
+        int last = 0;
+        while (true) {
+            Object item = take();
+            if (item == END) {
+                return;
+            }
+            MediaFrame frame = (MediaFrame) item;
+            if (!started) {
+                if (frame.config()) {
+                    video |= frame.kind() == MediaFrame.Kind.VIDEO;
+                    replace(headers, frame);
+                    continue;
+                }
+                if (video && !frame.keyframe()) {
+                    continue;
+                }
+                for (MediaFrame h : headers) {
+                    p.write(h, frame.timestamp());
+                }
+                started = true;
+                last = frame.timestamp();
+            }
+            if (Integer.compareUnsigned(frame.timestamp(), last) > 0) {
+                last = frame.timestamp();
+            }
+            p.write(frame, last);
+            if (queueEmpty()) {
+                p.flush();
+            }
+        }
+    }
+
+    /** A header that arrived before the first keyframe replaces the one of its kind taken at connect. */
+    private static void replace(List<MediaFrame> headers, MediaFrame config) {
+        headers.removeIf(h -> h.kind() == config.kind());
+        headers.add(config);
+    }
+
+    private Object take() throws InterruptedException {
+        lock.lock();
+        try {
+            while (queue.isEmpty() && !stopping) {
+                ready.await();
+            }
+            MediaFrame f = queue.poll();
+            return f != null ? f : END;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean queueEmpty() {
+        lock.lock();
+        try {
+            return queue.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isStopping() {
+        lock.lock();
+        try {
+            return stopping;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void awaitStopOrTimeout(Duration delay) throws InterruptedException {
+        lock.lock();
+        try {
+            long nanos = delay.toNanos();
+            while (!stopping && nanos > 0) {
+                nanos = ready.awaitNanos(nanos);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}
