@@ -1,0 +1,212 @@
+package dev.rtmpserver.it;
+
+import dev.rtmpserver.http.HttpConfig;
+import dev.rtmpserver.relay.PushConfig;
+import dev.rtmpserver.relay.PushTarget;
+import dev.rtmpserver.server.ServerConfig;
+import dev.rtmpserver.stream.LiveStream;
+import dev.rtmpserver.stream.StreamKey;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Streams pushed on to real servers: a second instance of ours, nginx-rtmp, one that is not there yet. */
+@Timeout(180)
+class PushRelayIT {
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final List<String> H264_AAC = List.of("aac,audio", "h264,video,320,240");
+
+    @TempDir
+    Path dir;
+
+    private static ServerConfig pushingTo(String... urls) {
+        return ServerConfig.forTests().withPushes(new PushConfig(Map.of("live", List.of(urls)), Set.of()));
+    }
+
+    private static boolean published(TestServer server, String name) {
+        LiveStream s = server.server.registry().get(new StreamKey("live", name));
+        return s != null && s.isPublished();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Longer than {@link Await}'s deadline: a reconnect may be a few backoff steps away. */
+    private static void within(Duration limit, BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+    }
+
+    private void expectDecodable(Path file) throws Exception {
+        assertEquals(H264_AAC, Tools.probeStreams(file));
+        assertEquals("", Tools.decodeErrors(file), "decodes without errors");
+    }
+
+    @Test
+    void aStreamPushedToAnotherServerPlaysThereAndIsUnpublishedWhenThePublisherLeaves() throws Exception {
+        try (TestServer target = new TestServer();
+             TestServer origin = new TestServer(pushingTo(target.appUrl("live")))) {
+            Tools.Run publisher = Tools.publishTestStream("push-publish", origin.url("live", "cam"), "320x240", 8,
+                    true, true);
+            Await.until(() -> published(target, "cam"), "the push publishes on the target");
+            Path file = dir.resolve("pushed.flv");
+            Tools.captureToFile("push-play", target.url("live", "cam"), file, 4).expectSuccess(LIMIT);
+            publisher.expectSuccess(LIMIT);
+            expectDecodable(file);
+
+            Await.until(() -> !published(target, "cam"), "the push unpublishes when the publisher leaves");
+            Await.until(() -> origin.server.pushes().of(new StreamKey("live", "cam")).isEmpty(), "the target stops");
+        }
+    }
+
+    @Test
+    void aStreamPushedToNginxRtmpPlaysFromIt() throws Exception {
+        int port = freePort();
+        // Run as root, nginx's workers run as nobody: they must reach the files under the test's directory.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path conf = dir.resolve("nginx.conf");
+        Files.writeString(conf, """
+                load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;
+                worker_processes 1;
+                pid %1$s/nginx.pid;
+                events { worker_connections 64; }
+                rtmp {
+                    server {
+                        listen 127.0.0.1:%2$d;
+                        application live { live on; }
+                    }
+                }
+                """.formatted(dir, port));
+        Tools.Run nginx = Tools.start("push-nginx", "nginx", "-e", dir.resolve("error.log").toString(), "-c",
+                conf.toString(), "-g", "daemon off;");
+        try (TestServer origin = new TestServer(pushingTo("rtmp://127.0.0.1:" + port + "/live/{name}"))) {
+            Await.value(() -> {
+                new Socket(InetAddress.getLoopbackAddress(), port).close();
+                return true;
+            }, "nginx listens");
+            Tools.Run publisher = Tools.publishTestStream("push-nginx-publish", origin.url("live", "ngx"), "320x240",
+                    10, true, true);
+            Await.until(() -> origin.server.pushes().of(new StreamKey("live", "ngx")).stream()
+                    .anyMatch(t -> t.status().state().equals("publishing")), "the push publishes on nginx");
+            Path file = dir.resolve("nginx.flv");
+            Tools.captureToFile("push-nginx-play", "rtmp://127.0.0.1:" + port + "/live/ngx", file, 4)
+                    .expectSuccess(LIMIT);
+            publisher.expectSuccess(LIMIT);
+            expectDecodable(file);
+        } finally {
+            nginx.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aDeadTargetIsRetriedWithBackoffWhileLocalPlayersPlayAndIsFedOnceAServerAppears() throws Exception {
+        int port = freePort();
+        StreamKey key = new StreamKey("live", "dead");
+        try (TestServer origin = new TestServer(pushingTo("rtmp://127.0.0.1:" + port + "/live"))) {
+            Tools.Run publisher = Tools.publishTestStream("dead-publish", origin.url("live", "dead"), "320x240", 30,
+                    true, true);
+            try {
+                Path local = dir.resolve("local.flv");
+                Tools.captureToFile("dead-local-play", origin.url("live", "dead"), local, 4).expectSuccess(LIMIT);
+                expectDecodable(local);
+
+                PushTarget target = origin.server.pushes().of(key).get(0);
+                Await.until(() -> target.status().attempts() >= 2 && target.status().state().equals("waiting"),
+                        "a second attempt failed");
+                PushTarget.Status s = target.status();
+                assertTrue(s.lastError() != null && !s.lastError().isEmpty(), s.toString());
+                assertTrue(s.nextRetryMs() <= 30_000, s.toString());
+                assertEquals(0, s.bytesSent(), s.toString());
+
+                ServerConfig c = ServerConfig.forTests();
+                try (TestServer late = new TestServer(new ServerConfig(c.bind(), port, c.recording(), c.session(),
+                        c.streams(), c.appStreams(), c.http(), c.limits(), c.tls(), c.access(), c.hooks(),
+                        c.pushes()))) {
+                    within(Duration.ofSeconds(20), () -> published(late, "dead"), "the target gets the stream");
+                    Path pushed = dir.resolve("late.flv");
+                    Tools.captureToFile("dead-late-play", late.url("live", "dead"), pushed, 3).expectSuccess(LIMIT);
+                    expectDecodable(pushed);
+                    assertEquals("publishing", target.status().state());
+                    assertTrue(target.status().bytesSent() > 0);
+                }
+            } finally {
+                publisher.kill();
+            }
+        }
+    }
+
+    @Test
+    void pushesAreAddedAndRemovedThroughTheApiWithTheirStreamKeyRedacted() throws Exception {
+        try (TestServer target = new TestServer();
+             TestServer origin = new TestServer(ServerConfig.forTests()
+                     .withHttp(new HttpConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty())));
+             HttpClient client = HttpClient.newHttpClient()) {
+            String api = "http://127.0.0.1:" + origin.server.httpPort().orElseThrow() + "/api/streams";
+            Tools.Run publisher = Tools.publishTestStream("api-publish", origin.url("live", "api"), "320x240", 20,
+                    true, true);
+            try {
+                Await.until(() -> published(origin, "api"), "the publisher is on");
+                HttpResponse<String> added = client.send(HttpRequest.newBuilder(URI.create(api + "/live/api/pushes"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"url\": \"" + target.appUrl("live")
+                                + "/copy?key=secret\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(201, added.statusCode(), added.body());
+                Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(added.body());
+                assertTrue(id.find(), added.body());
+
+                Await.until(() -> published(target, "copy"), "the added push publishes on the target");
+                String streams = client.send(HttpRequest.newBuilder(URI.create(api)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertTrue(streams.contains("\"pushes\":[{\"id\":\"" + id.group(1) + "\",\"url\":\"rtmp://127.0.0.1:"
+                        + target.port() + "/live/REDACTED\",\"state\":\"publishing\""), streams);
+                assertFalse(streams.contains("secret"), streams);
+
+                Path file = dir.resolve("api.flv");
+                Tools.captureToFile("api-play", target.url("live", "copy"), file, 3).expectSuccess(LIMIT);
+                expectDecodable(file);
+
+                HttpResponse<String> removed = client.send(HttpRequest.newBuilder(
+                        URI.create(api + "/live/api/pushes/" + id.group(1))).DELETE().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(204, removed.statusCode(), removed.body());
+                Await.until(() -> !published(target, "copy"), "the removed push unpublishes");
+                Await.until(() -> origin.server.pushes().of(new StreamKey("live", "api")).isEmpty(),
+                        "the removed push is gone");
+                assertTrue(published(origin, "api"), "the publisher goes on");
+            } finally {
+                publisher.kill();
+            }
+        }
+    }
+}
