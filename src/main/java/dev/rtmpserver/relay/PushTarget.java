@@ -29,6 +29,11 @@ public final class PushTarget implements Sink {
     /** Several seconds of a high-bitrate stream: enough to ride out a short stall, bounded all the same. */
     static final long QUEUE_BYTES = 8L * 1024 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a stop waits for the writer to unpublish before cutting the connection: a target that
+     * stopped reading would otherwise hold the writer in a blocked write for ever.
+     */
+    static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final Object END = new Object();
 
     /** What a target is doing, as the API shows it. */
@@ -65,6 +70,7 @@ public final class PushTarget implements Sink {
     private volatile long nextRetryNanos;
     private final AtomicLong bytesSentBefore = new AtomicLong();
     private volatile RtmpPublisher current;
+    private volatile Thread thread;
 
     /**
      * @param clock  nanoseconds, for the next retry's time
@@ -84,7 +90,7 @@ public final class PushTarget implements Sink {
     }
 
     void start() {
-        Threads.startVirtual(name, this::run);
+        thread = Threads.startVirtual(name, this::run);
     }
 
     public String id() {
@@ -151,10 +157,34 @@ public final class PushTarget implements Sink {
     public void stop() {
         lock.lock();
         try {
+            if (stopping) {
+                return;
+            }
             stopping = true;
             ready.signal();
         } finally {
             lock.unlock();
+        }
+        Thread writer = thread;
+        if (writer != null) {
+            Threads.startVirtual(name + "-stop", () -> cutIfStuck(writer));
+        }
+    }
+
+    private void cutIfStuck(Thread writer) {
+        try {
+            if (!writer.join(STOP_GRACE)) {
+                RtmpPublisher p = current;
+                if (p != null) {
+                    Logger.info("{}: {} did not take the unpublish within {} s, cutting it off", name, url,
+                            STOP_GRACE.toSeconds());
+                    p.close();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            Logger.debug(e, "{}: closing a stuck push connection", name);
         }
     }
 

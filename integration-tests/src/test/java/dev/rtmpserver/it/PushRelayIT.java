@@ -1,5 +1,7 @@
 package dev.rtmpserver.it;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.rtmpserver.access.AccessConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.relay.PushConfig;
 import dev.rtmpserver.relay.PushTarget;
@@ -11,12 +13,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -206,6 +210,67 @@ class PushRelayIT {
                 assertTrue(published(origin, "api"), "the publisher goes on");
             } finally {
                 publisher.kill();
+            }
+        }
+    }
+
+    @Test
+    void rtmpsTargetsHaveTheirCertificateCheckedUnlessTheirApplicationTrustsAny() throws Exception {
+        try (TestServer target = new TestServer(ServerConfig.forTests().withTls(Tools.selfSignedPem(dir)))) {
+            String url = "rtmps://localhost:" + target.server.tlsPort().orElseThrow() + "/live";
+            try (TestServer checking = new TestServer(pushingTo(url));
+                 TestServer trusting = new TestServer(ServerConfig.forTests().withPushes(
+                         new PushConfig(Map.of("live", List.of(url)), Set.of("live"))))) {
+                Tools.Run refused = Tools.publishTestStream("rtmps-checked", checking.url("live", "checked"),
+                        "320x240", 20, true, true);
+                Tools.Run trusted = Tools.publishTestStream("rtmps-trusted", trusting.url("live", "trusted"),
+                        "320x240", 20, true, true);
+                try {
+                    Await.until(() -> published(target, "trusted"), "the push-insecure target publishes");
+                    PushTarget checked = Await.value(() -> checking.server.pushes()
+                            .of(new StreamKey("live", "checked")).get(0), "the checked target");
+                    Await.until(() -> checked.status().lastError() != null, "the checked target fails");
+                    assertTrue(checked.status().lastError().contains("PKIX"), checked.status().toString());
+                    assertFalse(published(target, "checked"));
+                    Path file = dir.resolve("rtmps.flv");
+                    Tools.captureToFile("rtmps-play", target.url("live", "trusted"), file, 3).expectSuccess(LIMIT);
+                    expectDecodable(file);
+                } finally {
+                    refused.kill();
+                    trusted.kill();
+                }
+            }
+        }
+    }
+
+    @Test
+    void theOnPublishCallbackMayAnswerWithPushTargets() throws Exception {
+        try (TestServer target = new TestServer()) {
+            HttpServer hook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            hook.createContext("/on_publish", ex -> {
+                ex.getRequestBody().readAllBytes();
+                byte[] body = ("{\"push\": [\"" + target.appUrl("live") + "/{name}_copy\"]}")
+                        .getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+                ex.close();
+            });
+            hook.start();
+            AccessConfig access = new AccessConfig(Map.of(), Map.of(), Optional.of(URI.create("http://127.0.0.1:"
+                    + hook.getAddress().getPort() + "/on_publish")), Optional.empty(), Duration.ofSeconds(5));
+            try (TestServer origin = new TestServer(ServerConfig.forTests().withAccess(access))) {
+                Tools.Run publisher = Tools.publishTestStream("hook-publish", origin.url("live", "cam"), "320x240",
+                        15, true, true);
+                try {
+                    Await.until(() -> published(target, "cam_copy"), "the callback's push publishes");
+                    Path file = dir.resolve("hook.flv");
+                    Tools.captureToFile("hook-play", target.url("live", "cam_copy"), file, 3).expectSuccess(LIMIT);
+                    expectDecodable(file);
+                } finally {
+                    publisher.kill();
+                }
+            } finally {
+                hook.stop(0);
             }
         }
     }
