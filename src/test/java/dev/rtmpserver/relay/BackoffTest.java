@@ -24,7 +24,7 @@ class BackoffTest {
     void jitterKeepsEachWaitInTheUpperHalfOfItsStep() {
         assertEquals(Duration.ofMillis(500), Backoff.delay(1, () -> 0));
         assertEquals(Duration.ofSeconds(15), Backoff.delay(10, () -> 0));
-        assertEquals(Duration.ofMillis(3000), Backoff.delay(3, () -> 0.5));
+        assertEquals(Duration.ofSeconds(3), Backoff.delay(3, () -> 0.5));
     }
 
     @Test

@@ -195,6 +195,13 @@ class PushRelayIT {
                 assertTrue(streams.contains("\"pushes\":[{\"id\":\"" + id.group(1) + "\",\"url\":\"rtmp://127.0.0.1:"
                         + target.port() + "/live/REDACTED\",\"state\":\"publishing\""), streams);
                 assertFalse(streams.contains("secret"), streams);
+                try (Browser browser = Browser.open(dir.resolve("chromium"), "http://127.0.0.1:"
+                        + origin.server.httpPort().orElseThrow() + "/", 1280, 900)) {
+                    String card = browser.await("document.querySelector('[data-stream=\"live/api\"]')?.innerText ?? ''",
+                            t -> t.contains("1 push to other servers"), "the dashboard lists the push");
+                    assertTrue(card.contains("rtmp://127.0.0.1:" + target.port() + "/live/REDACTED")
+                            && card.contains("publishing") && !card.contains("secret"), card);
+                }
 
                 Path file = dir.resolve("api.flv");
                 Tools.captureToFile("api-play", target.url("live", "copy"), file, 3).expectSuccess(LIMIT);
