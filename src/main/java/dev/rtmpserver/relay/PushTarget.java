@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.DoubleSupplier;
@@ -53,6 +54,7 @@ public final class PushTarget implements Sink {
     private final LongSupplier clock;
     private final DoubleSupplier random;
     private final Runnable onEnd;
+    private final LongAdder droppedTotal;
 
     /** Guards the queue, the configuration frames and {@link #connected}; held only for queue operations. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -76,9 +78,10 @@ public final class PushTarget implements Sink {
      * @param clock  nanoseconds, for the next retry's time
      * @param random a number in [0, 1) for the backoff's jitter
      * @param onEnd  run on the target's thread once it has stopped
+     * @param droppedTotal the server's count of frames push targets dropped
      */
     PushTarget(String id, StreamKey stream, PushUrl url, boolean insecure, LongSupplier clock, DoubleSupplier random,
-               Runnable onEnd) {
+               Runnable onEnd, LongAdder droppedTotal) {
         this.id = id;
         this.stream = stream;
         this.url = url;
@@ -87,6 +90,7 @@ public final class PushTarget implements Sink {
         this.clock = clock;
         this.random = random;
         this.onEnd = onEnd;
+        this.droppedTotal = droppedTotal;
     }
 
     void start() {
@@ -138,8 +142,11 @@ public final class PushTarget implements Sink {
             if (connected) {
                 long before = queue.dropped();
                 queue.offer(frame);
-                if (queue.dropped() != before && before % 100 == 0) {
-                    Logger.warn("{}: target not keeping up, {} frames dropped so far", name, before + 1);
+                if (queue.dropped() != before) {
+                    droppedTotal.increment();
+                    if (before % 100 == 0) {
+                        Logger.warn("{}: target not keeping up, {} frames dropped so far", name, before + 1);
+                    }
                 }
                 ready.signal();
             }

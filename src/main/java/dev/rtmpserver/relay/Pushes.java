@@ -1,5 +1,6 @@
 package dev.rtmpserver.relay;
 
+import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.PublishListener;
 import dev.rtmpserver.stream.StreamKey;
@@ -23,15 +24,17 @@ import java.util.function.Supplier;
 public final class Pushes implements PublishListener {
     private final StreamRegistry registry;
     private final Supplier<PushConfig> config;
+    private final Counters counters;
     private final AtomicLong nextId = new AtomicLong(1);
     private final Map<StreamKey, List<PushTarget>> targets = new ConcurrentHashMap<>();
     /** URLs the publish callback answered with, taken by the publish that follows it. */
     private final Map<StreamKey, List<String>> fromCallback = new ConcurrentHashMap<>();
 
     /** @param config read at each publish, so a reload applies to the next one */
-    public Pushes(StreamRegistry registry, Supplier<PushConfig> config) {
+    public Pushes(StreamRegistry registry, Supplier<PushConfig> config, Counters counters) {
         this.registry = registry;
         this.config = config;
+        this.counters = counters;
     }
 
     /** The {@code --on-publish} callback allowed a publish and asked for these pushes too. */
@@ -79,7 +82,8 @@ public final class Pushes implements PublishListener {
         String id = Long.toString(nextId.getAndIncrement());
         PushTarget[] self = new PushTarget[1];
         PushTarget target = new PushTarget(id, key, url, config.get().insecure().contains(key.app()),
-                System::nanoTime, () -> ThreadLocalRandom.current().nextDouble(), () -> ended(self[0]));
+                System::nanoTime, () -> ThreadLocalRandom.current().nextDouble(), () -> ended(self[0]),
+                counters.framesDroppedPushBehind);
         self[0] = target;
         targets.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(target);
         target.start();

@@ -98,7 +98,7 @@ public final class RtmpServer implements AutoCloseable {
         this.registry = new StreamRegistry(app -> this.config.policyFor(app), dev.rtmpserver.stream.Scheduler.of(timer),
                 System::nanoTime, () -> this.config.limits().maxStreams());
         this.hooks = config.hooks().any() ? new Hooks(config.hooks(), counters) : null;
-        this.pushes = new Pushes(registry, () -> this.config.pushes());
+        this.pushes = new Pushes(registry, () -> this.config.pushes(), counters);
         this.access = Access.of(config.access(), pushes::requested);
         this.context = sessionContext(config);
     }

@@ -83,7 +83,7 @@ class HttpApiTest {
                 new FlvPlayback(registry, () -> AccessControl.ALLOW_ALL, counters,
                         new FlvPlayback.Limits(1 << 20, Duration.ofSeconds(10), 100, 10)),
                 new HlsRequests(new HlsStreams(registry, HlsConfig.defaults(), Scheduler.of(timer))),
-                new Pushes(registry, PushConfig::none));
+                new Pushes(registry, PushConfig::none, counters));
     }
 
     private Answer send(String method, String path, String token) throws IOException {

@@ -107,7 +107,7 @@ class RecordingsApiTest {
                 () -> new ConfigReload.Result(false, List.of()), List::of, new FlvPlayback(registry,
                         () -> AccessControl.ALLOW_ALL, new Counters(), new FlvPlayback.Limits(1 << 20, Duration.ofSeconds(10), 100, 10)),
                 new HlsRequests(new HlsStreams(registry, HlsConfig.defaults(), Scheduler.of(timer))),
-                new Pushes(registry, PushConfig::none));
+                new Pushes(registry, PushConfig::none, new Counters()));
     }
 
     private void create() {

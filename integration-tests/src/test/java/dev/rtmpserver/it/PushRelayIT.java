@@ -95,9 +95,8 @@ class PushRelayIT {
         }
     }
 
-    @Test
-    void aStreamPushedToNginxRtmpPlaysFromIt() throws Exception {
-        int port = freePort();
+    /** nginx-rtmp with one live application on {@code port}. */
+    private Tools.Run nginx(int port) throws Exception {
         // Run as root, nginx's workers run as nobody: they must reach the files under the test's directory.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path conf = dir.resolve("nginx.conf");
@@ -115,11 +114,18 @@ class PushRelayIT {
                 """.formatted(dir, port));
         Tools.Run nginx = Tools.start("push-nginx", "nginx", "-e", dir.resolve("error.log").toString(), "-c",
                 conf.toString(), "-g", "daemon off;");
+        Await.value(() -> {
+            new Socket(InetAddress.getLoopbackAddress(), port).close();
+            return true;
+        }, "nginx listens");
+        return nginx;
+    }
+
+    @Test
+    void aStreamPushedToNginxRtmpPlaysFromIt() throws Exception {
+        int port = freePort();
+        Tools.Run nginx = nginx(port);
         try (TestServer origin = new TestServer(pushingTo("rtmp://127.0.0.1:" + port + "/live/{name}"))) {
-            Await.value(() -> {
-                new Socket(InetAddress.getLoopbackAddress(), port).close();
-                return true;
-            }, "nginx listens");
             Tools.Run publisher = Tools.publishTestStream("push-nginx-publish", origin.url("live", "ngx"), "320x240",
                     10, true, true);
             Await.until(() -> origin.server.pushes().of(new StreamKey("live", "ngx")).stream()
@@ -131,6 +137,42 @@ class PushRelayIT {
             expectDecodable(file);
         } finally {
             nginx.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aTargetThatStopsReadingLosesFramesToKeyframesWhileLocalPlayersPlayOn() throws Exception {
+        int port = freePort();
+        Tools.Run nginx = nginx(port);
+        StreamKey key = new StreamKey("live", "stalled");
+        List<ProcessHandle> nginxProcesses = new java.util.ArrayList<>(nginx.process().descendants().toList());
+        nginxProcesses.add(nginx.process().toHandle());
+        try (TestServer origin = new TestServer(pushingTo("rtmp://127.0.0.1:" + port + "/live"))) {
+            Tools.Run publisher = Tools.publishNoisyStream("stalled-publish", origin.url("live", "stalled"), 30);
+            try {
+                PushTarget target = Await.value(() -> origin.server.pushes().of(key).get(0), "the target");
+                Await.until(() -> target.status().state().equals("publishing"), "the push publishes on nginx");
+                for (ProcessHandle p : nginxProcesses) {
+                    Tools.output(Duration.ofSeconds(10), "kill", "-STOP", Long.toString(p.pid()));
+                }
+                within(Duration.ofSeconds(20), () -> target.status().droppedFrames() > 0,
+                        "the stalled target drops frames");
+                Path local = dir.resolve("stalled-local.flv");
+                Tools.captureToFile("stalled-local-play", origin.url("live", "stalled"), local, 4).expectSuccess(LIMIT);
+                assertEquals(List.of("aac,audio", "h264,video,640,360"), Tools.probeStreams(local));
+                assertEquals("", Tools.decodeErrors(local), "the local player is untouched");
+                assertTrue(origin.server.counters().framesDroppedPushBehind.sum() >= target.status().droppedFrames());
+
+                publisher.kill();
+                within(Duration.ofSeconds(20), () -> origin.server.pushes().of(key).isEmpty(),
+                        "the stalled target is cut off once the publisher left");
+            } finally {
+                publisher.kill();
+                for (ProcessHandle p : nginxProcesses) {
+                    Tools.output(Duration.ofSeconds(10), "kill", "-CONT", Long.toString(p.pid()));
+                }
+                nginx.stop(Duration.ofSeconds(5));
+            }
         }
     }
 
