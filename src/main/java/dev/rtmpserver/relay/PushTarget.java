@@ -246,7 +246,7 @@ public final class PushTarget implements Sink {
         RtmpPublisher p = RtmpPublisher.open(url, insecure, TIMEOUT, name + "-reader");
         current = p;
         try {
-            List<MediaFrame> headers = connected();
+            Headers headers = connected();
             state = State.PUBLISHING;
             lastError = null;
             Logger.info("{}: publishing to {}", name, url);
@@ -265,16 +265,43 @@ public final class PushTarget implements Sink {
         }
     }
 
+    /** What a new publish begins with; owned by the writer thread. */
+    private static final class Headers {
+        MediaFrame metadata;
+        final TrackConfigs configs = new TrackConfigs();
+
+        void put(MediaFrame config) {
+            if (config.kind() == MediaFrame.Kind.DATA) {
+                metadata = config;
+            } else {
+                configs.put(config);
+            }
+        }
+
+        List<MediaFrame> frames() {
+            List<MediaFrame> frames = new ArrayList<>();
+            if (metadata != null) {
+                frames.add(metadata);
+            }
+            frames.addAll(configs.frames());
+            return frames;
+        }
+
+        boolean video() {
+            return configs.main(MediaFrame.Kind.VIDEO) != null;
+        }
+    }
+
     /** Starts queueing media, and returns the headers a new publish begins with. */
-    private List<MediaFrame> connected() {
+    private Headers connected() {
         lock.lock();
         try {
             connected = true;
-            List<MediaFrame> headers = new ArrayList<>();
+            Headers headers = new Headers();
             if (metadata != null) {
-                headers.add(metadata);
+                headers.put(metadata);
             }
-            headers.addAll(configs.frames());
+            configs.frames().forEach(headers::put);
             return headers;
         } finally {
             lock.unlock();
@@ -298,8 +325,7 @@ public final class PushTarget implements Sink {
      * for audio only, any frame), preceded by the headers at its timestamp; timestamps never go
      * back within one publish.
      */
-    private void stream(RtmpPublisher p, List<MediaFrame> headers) throws IOException, InterruptedException {
-        boolean video = headers.stream().anyMatch(f -> f.kind() == MediaFrame.Kind.VIDEO);
+    private void stream(RtmpPublisher p, Headers headers) throws IOException, InterruptedException {
         boolean started = false;
         int last = 0;
         while (true) {
@@ -310,14 +336,13 @@ public final class PushTarget implements Sink {
             MediaFrame frame = (MediaFrame) item;
             if (!started) {
                 if (frame.config()) {
-                    video |= frame.kind() == MediaFrame.Kind.VIDEO;
-                    replace(headers, frame);
+                    headers.put(frame);
                     continue;
                 }
-                if (video && !frame.keyframe()) {
+                if (headers.video() && !frame.keyframe()) {
                     continue;
                 }
-                for (MediaFrame h : headers) {
+                for (MediaFrame h : headers.frames()) {
                     p.write(h, frame.timestamp());
                 }
                 started = true;
@@ -331,12 +356,6 @@ public final class PushTarget implements Sink {
                 p.flush();
             }
         }
-    }
-
-    /** A header that arrived before the first keyframe replaces the one of its kind taken at connect. */
-    private static void replace(List<MediaFrame> headers, MediaFrame config) {
-        headers.removeIf(h -> h.kind() == config.kind());
-        headers.add(config);
     }
 
     private Object take() throws InterruptedException {

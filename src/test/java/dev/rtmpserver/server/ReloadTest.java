@@ -4,6 +4,7 @@ import dev.rtmpserver.access.AccessConfig;
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.record.RecordConfig;
+import dev.rtmpserver.relay.PushConfig;
 import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.stream.StreamPolicy;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,14 @@ class ReloadTest {
         Reload reload = Reload.of(RUNNING, next);
         assertEquals(List.of("--on-unpublish"), reload.needsRestart());
         assertEquals(RUNNING.hooks(), reload.applied().hooks());
+    }
+
+    @Test
+    void pushTargetsApplyFromTheNextPublishWithoutARestart() {
+        PushConfig pushes = new PushConfig(Map.of("live", List.of("rtmp://backup/live")), Set.of());
+        Reload reload = Reload.of(RUNNING, RUNNING.withPushes(pushes));
+        assertEquals(List.of(), reload.needsRestart());
+        assertEquals(pushes, reload.applied().pushes());
     }
 
     @Test
