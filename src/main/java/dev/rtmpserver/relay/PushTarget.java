@@ -122,6 +122,11 @@ public final class PushTarget implements Sink {
 
     @Override
     public void join(List<MediaFrame> cached, boolean published) {
+        if (!published) {
+            // The publisher left between the target's creation and its joining: nothing to push.
+            stop();
+            return;
+        }
         cached.forEach(this::offer);
     }
 
@@ -176,6 +181,12 @@ public final class PushTarget implements Sink {
         if (writer != null) {
             Threads.startVirtual(name + "-stop", () -> cutIfStuck(writer));
         }
+    }
+
+    /** Waits up to {@code timeout} for the target's thread to end. @return whether it has */
+    boolean awaitEnd(Duration timeout) throws InterruptedException {
+        Thread writer = thread;
+        return writer == null || writer.join(timeout);
     }
 
     private void cutIfStuck(Thread writer) {

@@ -7,6 +7,7 @@ import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamRegistry;
 import org.tinylog.Logger;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,9 +108,24 @@ public final class Pushes implements PublishListener {
         return List.copyOf(targets.getOrDefault(key, List.of()));
     }
 
-    /** Stops every target; their threads unpublish on their own. */
-    public void stopAll() {
-        targets.values().forEach(list -> list.forEach(PushTarget::stop));
+    /**
+     * Stops every target and waits, up to {@code timeout}, until each has unpublished from its
+     * server (or been cut off), so a shutdown leaves no target's players waiting for a grace period.
+     */
+    public void closeAll(Duration timeout) {
+        List<PushTarget> all = targets.values().stream().flatMap(List::stream).toList();
+        all.forEach(PushTarget::stop);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (PushTarget t : all) {
+            try {
+                if (!t.awaitEnd(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                    Logger.warn("{}: push to {} did not end within {}", t.stream(), t.url(), timeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void ended(PushTarget target) {

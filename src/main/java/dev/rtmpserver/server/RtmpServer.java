@@ -504,7 +504,7 @@ public final class RtmpServer implements AutoCloseable {
             flv.endAll("the server is shutting down");
         }
         registry.endAll();
-        pushes.stopAll();
+        pushes.closeAll(config.limits().shutdownGrace());
         if (recordings != null) {
             recordings.closeAll(config.limits().shutdownGrace());
         }
