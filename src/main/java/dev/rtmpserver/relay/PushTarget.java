@@ -36,6 +36,7 @@ public final class PushTarget implements Sink {
      */
     static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final Object END = new Object();
+    private static final Object LOST = new Object();
 
     /** What a target is doing, as the API shows it. */
     public enum State {
@@ -65,6 +66,8 @@ public final class PushTarget implements Sink {
     /** While false, media is not queued: a new connection starts from the next keyframe anyway. */
     private boolean connected;
     private boolean stopping;
+    /** The server ended the current connection; the writer, perhaps waiting for frames, must reconnect. */
+    private boolean lost;
 
     private volatile State state = State.CONNECTING;
     private volatile String lastError;
@@ -254,10 +257,9 @@ public final class PushTarget implements Sink {
     }
 
     private void publishUntilEnd() throws IOException, InterruptedException {
-        RtmpPublisher p = RtmpPublisher.open(url, insecure, TIMEOUT, name + "-reader");
-        current = p;
+        RtmpPublisher p = RtmpPublisher.open(url, insecure, TIMEOUT, name + "-reader", this::lost);
         try {
-            Headers headers = connected();
+            Headers headers = connected(p);
             state = State.PUBLISHING;
             lastError = null;
             Logger.info("{}: publishing to {}", name, url);
@@ -304,16 +306,31 @@ public final class PushTarget implements Sink {
     }
 
     /** Starts queueing media, and returns the headers a new publish begins with. */
-    private Headers connected() {
+    private Headers connected(RtmpPublisher p) {
         lock.lock();
         try {
             connected = true;
+            current = p;
+            // A reader that ended before this was taken for an older connection's end by lost().
+            lost = p.readerEnded();
             Headers headers = new Headers();
             if (metadata != null) {
                 headers.put(metadata);
             }
             configs.frames().forEach(headers::put);
             return headers;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ignores the end of a connection the writer already left: it may come after the next one began. */
+    @SuppressWarnings("ReferenceEquality") // one publisher per connection
+    private void lost(RtmpPublisher ended) {
+        lock.lock();
+        try {
+            lost |= ended == current;
+            ready.signal();
         } finally {
             lock.unlock();
         }
@@ -344,6 +361,9 @@ public final class PushTarget implements Sink {
             if (item == END) {
                 return;
             }
+            if (item == LOST) {
+                throw new IOException(p.endedBy() != null ? p.endedBy() : "the connection ended");
+            }
             MediaFrame frame = (MediaFrame) item;
             if (!started) {
                 if (frame.config()) {
@@ -372,8 +392,11 @@ public final class PushTarget implements Sink {
     private Object take() throws InterruptedException {
         lock.lock();
         try {
-            while (queue.isEmpty() && !stopping) {
+            while (queue.isEmpty() && !stopping && !lost) {
                 ready.await();
+            }
+            if (lost) {
+                return LOST;
             }
             MediaFrame f = queue.poll();
             return f != null ? f : END;

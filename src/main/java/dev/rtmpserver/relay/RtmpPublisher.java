@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * One RTMP publish to another server: handshake, connect, createStream and publish, then media
@@ -69,6 +70,7 @@ final class RtmpPublisher implements Closeable {
     private int streamId;
     /** Why the server ended the publish, set by the reader thread. */
     private volatile String endedBy;
+    private volatile boolean readerEnded;
 
     private RtmpPublisher(Socket socket, PushUrl url) throws IOException {
         this.socket = socket;
@@ -89,8 +91,10 @@ final class RtmpPublisher implements Closeable {
      *
      * @param insecure for rtmps, accept any certificate for any host
      * @param timeout  for the TCP connect and for each answer during set-up
+     * @param onEnd    run on the reader thread when the server ends the publish or the connection
      */
-    static RtmpPublisher open(PushUrl url, boolean insecure, Duration timeout, String threadName)
+    static RtmpPublisher open(PushUrl url, boolean insecure, Duration timeout, String threadName,
+                              Consumer<RtmpPublisher> onEnd)
             throws IOException {
         Socket socket = new Socket();
         try {
@@ -104,7 +108,11 @@ final class RtmpPublisher implements Closeable {
             p.publish();
             // Publishing, the server need not say anything for as long as the stream lasts.
             socket.setSoTimeout(0);
-            Threads.startVirtual(threadName, p::readUntilClosed);
+            Threads.startVirtual(threadName, () -> {
+                p.readUntilClosed();
+                p.readerEnded = true;
+                onEnd.accept(p);
+            });
             return p;
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -242,6 +250,11 @@ final class RtmpPublisher implements Closeable {
                 Logger.debug(closeFailed, "closing a push connection");
             }
         }
+    }
+
+    /** Whether the reader thread has ended: the connection is over. */
+    boolean readerEnded() {
+        return readerEnded;
     }
 
     /** Why the server ended this publish, or null while it goes on. */
