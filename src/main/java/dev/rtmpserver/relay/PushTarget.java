@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -57,7 +56,10 @@ public final class PushTarget implements Sink {
     private final Runnable onEnd;
     private final LongAdder droppedTotal;
 
-    /** Guards the queue, the configuration frames and {@link #connected}; held only for queue operations. */
+    /**
+     * Guards the queue, the configuration frames, the connection's state and the byte count; held
+     * only for short bookkeeping, never across IO.
+     */
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private final FrameQueue queue = new FrameQueue(QUEUE_BYTES);
@@ -73,7 +75,8 @@ public final class PushTarget implements Sink {
     private volatile String lastError;
     private final AtomicInteger attempts = new AtomicInteger();
     private volatile long nextRetryNanos;
-    private final AtomicLong bytesSentBefore = new AtomicLong();
+    /** What earlier connections sent; guarded by {@link #lock}. */
+    private long bytesSentBefore;
     private volatile RtmpPublisher current;
     private volatile Thread thread;
 
@@ -119,8 +122,13 @@ public final class PushTarget implements Sink {
 
     @Override
     public long bytesSent() {
-        RtmpPublisher p = current;
-        return bytesSentBefore.get() + (p == null ? 0 : p.bytesSent());
+        lock.lock();
+        try {
+            RtmpPublisher p = current;
+            return bytesSentBefore + (p == null ? 0 : p.bytesSent());
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -240,7 +248,8 @@ public final class PushTarget implements Sink {
                     return;
                 } catch (IOException e) {
                     lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                    failures++;
+                    // A connection that got as far as publishing starts the schedule again.
+                    failures = state == State.PUBLISHING ? 1 : failures + 1;
                     Logger.info("{}: {} failed: {}", name, url, lastError);
                 }
                 Duration delay = Backoff.delay(failures, random);
@@ -271,9 +280,7 @@ public final class PushTarget implements Sink {
             String endedBy = p.endedBy();
             throw endedBy == null ? e : new IOException(endedBy, e);
         } finally {
-            disconnected();
-            current = null;
-            bytesSentBefore.addAndGet(p.bytesSent());
+            disconnected(p);
             p.close();
         }
     }
@@ -336,9 +343,12 @@ public final class PushTarget implements Sink {
         }
     }
 
-    private void disconnected() {
+    private void disconnected(RtmpPublisher p) {
         lock.lock();
         try {
+            // Together, so that the stream's count of bytes sent never dips.
+            bytesSentBefore += p.bytesSent();
+            current = null;
             connected = false;
             while (queue.poll() != null) {
                 // What was queued for the lost connection is stale by the time another one is up.
