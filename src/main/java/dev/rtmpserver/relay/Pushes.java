@@ -38,11 +38,13 @@ public final class Pushes implements PublishListener {
         this.counters = counters;
     }
 
-    /** The {@code --on-publish} callback allowed a publish and asked for these pushes too. */
+    /**
+     * The {@code --on-publish} callback allowed a publish and asked for these pushes too. An answer
+     * without pushes is recorded as well, so that one left by a publish that then failed is not taken
+     * by the next.
+     */
     public void requested(StreamKey key, List<String> urls) {
-        if (!urls.isEmpty()) {
-            fromCallback.put(key, List.copyOf(urls));
-        }
+        fromCallback.put(key, List.copyOf(urls));
     }
 
     @Override
