@@ -1,9 +1,12 @@
 package dev.rtmpserver.access;
 
+import dev.rtmpserver.relay.PushJson;
 import dev.rtmpserver.session.AccessControl;
+import dev.rtmpserver.stream.StreamKey;
 import org.tinylog.Logger;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -14,21 +17,29 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Publish and play permissions: tokens per application from the configuration (given by clients
  * as {@code ?token=...} on the stream name or on the connect URL), then, if configured, an HTTP
  * callback in the spirit of nginx-rtmp's {@code on_publish}/{@code on_play}: a form POST that must
- * answer 2xx in time, anything else denies.
+ * answer 2xx in time, anything else denies. An on_publish answer may name servers to push the
+ * stream to, as {@code {"push": ["rtmp://...", ...]}}, in the spirit of SRS's dynamic forward.
  */
 public final class Access implements AccessControl {
+    /** More than any list of push URLs; the rest of a longer answer is not read. */
+    private static final int MAX_ANSWER_BYTES = 64 * 1024;
     private final AccessConfig config;
     private final HttpClient http;
+    private final BiConsumer<StreamKey, List<String>> pushes;
 
-    public Access(AccessConfig config) {
+    /** @param pushes told, before the publish goes ahead, of the push URLs an on_publish callback answered with */
+    public Access(AccessConfig config, BiConsumer<StreamKey, List<String>> pushes) {
         this.config = config;
+        this.pushes = pushes;
         this.http = HttpClient.newBuilder().connectTimeout(config.callbackTimeout()).build();
     }
 
@@ -60,8 +71,24 @@ public final class Access implements AccessControl {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
         try {
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            return status / 100 == 2 ? null : "refused by the on_" + call + " callback (HTTP " + status + ")";
+            HttpResponse<InputStream> answer = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            String body;
+            try (InputStream in = answer.body()) {
+                body = new String(in.readNBytes(MAX_ANSWER_BYTES), StandardCharsets.UTF_8);
+            }
+            int status = answer.statusCode();
+            if (status / 100 != 2) {
+                return "refused by the on_" + call + " callback (HTTP " + status + ")";
+            }
+            if (r.action() == Action.PUBLISH) {
+                try {
+                    pushes.accept(new StreamKey(r.app(), r.name()), PushJson.pushes(body));
+                } catch (IllegalArgumentException e) {
+                    Logger.warn("on_publish callback {} answered an invalid push list: {}", uri, e.getMessage());
+                    return "the on_publish callback's push list is not valid";
+                }
+            }
+            return null;
         } catch (HttpTimeoutException e) {
             return "the on_" + call + " callback did not answer within " + config.callbackTimeout().toMillis() + " ms";
         } catch (IOException e) {
@@ -106,9 +133,9 @@ public final class Access implements AccessControl {
     }
 
     /** For a server without any access rules: everyone may publish and play. */
-    public static AccessControl of(AccessConfig config) {
+    public static AccessControl of(AccessConfig config, BiConsumer<StreamKey, List<String>> pushes) {
         boolean open = config.publishTokens().isEmpty() && config.playTokens().isEmpty() && config.onPublish().isEmpty()
                 && config.onPlay().isEmpty();
-        return open ? AccessControl.ALLOW_ALL : new Access(config);
+        return open ? AccessControl.ALLOW_ALL : new Access(config, pushes);
     }
 }

@@ -19,7 +19,13 @@ enum AppKey {
     PUBLISH_TOKEN("publish-token", "TOKENS", null,
             "Publishers must give one of these comma-separated tokens as ?token=... on the stream name or the"
                     + " connect URL."),
-    PLAY_TOKEN("play-token", "TOKENS", null, "Players must give one of these tokens, as for publish-token.");
+    PLAY_TOKEN("play-token", "TOKENS", null, "Players must give one of these tokens, as for publish-token."),
+    PUSH("push", "URLS", null,
+            "Every stream of this application is also published to these comma-separated rtmp:// or rtmps:// URLs;"
+                    + " {name} in a URL is the stream name, and a URL with no stream name gets /NAME appended."),
+    PUSH_INSECURE("push-insecure", "on|off", "off",
+            "Accepts any certificate from this application's rtmps:// push targets: for a target with a"
+                    + " self-signed certificate on a network you trust.");
 
     final String key;
     final String valueLabel;

@@ -6,6 +6,8 @@ import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.net.TlsConfig;
 import dev.rtmpserver.record.RecordConfig;
+import dev.rtmpserver.relay.PushConfig;
+import dev.rtmpserver.relay.PushUrl;
 import dev.rtmpserver.server.Limits;
 import dev.rtmpserver.server.ServerConfig;
 import dev.rtmpserver.session.ProtocolLimits;
@@ -15,6 +17,7 @@ import dev.rtmpserver.stream.StreamPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Turns parsed {@link Options} and the config file's per-application settings into a {@link ServerConfig}.
@@ -51,7 +55,26 @@ final class ConfigBuilder {
         return new ServerConfig(options.listener.bind, between("--port", options.listener.port, 0, MAX_PORT),
                 recording(options.recording, perApplication), session(options), streams,
                 appStreams(streams, perApplication), http(options.http, options.hls, options.tls), limits(options.limits), tls(options.tls),
-                access(options.access, perApplication), hooks(options.hooks, options.recording));
+                access(options.access, perApplication), hooks(options.hooks, options.recording),
+                pushes(perApplication));
+    }
+
+    private static PushConfig pushes(Map<String, Map<AppKey, String>> perApplication) {
+        Map<String, List<String>> targets = perApp(perApplication, AppKey.PUSH, ConfigBuilder::pushUrls,
+                "must be comma-separated rtmp:// or rtmps:// URLs with a host and an application");
+        Map<String, Boolean> insecure = perApp(perApplication, AppKey.PUSH_INSECURE, Syntax::onOff, ON_OFF);
+        return new PushConfig(targets, insecure.entrySet().stream().filter(Map.Entry::getValue)
+                .map(Map.Entry::getKey).collect(Collectors.toSet()));
+    }
+
+    /** Checked with a sample stream name now, so that a broken URL stops the start rather than a publish. */
+    private static List<String> pushUrls(String value) {
+        List<String> urls = Arrays.stream(value.split(",")).map(String::strip).filter(u -> !u.isEmpty()).toList();
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException("no URLs");
+        }
+        urls.forEach(u -> PushUrl.of(u, "name"));
+        return urls;
     }
 
     private static SessionConfig session(Options o) {

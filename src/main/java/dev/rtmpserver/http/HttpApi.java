@@ -7,6 +7,9 @@ import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.net.TlsConfig;
 import dev.rtmpserver.net.HostPort;
 import dev.rtmpserver.record.RecordFiles;
+import dev.rtmpserver.relay.PushJson;
+import dev.rtmpserver.relay.PushTarget;
+import dev.rtmpserver.relay.Pushes;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.PeerText;
@@ -95,6 +98,10 @@ public final class HttpApi implements AutoCloseable {
     private final ConfigReload reloads;
     private final FlvPlayback flv;
     private final HlsRequests hls;
+    private final Pushes pushes;
+    /** {@code /api/streams/APP/NAME/pushes}, and {@code .../pushes/ID}; percent-encoded segments. */
+    private static final Pattern PUSHES = Pattern.compile("/api/streams/([^/]+)/([^/]+)/pushes(?:/([^/]+))?");
+    private static final int MAX_BODY_BYTES = 16 * 1024;
     private WebServer server;
     private WebServer httpsServer;
 
@@ -106,12 +113,14 @@ public final class HttpApi implements AutoCloseable {
      * @param rtmpListeners the RTMP and RTMPS sockets bound so far, for {@code /api/server}
      * @param flv       live streams as FLV at {@code /APP/NAME.flv}, over HTTP or WebSocket
      * @param hls       live streams as LL-HLS at {@code /APP/NAME/index.m3u8}
+     * @param pushes    the push targets of each stream, shown and changed at {@code /api/streams/APP/NAME/pushes}
      */
     public HttpApi(HttpConfig config, StreamRegistry registry, Supplier<List<Connection>> connections,
                    Counters counters, StreamControl streams, Supplier<List<ListenerState>> listeners,
                    Optional<RecordFiles> recordings, ConfigReload reloads,
-                   Supplier<List<ListenAddress>> rtmpListeners, FlvPlayback flv, HlsRequests hls) {
+                   Supplier<List<ListenAddress>> rtmpListeners, FlvPlayback flv, HlsRequests hls, Pushes pushes) {
         this.flv = flv;
+        this.pushes = pushes;
         this.hls = hls;
         this.config = config;
         this.registry = registry;
@@ -180,15 +189,27 @@ public final class HttpApi implements AutoCloseable {
         return server.port();
     }
 
+    /** At most {@link #MAX_BODY_BYTES}: more cannot be one of the API's small JSON bodies, and is cut so it fails to parse. */
+    private static String body(ServerRequest req) throws IOException {
+        if (!req.content().hasEntity()) {
+            return "";
+        }
+        try (InputStream in = req.content().inputStream()) {
+            return new String(in.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8);
+        }
+    }
+
     private void handle(ServerRequest req, ServerResponse res) throws IOException {
         Map<String, String> headers = new HashMap<>();
         for (Header h : req.headers()) {
             headers.putIfAbsent(h.name(), h.get());
         }
         String query = req.query().rawValue();
-        HttpRequest request = new HttpRequest(req.prologue().method().text(), req.path().rawPath(),
+        String method = req.prologue().method().text();
+        HttpRequest request = new HttpRequest(method, req.path().rawPath(),
                 query.isEmpty() ? null : query, headers, (InetSocketAddress) req.remotePeer().address(),
-                ((InetSocketAddress) req.localPeer().address()).getAddress());
+                ((InetSocketAddress) req.localPeer().address()).getAddress(),
+                method.equals("POST") && req.path().rawPath().startsWith("/api/") ? body(req) : "");
         if (LiveFlv.handles(request)) {
             LiveFlv.serve(flv, config, request, res);
             return;
@@ -294,7 +315,7 @@ public final class HttpApi implements AutoCloseable {
             List<Connection.Info> infos = infos();
             return Response.json(200, Map.of("streams", views().stream()
                     .sorted(Comparator.comparing(v -> v.key().toString()))
-                    .map(v -> StreamsView.stream(v, infos, flv.viewers(), now)).toList()));
+                    .map(v -> withPushes(StreamsView.stream(v, infos, flv.viewers(), now), v.key())).toList()));
         }
         if (path.equals("/api/connections")) {
             allow(method, "GET");
@@ -310,6 +331,19 @@ public final class HttpApi implements AutoCloseable {
             allow(method, "POST");
             parameters(query);
             return reload();
+        }
+        Matcher push = PUSHES.matcher(path);
+        if (push.matches()) {
+            StreamKey key = new StreamKey(decode(push.group(1)), decode(push.group(2)));
+            if (push.group(3) == null) {
+                allow(method, "POST");
+                return addPush(key, ex.body());
+            }
+            allow(method, "DELETE");
+            if (!pushes.remove(key, decode(push.group(3)))) {
+                throw new HttpError(404, "no push " + decode(push.group(3)) + " of " + key);
+            }
+            return Response.noContent();
         }
         if (path.startsWith("/api/streams/")) {
             allow(method, "GET", "DELETE");
@@ -361,13 +395,31 @@ public final class HttpApi implements AutoCloseable {
         return m != null && m.matches() ? m.group(1) : HostPort.host(ex.local());
     }
 
+    private Response addPush(StreamKey key, String body) {
+        String url;
+        PushTarget target;
+        try {
+            url = PushJson.url(body);
+            target = pushes.add(key, url).orElseThrow(() -> new HttpError(404, "nobody publishes " + key));
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(400, e.getMessage());
+        }
+        return Response.json(201, Map.of("id", target.id(), "url", target.url().redacted()));
+    }
+
+    /** The stream's view with its push targets. */
+    private Map<String, Object> withPushes(Map<String, Object> view, StreamKey key) {
+        view.put("pushes", pushes.of(key).stream().map(t -> StreamsView.push(t.status())).toList());
+        return view;
+    }
+
     private Response stream(StreamKey key) {
         LiveStream stream = registry.get(key);
         if (stream == null) {
             throw new HttpError(404, "no stream " + key);
         }
-        return Response.json(200, StreamsView.stream(stream.view(), infos(), flv.viewers(),
-                System.currentTimeMillis()));
+        return Response.json(200, withPushes(StreamsView.stream(stream.view(), infos(), flv.viewers(),
+                System.currentTimeMillis()), key));
     }
 
     private Response connectionInfo(String id) {

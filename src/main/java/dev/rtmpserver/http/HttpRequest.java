@@ -14,9 +14,10 @@ import java.util.TreeMap;
  * @param headers  the first value of each header; names match ignoring case
  * @param remote   the client's address
  * @param local    the address the request arrived on
+ * @param body     the body of a POST to the API, read up to a limit; otherwise empty
  */
 record HttpRequest(String method, String rawPath, String rawQuery, Map<String, String> headers,
-                   InetSocketAddress remote, InetAddress local) {
+                   InetSocketAddress remote, InetAddress local, String body) {
     HttpRequest {
         TreeMap<String, String> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         byName.putAll(headers);

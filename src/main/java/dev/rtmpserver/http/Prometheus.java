@@ -52,6 +52,7 @@ final class Prometheus {
         p.help("rtmp_frames_dropped_total", "counter", "Frames dropped, by reason.");
         p.sample("rtmp_frames_dropped_total", "reason", "player_behind", c.framesDroppedPlayerBehind.sum());
         p.sample("rtmp_frames_dropped_total", "reason", "recorder_behind", c.framesDroppedRecorderBehind.sum());
+        p.sample("rtmp_frames_dropped_total", "reason", "push_behind", c.framesDroppedPushBehind.sum());
         p.counter("rtmp_recording_bytes_total", "Bytes written to recordings.", c.recordingBytes.sum());
         p.counter("rtmp_recording_errors_total", "Recordings stopped by an error.", c.recordingErrors.sum());
         p.help("rtmp_hooks_total", "counter",

@@ -1,6 +1,7 @@
 package dev.rtmpserver.http;
 
 import dev.rtmpserver.browser.FlvViewer;
+import dev.rtmpserver.relay.PushTarget;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.StreamKey;
@@ -63,6 +64,20 @@ final class StreamsView {
         m.put("players", players);
         m.put("recorders", v.recorders());
         m.put("bitrateHistoryKbps", st.bitrateHistory());
+        return m;
+    }
+
+    /** One push target, its URL without the stream key. */
+    static Map<String, Object> push(PushTarget.Status s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("url", s.url());
+        m.put("state", s.state());
+        m.put("lastError", s.lastError());
+        m.put("attempts", s.attempts());
+        m.put("nextRetryMs", s.nextRetryMs());
+        m.put("bytesSent", s.bytesSent());
+        m.put("droppedFrames", s.droppedFrames());
         return m;
     }
 

@@ -44,6 +44,8 @@ public final class Counters {
     public final LongAdder framesDroppedPlayerBehind = new LongAdder();
     /** Frames a recorder lost because the disk did not keep up. */
     public final LongAdder framesDroppedRecorderBehind = new LongAdder();
+    /** Frames a push target lost because its server did not take them fast enough. */
+    public final LongAdder framesDroppedPushBehind = new LongAdder();
     public final LongAdder recordingBytes = new LongAdder();
     public final LongAdder recordingErrors = new LongAdder();
     private final Map<String, LongAdder> limitsExceeded = new ConcurrentHashMap<>();

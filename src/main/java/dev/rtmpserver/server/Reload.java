@@ -30,7 +30,7 @@ public record Reload(ServerConfig applied, List<String> needsRestart) {
         ServerConfig applied = new ServerConfig(running.bind(), running.port(),
                 recording(running.recording(), next.recording()),
                 next.session().withChunkSize(running.session().chunkSize()), next.streams(), next.appStreams(),
-                running.http(), next.limits(), running.tls(), next.access(), running.hooks());
+                running.http(), next.limits(), running.tls(), next.access(), running.hooks(), next.pushes());
         return new Reload(applied, needsRestart(running, next));
     }
 

@@ -16,6 +16,7 @@ import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.net.HostPort;
 import dev.rtmpserver.net.TlsConfig;
 import dev.rtmpserver.record.Recordings;
+import dev.rtmpserver.relay.Pushes;
 import dev.rtmpserver.session.AccessControl;
 import dev.rtmpserver.session.Connection;
 import dev.rtmpserver.session.SessionConfig;
@@ -90,13 +91,15 @@ public final class RtmpServer implements AutoCloseable {
     private final List<PublishListener> publishListeners = new ArrayList<>();
     /** Null when no hook is configured. */
     private final Hooks hooks;
+    private final Pushes pushes;
 
     public RtmpServer(ServerConfig config) {
         this.config = config;
         this.registry = new StreamRegistry(app -> this.config.policyFor(app), dev.rtmpserver.stream.Scheduler.of(timer),
                 System::nanoTime, () -> this.config.limits().maxStreams());
         this.hooks = config.hooks().any() ? new Hooks(config.hooks(), counters) : null;
-        this.access = Access.of(config.access());
+        this.pushes = new Pushes(registry, () -> this.config.pushes(), counters);
+        this.access = Access.of(config.access(), pushes::requested);
         this.context = sessionContext(config);
     }
 
@@ -124,7 +127,7 @@ public final class RtmpServer implements AutoCloseable {
         Reload result = Reload.of(config, next);
         ServerConfig applied = result.applied();
         if (!applied.access().equals(config.access())) {
-            access = Access.of(applied.access());
+            access = Access.of(applied.access(), pushes::requested);
         }
         Recordings r = recordings;
         if (r != null) {
@@ -164,7 +167,7 @@ public final class RtmpServer implements AutoCloseable {
                                 config.limits().maxConnections(), config.limits().maxConnectionsPerAddress()));
                 http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners,
                         recordings().map(Recordings::files), reloads, this::listenAddresses, flv,
-                        hls == null ? null : new HlsRequests(hls)).start();
+                        hls == null ? null : new HlsRequests(hls), pushes).start();
                 if (hls != null) {
                     publishListeners.add(hls);
                 }
@@ -178,6 +181,7 @@ public final class RtmpServer implements AutoCloseable {
                         + " with --http-port", h.port(), e.getMessage());
             }
         }
+        publishListeners.add(pushes);
         List<PublishListener> listeners = List.copyOf(publishListeners);
         registry.setPublishListener((stream, continuing) -> listeners.forEach(l -> l.published(stream, continuing)));
         ServerSocket socket = new ServerSocket();
@@ -458,6 +462,11 @@ public final class RtmpServer implements AutoCloseable {
         return r == null ? java.util.Optional.empty() : r.files().resolveForPlayback(name);
     }
 
+    /** Every push target, for tests. */
+    public Pushes pushes() {
+        return pushes;
+    }
+
     /** Recording, if configured; for tests and the HTTP API. */
     public java.util.Optional<Recordings> recordings() {
         return java.util.Optional.ofNullable(recordings);
@@ -509,6 +518,7 @@ public final class RtmpServer implements AutoCloseable {
             flv.endAll("the server is shutting down");
         }
         registry.endAll();
+        pushes.closeAll(config.limits().shutdownGrace());
         if (recordings != null) {
             recordings.closeAll(config.limits().shutdownGrace());
         }

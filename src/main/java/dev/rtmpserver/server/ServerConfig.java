@@ -5,6 +5,7 @@ import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.net.TlsConfig;
 import dev.rtmpserver.record.RecordConfig;
+import dev.rtmpserver.relay.PushConfig;
 import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.stream.StreamPolicy;
 
@@ -27,10 +28,12 @@ import java.util.Optional;
  * @param tls         the RTMPS listener; empty means plain RTMP only
  * @param access      publish and play permissions
  * @param hooks       who is told when publishes, plays and recordings end
+ * @param pushes      which applications' streams are pushed to other servers
  */
 public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> recording, SessionConfig session,
                            StreamPolicy streams, Map<String, StreamPolicy> appStreams, Optional<HttpConfig> http,
-                           Limits limits, Optional<TlsConfig> tls, AccessConfig access, HookConfig hooks) {
+                           Limits limits, Optional<TlsConfig> tls, AccessConfig access, HookConfig hooks,
+                           PushConfig pushes) {
     public static final int DEFAULT_PORT = 1935;
     /** All IPv4 interfaces; InetSocketAddress reads the literal without getByName's checked exception. */
     public static final InetAddress DEFAULT_BIND = new InetSocketAddress("0.0.0.0", 0).getAddress();
@@ -46,31 +49,36 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     public static ServerConfig forTests() {
         return new ServerConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty(), SessionConfig.defaults(),
                 StreamPolicy.defaults(), Map.of(), Optional.empty(), Limits.defaults(), Optional.empty(),
-                AccessConfig.open(), HookConfig.none());
+                AccessConfig.open(), HookConfig.none(), PushConfig.none());
     }
 
     public ServerConfig withRecording(RecordConfig newRecording) {
-        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams, http, limits, tls, access, hooks);
+        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams, http, limits, tls, access, hooks, pushes);
     }
 
     public ServerConfig withHttp(HttpConfig newHttp) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, Optional.of(newHttp), limits, tls, access, hooks);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, Optional.of(newHttp), limits, tls, access, hooks, pushes);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, newLimits, tls, access, hooks);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, newLimits, tls, access, hooks, pushes);
     }
 
     public ServerConfig withTls(TlsConfig newTls) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, Optional.of(newTls), access, hooks);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, Optional.of(newTls), access, hooks, pushes);
     }
 
     public ServerConfig withAccess(AccessConfig newAccess) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, newAccess, hooks);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, newAccess, hooks, pushes);
     }
 
     public ServerConfig withHooks(HookConfig newHooks) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, access, newHooks);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, access, newHooks, pushes);
+    }
+
+    public ServerConfig withPushes(PushConfig newPushes) {
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, access, hooks,
+                newPushes);
     }
 
     public StreamPolicy policyFor(String app) {
@@ -78,10 +86,10 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     }
 
     public ServerConfig withSession(SessionConfig newSession) {
-        return new ServerConfig(bind, port, recording, newSession, streams, appStreams, http, limits, tls, access, hooks);
+        return new ServerConfig(bind, port, recording, newSession, streams, appStreams, http, limits, tls, access, hooks, pushes);
     }
 
     public ServerConfig withStreams(StreamPolicy newStreams, Map<String, StreamPolicy> newAppStreams) {
-        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams, http, limits, tls, access, hooks);
+        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams, http, limits, tls, access, hooks, pushes);
     }
 }

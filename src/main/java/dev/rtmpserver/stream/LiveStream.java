@@ -185,7 +185,7 @@ public final class LiveStream {
                 switch (sink.kind()) {
                     case PLAYER -> players++;
                     case RECORDER -> recorders++;
-                    case PACKAGER -> { }
+                    case PACKAGER, RELAY -> { }
                 }
                 bytesSent += sink.bytesSent();
             }

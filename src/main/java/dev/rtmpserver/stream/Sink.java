@@ -3,16 +3,19 @@ package dev.rtmpserver.stream;
 import java.util.List;
 
 /**
- * Something a live stream delivers frames to: an RTMP player, a recorder, and later a relay.
+ * Something a live stream delivers frames to: an RTMP player, a recorder, a push relay.
  * Every method is called on the publisher's thread (or a joining thread) under the stream's lock,
  * so none may block: a sink queues the work for its own thread and decides itself what to drop
  * when it falls behind.
  */
 public interface Sink {
 
-    /** What a sink is: the API and metrics count players apart from recorders, and neither includes packagers (HLS). */
+    /**
+     * What a sink is: the API and metrics count players apart from recorders, and neither includes packagers
+     * (HLS) or relays (pushes to other servers, shown on their own).
+     */
     enum Kind {
-        PLAYER, RECORDER, PACKAGER
+        PLAYER, RECORDER, PACKAGER, RELAY
     }
 
     Kind kind();

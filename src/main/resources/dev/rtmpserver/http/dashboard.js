@@ -246,6 +246,21 @@ function updateCard(c, s) {
   if (s.recorders) {
     tables.push(el("div", {class: "meta"}, plural(s.recorders, "recorder") + " writing this stream to disk"));
   }
+  if (s.pushes && s.pushes.length) {
+    const pushes = el("table", {},
+      el("caption", {}, s.pushes.length + (s.pushes.length === 1 ? " push" : " pushes") + " to other servers"),
+      el("tr", {}, el("th", {}, "target"), el("th", {}, "state"), el("th", {class: "num"}, "attempts"),
+        el("th", {class: "num"}, "dropped"), el("th", {class: "num"}, "sent"), el("th", {}, "last error")));
+    for (const p of s.pushes) {
+      // The URL comes with its stream key already redacted by the server.
+      const state = p.state === "waiting" ? "retry in " + Math.ceil(p.nextRetryMs / 1000) + " s" : p.state;
+      pushes.append(el("tr", {class: p.state === "publishing" ? "" : "lagging"},
+        el("td", {}, p.url), el("td", {}, state), el("td", {class: "num"}, p.attempts),
+        el("td", {class: "num"}, p.droppedFrames), el("td", {class: "num"}, bytes(p.bytesSent)),
+        el("td", {}, p.lastError || "")));
+    }
+    tables.push(el("div", {class: "table"}, pushes));
+  }
   c.tables.replaceChildren(...tables);
 }
 

@@ -244,6 +244,22 @@ class ConfigBuilderTest {
         assertTrue(recording.records("events", "anything"));
     }
 
+    @Test
+    void pushTargetsAreListedPerApplicationAndCheckedAtStart() {
+        ServerConfig config = ConfigBuilder.build(new Options(), Map.of(
+                "live", Map.of(AppKey.PUSH, "rtmp://a/live, rtmps://b/app/{name}", AppKey.PUSH_INSECURE, "on"),
+                "events", Map.of(AppKey.PUSH, "rtmp://c/events", AppKey.PUSH_INSECURE, "off")));
+        assertEquals(Map.of("live", List.of("rtmp://a/live", "rtmps://b/app/{name}"), "events",
+                List.of("rtmp://c/events")), config.pushes().targets());
+        assertEquals(Set.of("live"), config.pushes().insecure());
+
+        for (String bad : new String[] {"http://a/live", " , ", "rtmp://a"}) {
+            InvalidOption e = assertThrows(InvalidOption.class, () -> ConfigBuilder.build(new Options(),
+                    Map.of("live", Map.of(AppKey.PUSH, bad))));
+            assertTrue(e.getMessage().contains("app.live.push"), e.getMessage());
+        }
+    }
+
     private static Arguments invalid(Consumer<Options> change, String option, String accepted) {
         Options options = new Options();
         change.accept(options);

@@ -17,6 +17,7 @@ final class FakeExchange {
     private final String method;
     private final URI uri;
     private final InetAddress remote;
+    private String body = "";
     private final Map<String, String> requestHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
     /** What was sent back; header names match ignoring case. */
@@ -32,6 +33,11 @@ final class FakeExchange {
         this.remote = remote;
     }
 
+    FakeExchange body(String text) {
+        body = text;
+        return this;
+    }
+
     FakeExchange header(String name, String value) {
         requestHeaders.put(name, value);
         return this;
@@ -39,7 +45,7 @@ final class FakeExchange {
 
     Sent send(HttpApi api) throws IOException {
         HttpRequest request = new HttpRequest(method, uri.getRawPath(), uri.getRawQuery(), requestHeaders,
-                new InetSocketAddress(remote, 40000), InetAddress.getLoopbackAddress());
+                new InetSocketAddress(remote, 40000), InetAddress.getLoopbackAddress(), body);
         Response r = api.respond(request);
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.putAll(HttpApi.responseHeaders(r));

@@ -6,6 +6,8 @@ import dev.rtmpserver.hls.HlsRequests;
 import dev.rtmpserver.hls.HlsStreams;
 import dev.rtmpserver.metrics.BuildInfo;
 import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.relay.PushConfig;
+import dev.rtmpserver.relay.Pushes;
 import dev.rtmpserver.session.AccessControl;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.Scheduler;
@@ -80,7 +82,8 @@ class HttpApiTest {
                 }, () -> listeners, Optional.empty(), () -> reloads.get().get(), () -> rtmpListeners,
                 new FlvPlayback(registry, () -> AccessControl.ALLOW_ALL, counters,
                         new FlvPlayback.Limits(1 << 20, Duration.ofSeconds(10), 100, 10)),
-                new HlsRequests(new HlsStreams(registry, HlsConfig.defaults(), Scheduler.of(timer))));
+                new HlsRequests(new HlsStreams(registry, HlsConfig.defaults(), Scheduler.of(timer))),
+                new Pushes(registry, PushConfig::none, counters));
     }
 
     private Answer send(String method, String path, String token) throws IOException {
@@ -120,6 +123,27 @@ class HttpApiTest {
         assertEquals(200, send("GET", "/metrics", null).statusCode());
         assertEquals(200, send("GET", "/healthz", null).statusCode());
         assertEquals(200, send("GET", "/", null).statusCode());
+    }
+
+    @Test
+    void pushesAreAddedWithAStrictJsonBodyToPublishedStreamsOnly() throws Exception {
+        create(Optional.empty());
+        String path = "/api/streams/live/cam/pushes";
+        assertEquals(404, post(path, "{\"url\": \"rtmp://127.0.0.1:9/live\"}").statusCode(), "nobody publishes");
+        registry.publish(new StreamKey("live", "cam"), new PrometheusTest.FakePublisher("conn-1 /203.0.113.9:5000"));
+        for (String body : new String[] {"", "rtmp://127.0.0.1:9/live", "{\"url\": 1}", "{\"url\": \"http://x/y\"}",
+                "{\"url\": \"rtmp://h/live\", \"extra\": true}"}) {
+            Answer r = post(path, body);
+            assertEquals(400, r.statusCode(), body);
+            assertTrue(r.body().contains("\"error\""), r.body());
+        }
+        assertEquals(405, send("GET", path, null).statusCode());
+        assertEquals(404, send("DELETE", path + "/999", null).statusCode());
+    }
+
+    private Answer post(String path, String body) throws IOException {
+        FakeExchange.Sent sent = new FakeExchange("POST", path, InetAddress.getLoopbackAddress()).body(body).send(api);
+        return new Answer(sent.status(), sent.headers(), sent.text());
     }
 
     @Test

@@ -6,6 +6,8 @@ import dev.rtmpserver.hls.HlsRequests;
 import dev.rtmpserver.hls.HlsStreams;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.record.RecordFiles;
+import dev.rtmpserver.relay.PushConfig;
+import dev.rtmpserver.relay.Pushes;
 import dev.rtmpserver.session.AccessControl;
 import dev.rtmpserver.stream.Scheduler;
 import dev.rtmpserver.stream.StreamPolicy;
@@ -104,7 +106,8 @@ class RecordingsApiTest {
                 new Counters(), (key, ban) -> false, List::of, recordings,
                 () -> new ConfigReload.Result(false, List.of()), List::of, new FlvPlayback(registry,
                         () -> AccessControl.ALLOW_ALL, new Counters(), new FlvPlayback.Limits(1 << 20, Duration.ofSeconds(10), 100, 10)),
-                new HlsRequests(new HlsStreams(registry, HlsConfig.defaults(), Scheduler.of(timer))));
+                new HlsRequests(new HlsStreams(registry, HlsConfig.defaults(), Scheduler.of(timer))),
+                new Pushes(registry, PushConfig::none, new Counters()));
     }
 
     private void create() {

@@ -5,6 +5,7 @@ import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.net.TlsConfig;
 import dev.rtmpserver.record.RecordConfig;
+import dev.rtmpserver.relay.PushConfig;
 import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.stream.StreamPolicy;
 import org.junit.jupiter.api.Test;
@@ -35,10 +36,18 @@ class ReloadTest {
                 Optional.empty(), List.of(), HookConfig.DEFAULT_FORMAT, HookConfig.DEFAULT_TIMEOUT);
         ServerConfig next = new ServerConfig(RUNNING.bind(), RUNNING.port(), RUNNING.recording(), RUNNING.session(),
                 RUNNING.streams(), RUNNING.appStreams(), RUNNING.http(), RUNNING.limits(), RUNNING.tls(),
-                RUNNING.access(), hooks);
+                RUNNING.access(), hooks, RUNNING.pushes());
         Reload reload = Reload.of(RUNNING, next);
         assertEquals(List.of("--on-unpublish"), reload.needsRestart());
         assertEquals(RUNNING.hooks(), reload.applied().hooks());
+    }
+
+    @Test
+    void pushTargetsApplyFromTheNextPublishWithoutARestart() {
+        PushConfig pushes = new PushConfig(Map.of("live", List.of("rtmp://backup/live")), Set.of());
+        Reload reload = Reload.of(RUNNING, RUNNING.withPushes(pushes));
+        assertEquals(List.of(), reload.needsRestart());
+        assertEquals(pushes, reload.applied().pushes());
     }
 
     @Test
@@ -56,7 +65,7 @@ class ReloadTest {
                 RUNNING.session().withChunkSize(8192), RUNNING.streams(), RUNNING.appStreams(),
                 Optional.of(new HttpConfig(any, 8081, Optional.of("new-secret"))), RUNNING.limits(),
                 Optional.of(new TlsConfig(443, Path.of("cert.pem"), Path.of("key.pem"), new char[0])),
-                RUNNING.access(), RUNNING.hooks());
+                RUNNING.access(), RUNNING.hooks(), RUNNING.pushes());
 
         Reload reload = Reload.of(RUNNING, next);
 
@@ -109,7 +118,7 @@ class ReloadTest {
 
         ServerConfig off = new ServerConfig(RUNNING.bind(), RUNNING.port(), Optional.empty(), RUNNING.session(),
                 RUNNING.streams(), RUNNING.appStreams(), RUNNING.http(), RUNNING.limits(), RUNNING.tls(),
-                RUNNING.access(), RUNNING.hooks());
+                RUNNING.access(), RUNNING.hooks(), RUNNING.pushes());
         Reload stopped = Reload.of(RUNNING, off);
         assertEquals(List.of("--record-dir"), stopped.needsRestart());
         assertEquals(RUNNING.recording(), stopped.applied().recording());
