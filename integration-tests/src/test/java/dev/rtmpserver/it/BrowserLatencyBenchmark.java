@@ -71,7 +71,9 @@ class BrowserLatencyBenchmark {
                 try (Browser browser = Browser.open(dir.resolve("chromium-" + transport), page + "#" + transport,
                         800, 600)) {
                     // The page starts the transport its fragment names; measuring starts as soon as it has loaded.
-                    browser.await("String(document.getElementById('status') !== null)", "true"::equals, "the page");
+                    browser.await("String(document.getElementById('status') !== null"
+                            + " && document.getElementById('status').textContent !== 'loading…')", "true"::equals,
+                            "the player page's script");
                     browser.evaluate(MEASURE);
                     Thread.sleep(Duration.ofSeconds(SECONDS));
                     String[] lat = browser.evaluate("window.bench.lat.join(',')").split(",");

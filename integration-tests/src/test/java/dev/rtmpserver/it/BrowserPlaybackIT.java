@@ -31,6 +31,11 @@ class BrowserPlaybackIT {
                     true, true);
             String page = "http://127.0.0.1:" + server.server.httpPort().orElseThrow() + "/play/live/cam";
             try (Browser browser = Browser.open(dir.resolve("chromium"), page, 800, 600)) {
+                // The page's script has run once the status is no longer the page's own "loading…": a
+                // click before that finds no button, or no handler.
+                browser.await("String(document.getElementById('status') !== null"
+                        + " && document.getElementById('status').textContent !== 'loading…')", "true"::equals,
+                        "the player page's script");
                 for (String transport : new String[] {"hls", "http", "ws"}) {
                     browser.evaluate("document.getElementById('" + transport + "').click(), ''");
                     String start = browser.await("document.querySelector('video').currentTime.toFixed(2)",
