@@ -55,15 +55,15 @@ import java.util.regex.Pattern;
  * these two are guarded by {@link ApiAccess}; the rest is open and must never show either.
  */
 public final class HttpApi implements AutoCloseable {
-    private static final String DASHBOARD = resource("dashboard.html");
-    private static final String DASHBOARD_SCRIPT = resource("dashboard.js");
-    private static final String PLAY_PAGE = resource("play.html");
-    private static final String PLAY_SCRIPT = resource("play.js");
+    private static final byte[] DASHBOARD = resource("dashboard.html");
+    private static final byte[] DASHBOARD_SCRIPT = resource("dashboard.js");
+    private static final byte[] PLAY_PAGE = resource("play.html");
+    private static final byte[] PLAY_SCRIPT = resource("play.js");
     /** The player library, as published on npm (see vendor/README.md); its name carries its version. */
     private static final String MPEGTS_PATH = "/vendor/mpegts-1.8.2.js";
-    private static final String MPEGTS = resource("vendor/mpegts-1.8.2.js");
+    private static final byte[] MPEGTS = resource("vendor/mpegts-1.8.2.js");
     private static final String HLS_JS_PATH = "/vendor/hls-1.7.4.min.js";
-    private static final String HLS_JS = resource("vendor/hls-1.7.4.min.js");
+    private static final byte[] HLS_JS = resource("vendor/hls-1.7.4.min.js");
     /** Versioned, so any cache may keep it for good. */
     private static final Map<String, String> IMMUTABLE = Map.of("Cache-Control", "public, max-age=31536000, immutable");
     /**
@@ -228,7 +228,7 @@ public final class HttpApi implements AutoCloseable {
                 response.file().copyTo(out);
             }
         } else {
-            res.send(response.body().getBytes(StandardCharsets.UTF_8));
+            res.send(response.body());
         }
     }
 
@@ -270,28 +270,28 @@ public final class HttpApi implements AutoCloseable {
             }
             case "/", "/index.html" -> {
                 allow(method, "GET");
-                yield Response.text(200, "text/html; charset=utf-8", DASHBOARD).withHeaders(DASHBOARD_POLICY);
+                yield Response.bytes(200, "text/html; charset=utf-8", DASHBOARD).withHeaders(DASHBOARD_POLICY);
             }
             case "/dashboard.js" -> {
                 allow(method, "GET");
-                yield Response.text(200, "text/javascript; charset=utf-8", DASHBOARD_SCRIPT);
+                yield Response.bytes(200, "text/javascript; charset=utf-8", DASHBOARD_SCRIPT);
             }
             case "/play.js" -> {
                 allow(method, "GET");
-                yield Response.text(200, "text/javascript; charset=utf-8", PLAY_SCRIPT);
+                yield Response.bytes(200, "text/javascript; charset=utf-8", PLAY_SCRIPT);
             }
             case MPEGTS_PATH -> {
                 allow(method, "GET");
-                yield Response.text(200, "text/javascript; charset=utf-8", MPEGTS).withHeaders(IMMUTABLE);
+                yield Response.bytes(200, "text/javascript; charset=utf-8", MPEGTS).withHeaders(IMMUTABLE);
             }
             case HLS_JS_PATH -> {
                 allow(method, "GET");
-                yield Response.text(200, "text/javascript; charset=utf-8", HLS_JS).withHeaders(IMMUTABLE);
+                yield Response.bytes(200, "text/javascript; charset=utf-8", HLS_JS).withHeaders(IMMUTABLE);
             }
             default -> {
                 if (path.startsWith("/play/") && path.length() > "/play/".length()) {
                     allow(method, "GET");
-                    yield Response.text(200, "text/html; charset=utf-8", PLAY_PAGE).withHeaders(PLAY_POLICY);
+                    yield Response.bytes(200, "text/html; charset=utf-8", PLAY_PAGE).withHeaders(PLAY_POLICY);
                 }
                 boolean api = path.equals("/api") || path.startsWith("/api/");
                 if (api || path.startsWith(RecordingsApi.FILES)) {
@@ -546,9 +546,9 @@ public final class HttpApi implements AutoCloseable {
         return out.toString();
     }
 
-    private static String resource(String name) {
+    private static byte[] resource(String name) {
         try (InputStream in = HttpApi.class.getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + name + " from the jar", e);
         }

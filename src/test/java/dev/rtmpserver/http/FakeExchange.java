@@ -54,7 +54,7 @@ final class FakeExchange {
             if (r.file() != null) {
                 r.file().copyTo(body);
             } else {
-                body.writeBytes(r.body().getBytes(StandardCharsets.UTF_8));
+                body.writeBytes(r.body());
             }
         }
         return new Sent(r.status(), headers, body.toByteArray());

@@ -15,7 +15,7 @@ class HealthTest {
     void allUpIsOkWithALinePerListener() {
         Response r = Health.render(List.of(RTMP, RTMPS, HTTP));
         assertEquals(200, r.status());
-        assertEquals("ok\nrtmp 0.0.0.0:1935 up\nrtmps 0.0.0.0:1936 up\nhttp 127.0.0.1:8080 up\n", r.body());
+        assertEquals("ok\nrtmp 0.0.0.0:1935 up\nrtmps 0.0.0.0:1936 up\nhttp 127.0.0.1:8080 up\n", r.bodyText());
         assertEquals(Response.TEXT, r.headers().get("Content-Type"));
     }
 
@@ -30,12 +30,12 @@ class HealthTest {
                 rtmp 0.0.0.0:1935 up
                 rtmps 0.0.0.0:1936 down: accept loop failed: java.lang.IllegalStateException
                 http 127.0.0.1:8080 up
-                """, r.body());
+                """, r.bodyText());
     }
 
     @Test
     void aReasonNeverSpansLines() {
         Response r = Health.render(List.of(new ListenerState("rtmp 0.0.0.0:1935", false, "a\nb\rc")));
-        assertEquals("down\nrtmp 0.0.0.0:1935 down: a b c\n", r.body());
+        assertEquals("down\nrtmp 0.0.0.0:1935 down: a b c\n", r.bodyText());
     }
 }
