@@ -44,7 +44,7 @@ public final class HlsRequests {
      */
     public record Answer(int status, String contentType, String cacheControl, List<byte[]> body) {
         /** A JSON error; the message may hold a client's stream name, so it is escaped (PeerText) first. */
-        static Answer error(int status, String message) {
+        public static Answer error(int status, String message) {
             String text = PeerText.escape(message).replace("\\", "\\\\").replace("\"", "\\\"");
             return new Answer(status, "application/json", "no-store",
                     List.of(("{\"error\":\"" + text + "\"}\n").getBytes(StandardCharsets.UTF_8)));

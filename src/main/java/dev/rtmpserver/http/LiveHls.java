@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,13 +34,13 @@ final class LiveHls {
             FlvPlayback.Refusal refusal = key == null ? null : rules.refusal(key, request.rawQuery(),
                     request.remote().getAddress().getHostAddress(), "http://" + request.header("Host")
                             + request.rawPath(), "hls");
-            answer = refusal != null ? error(refusal.status(), refusal.reason())
+            answer = refusal != null ? HlsRequests.Answer.error(refusal.status(), refusal.reason())
                     : hls.answer(request.rawPath(), query(request.rawQuery()), HttpApi::decode);
         } catch (HttpError e) {
-            answer = error(e.status, e.getMessage());
+            answer = HlsRequests.Answer.error(e.status, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            answer = error(503, "the server is stopping");
+            answer = HlsRequests.Answer.error(503, "the server is stopping");
         }
         res.status(Status.create(answer.status()));
         res.header("Content-Type", answer.contentType());
@@ -60,11 +59,6 @@ final class LiveHls {
         } catch (UncheckedIOException e) {
             // The player went away mid-answer.
         }
-    }
-
-    private static HlsRequests.Answer error(int status, String message) {
-        return new HlsRequests.Answer(status, "application/json", "no-store",
-                List.of((Json.write(Map.of("error", message)) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** The query's parameters, decoded; the last of a repeated one wins. */
