@@ -4,6 +4,7 @@ import dev.rtmpserver.stream.MediaFrame;
 import dev.rtmpserver.stream.Sink;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.wire.ProtocolException;
+import dev.rtmpserver.wire.flv.FlvHeader;
 import dev.rtmpserver.wire.flv.FlvStreamBytes;
 import dev.rtmpserver.wire.flv.FlvTag;
 import dev.rtmpserver.wire.flv.Metadata;
@@ -166,10 +167,10 @@ public final class FlvViewer implements Sink {
     }
 
     /** Whether the stream had audio and video when this viewer joined, for the FLV header; both if it had neither yet. */
-    boolean[] tracksAtJoin() {
+    FlvHeader.Flags tracksAtJoin() {
         lock.lock();
         try {
-            return hasAudio || hasVideo ? new boolean[] {hasAudio, hasVideo} : new boolean[] {true, true};
+            return hasAudio || hasVideo ? new FlvHeader.Flags(hasAudio, hasVideo) : new FlvHeader.Flags(true, true);
         } finally {
             lock.unlock();
         }
@@ -274,8 +275,8 @@ public final class FlvViewer implements Sink {
      * @throws IOException if the output failed (the client went away)
      */
     public String run(Output out) throws IOException, InterruptedException {
-        boolean[] tracks = tracksAtJoin();
-        byte[] start = FlvStreamBytes.start(tracks[0], tracks[1]);
+        FlvHeader.Flags tracks = tracksAtJoin();
+        byte[] start = FlvStreamBytes.start(tracks.audio(), tracks.video());
         out.write(start, start.length);
         bytesSent.addAndGet(start.length);
         byte[] buffer = new byte[64 * 1024];
