@@ -61,7 +61,7 @@ class CommandHandlerTest {
                 ProtocolLimits.DEFAULT_MAX_MESSAGE_BYTES, ProtocolLimits.DEFAULT_MAX_CHUNK_SIZE,
                 ProtocolLimits.DEFAULT_MAX_AMF_DEPTH, MAX_COMMANDS_BEFORE_CONNECT));
         SessionContext context = new SessionContext(registry, config, name -> Optional.empty(), counters,
-                AccessControl.ALLOW_ALL, StreamEnds.NONE);
+                AccessControl.ALLOW_ALL, StreamEnds.NONE, PublishClaims.NONE);
         InetAddress loopback = InetAddress.getLoopbackAddress();
         Socket server;
         try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
