@@ -216,8 +216,8 @@ public final class ClusterMap implements PublishClaims, Origins, AutoCloseable {
         counters.clusterErrors.increment();
         if (reachable.compareAndSet(true, false)) {
             counters.clusterOutages.increment();
-            Logger.warn("cluster map: {}; publishes are admitted without it until it answers, then the streams"
-                    + " published here are registered again", e.getMessage());
+            Logger.warn("cluster map: {} does not answer ({}); publishes are admitted without it until it does,"
+                    + " then the streams published here are registered again", store, e.getMessage());
         }
     }
 

@@ -80,7 +80,7 @@ final class RedisStore implements ClusterStore {
                 List.of(owner.value(), Long.toString(ttl.toMillis()), owner.nodePrefix())));
         if (!(answer instanceof List<?> pair) || pair.size() != 2 || !(pair.get(0) instanceof Long code)
                 || !(pair.get(1) instanceof String holder)) {
-            throw new StoreException("Redis at " + name + " answered the claim with " + answer, null);
+            throw new StoreException("unexpected answer to a claim: " + answer, null);
         }
         Outcome outcome = switch (code.intValue()) {
             case 1 -> Outcome.CREATED;
@@ -104,7 +104,7 @@ final class RedisStore implements ClusterStore {
         try {
             return command.get();
         } catch (JedisException e) {
-            throw new StoreException("Redis at " + name + ": " + e.getMessage(), e);
+            throw new StoreException(e.getMessage(), e);
         }
     }
 

@@ -74,7 +74,7 @@ final class FakeStore implements ClusterStore {
 
     private void check() {
         if (down) {
-            throw new StoreException("Redis at fake:6379: connection refused", null);
+            throw new StoreException("connection refused", null);
         }
     }
 
