@@ -34,8 +34,11 @@ public record ClusterConfig(URI redis, URI advertiseUrl, Duration ttl, Duration 
         if (invalid != null) {
             throw new IllegalArgumentException(invalid);
         }
-        if (ttl.compareTo(Duration.ofMillis(3)) < 0 || timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException("the TTL and the timeout must be longer than 0: " + ttl + ", " + timeout);
+        if (ttl.compareTo(Duration.ofMillis(3)) < 0) {
+            throw new IllegalArgumentException("the TTL must be at least 3 ms, a third of it between renewals: " + ttl);
+        }
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("the timeout must be longer than 0: " + timeout);
         }
     }
 
