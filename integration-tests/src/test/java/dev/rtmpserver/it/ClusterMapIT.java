@@ -105,6 +105,24 @@ class ClusterMapIT {
     }
 
     @Test
+    void aNodeShuttingDownDeletesItsStreamsAtOnce() throws Exception {
+        try (RedisServer redis = new RedisServer()) {
+            TestServer a = node(redis, Duration.ofSeconds(60));
+            Tools.Run publisher;
+            try {
+                publisher = Tools.publishTestStream("cluster-shutdown-publish", a.url("live", "cam"), "320x240", 60,
+                        false, true);
+                Await.until(() -> published(a, CAM), "A publishes live/cam");
+                Await.value(() -> redis.get(CAM_KEY), "live/cam is in Redis");
+            } finally {
+                a.close();
+            }
+            assertNull(redis.get(CAM_KEY), "gone when the node has stopped, not a TTL later");
+            publisher.kill();
+        }
+    }
+
+    @Test
     void redisGoingAwayStopsNothingAndTheMapIsRepairedWhenItReturns() throws Exception {
         Duration ttl = Duration.ofSeconds(3);
         try (RedisServer redis = new RedisServer();
@@ -131,7 +149,10 @@ class ClusterMapIT {
             assertTrue(published(a, CAM), "A's first stream goes on");
 
             redis.start();
+            long restarted = System.nanoTime();
             within(LIMIT, () -> map(a).self().value().equals(redis.get(CAM_KEY)), "live/cam is back in Redis");
+            System.out.printf("live/cam back in Redis %d ms after it restarted (renewal every %d ms)%n",
+                    Duration.ofNanos(System.nanoTime() - restarted).toMillis(), ttl.dividedBy(3).toMillis());
             within(LIMIT, () -> map(a).self().value().equals(redis.get(ClusterMap.keyOf(cam2))),
                     "live/cam2, published during the outage, is in Redis");
             assertTrue(redis.ttl(CAM_KEY).compareTo(Duration.ZERO) > 0, "with an expiry");
