@@ -5,6 +5,7 @@ import dev.rtmpserver.cluster.ClusterMap;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.server.ServerConfig;
 import dev.rtmpserver.stream.LiveStream;
+import dev.rtmpserver.stream.StreamBusyException;
 import dev.rtmpserver.stream.StreamKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,6 +23,7 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two nodes in-process sharing a real redis-server, published to and played from with ffmpeg. */
@@ -100,6 +102,43 @@ class ClusterMapIT {
             publisher.stop(Duration.ofSeconds(10));
             Await.until(() -> redis.get(CAM_KEY) == null, "the key goes when A's publisher leaves");
             assertEquals(List.of(), map(b).originsFor(CAM), "B finds the stream nowhere");
+            assertEquals(0, a.server.counters().clusterErrors.sum());
+        }
+    }
+
+    /** The claim and release scripts as Redis runs them, driven through the map without a publisher. */
+    @Test
+    void claimsRenewTakeOverAPreviousLifeAndNeverTouchAnotherNodesKey() throws Exception {
+        Duration ttl = Duration.ofSeconds(60);
+        try (RedisServer redis = new RedisServer();
+             TestServer a = node(redis, ttl)) {
+            ClusterMap map = map(a);
+            String mine = map.self().value();
+            StreamKey fresh = new StreamKey("live", "fresh");
+            map.claim(fresh);
+            assertEquals(mine, redis.get(ClusterMap.keyOf(fresh)));
+            redis.set(ClusterMap.keyOf(fresh), mine, Duration.ofSeconds(5));
+            map.claim(fresh);
+            assertTrue(redis.ttl(ClusterMap.keyOf(fresh)).compareTo(Duration.ofSeconds(5)) > 0, "renewed to the TTL");
+            map.release(fresh);
+            assertEquals(mine, redis.get(ClusterMap.keyOf(fresh)), "one claim is left");
+            map.release(fresh);
+            Await.until(() -> redis.get(ClusterMap.keyOf(fresh)) == null, "the last release deletes it");
+
+            StreamKey restarted = new StreamKey("live", "restarted");
+            redis.set(ClusterMap.keyOf(restarted), map.self().advertiseUrl() + " an-earlier-process", ttl);
+            map.claim(restarted);
+            assertEquals(mine, redis.get(ClusterMap.keyOf(restarted)), "a previous life's key is taken over");
+
+            StreamKey other = new StreamKey("live", "other");
+            String theirs = "rtmp://127.0.0.1:1 another-node";
+            redis.set(ClusterMap.keyOf(other), theirs, ttl);
+            StreamBusyException refused = assertThrows(StreamBusyException.class, () -> map.claim(other));
+            assertEquals("stream live/other is already being published", refused.getMessage());
+            map.release(other);
+            Thread.sleep(200);
+            assertEquals(theirs, redis.get(ClusterMap.keyOf(other)), "another node's key is never deleted");
+            assertEquals(List.of("rtmp://127.0.0.1:1/live"), map.originsFor(other));
             assertEquals(0, a.server.counters().clusterErrors.sum());
         }
     }

@@ -56,6 +56,11 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Writes {@code key} as another program would, expiring after {@code ttl}. */
+    void set(String key, String value, Duration ttl) {
+        client.psetex(key, ttl.toMillis(), value);
+    }
+
     /** The key's time to live as PTTL tells it: -2 if there is no key. */
     Duration ttl(String key) {
         return Duration.ofMillis(client.pttl(key));
