@@ -47,6 +47,8 @@ public final class ClusterMap implements PublishClaims, Origins, AutoCloseable {
     private final ExecutorService background;
     /** Claims not yet released, by stream: publishes here and those being admitted. */
     private final ConcurrentHashMap<StreamKey, Integer> claims = new ConcurrentHashMap<>();
+    /** Claims waiting for the store's answer, by stream: not yet publishes, so not yet contested. */
+    private final ConcurrentHashMap<StreamKey, Integer> admitting = new ConcurrentHashMap<>();
     /** Streams published here that the renewal found held by another node, so each is logged once. */
     private final Set<StreamKey> contested = ConcurrentHashMap.newKeySet();
     /** False from the first failed call until the next that succeeds: an outage. */
@@ -81,9 +83,13 @@ public final class ClusterMap implements PublishClaims, Origins, AutoCloseable {
         timer.scheduleAtFixedRate(this::renewSoon, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The key of {@code key}'s entry in the store. */
+    /**
+     * The key of {@code key}'s entry in the store: {@code rtmp-server:stream:APP/NAME}. An application
+     * may have a slash in it, as a name may: the application's own slashes (and percent signs) are
+     * percent-encoded, so that the first slash always ends it and no two streams share a key.
+     */
     public static String keyOf(StreamKey key) {
-        return KEY_PREFIX + key.app() + "/" + key.name();
+        return KEY_PREFIX + key.app().replace("%", "%25").replace("/", "%2F") + "/" + key.name();
     }
 
     /** Who this node is in the map. */
@@ -93,8 +99,9 @@ public final class ClusterMap implements PublishClaims, Origins, AutoCloseable {
 
     @Override
     public void claim(StreamKey key) {
-        // Counted first, so that a renewal running meanwhile keeps it.
+        // Counted first, so that a release of another claim of it meanwhile does not delete what this one writes.
         claims.merge(key, 1, Integer::sum);
+        admitting.merge(key, 1, Integer::sum);
         Claim claim;
         try {
             claim = store.claim(keyOf(key), self, ttl);
@@ -103,6 +110,8 @@ public final class ClusterMap implements PublishClaims, Origins, AutoCloseable {
             counters.clusterUnchecked.increment();
             Logger.debug("{}: admitted without the cluster map, which is unreachable", key);
             return;
+        } finally {
+            admitting.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
         }
         answered();
         switch (claim.outcome()) {
@@ -203,7 +212,7 @@ public final class ClusterMap implements PublishClaims, Origins, AutoCloseable {
                 }
                 case RENEWED -> contested.remove(key);
                 case HELD -> {
-                    if (contested.add(key)) {
+                    if (!admitting.containsKey(key) && contested.add(key)) {
                         Logger.warn("{}: published here and on {} since the cluster map was unreachable or lost it;"
                                 + " players that ask the map are sent there", key, claim.holder());
                     }

@@ -83,6 +83,13 @@ class ClusterMapTest {
     }
 
     @Test
+    void noTwoStreamsShareAKey() {
+        assertEquals("rtmp-server:stream:live/a/b", ClusterMap.keyOf(new StreamKey("live", "a/b")));
+        assertEquals("rtmp-server:stream:live%2Fa/b", ClusterMap.keyOf(new StreamKey("live/a", "b")));
+        assertEquals("rtmp-server:stream:live%252Fa/b", ClusterMap.keyOf(new StreamKey("live%2Fa", "b")));
+    }
+
+    @Test
     void renewalKeepsALiveStreamPastItsFirstExpiry() {
         map.claim(CAM);
         for (int i = 0; i < 5; i++) {
