@@ -1,6 +1,7 @@
 package dev.rtmpserver.cli;
 
 import dev.rtmpserver.access.AccessConfig;
+import dev.rtmpserver.cluster.ClusterConfig;
 import dev.rtmpserver.hls.HlsConfig;
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
@@ -56,7 +57,29 @@ final class ConfigBuilder {
                 recording(options.recording, perApplication), session(options), streams,
                 appStreams(streams, perApplication), http(options.http, options.hls, options.tls), limits(options.limits), tls(options.tls),
                 access(options.access, perApplication), hooks(options.hooks, options.recording),
-                pushes(perApplication));
+                pushes(perApplication), cluster(options.cluster));
+    }
+
+    private static Optional<ClusterConfig> cluster(Options.Cluster c) {
+        if (c.redis == null) {
+            if (c.advertiseUrl != null) {
+                throw InvalidOption.missing("--cluster-redis", "--advertise-url is only for a node of a cluster");
+            }
+            return Optional.empty();
+        }
+        String scheme = c.redis.getScheme();
+        if (!("redis".equals(scheme) || "rediss".equals(scheme)) || c.redis.getHost() == null) {
+            throw InvalidOption.of("--cluster-redis", c.redis, "must be a redis://HOST:PORT or rediss://HOST:PORT URL");
+        }
+        if (c.advertiseUrl == null) {
+            throw InvalidOption.missing("--advertise-url", "the other nodes of the cluster pull streams published"
+                    + " here from it: rtmp://HOST:PORT as they reach this node");
+        }
+        String invalid = ClusterConfig.invalidAdvertiseUrl(c.advertiseUrl);
+        if (invalid != null) {
+            throw InvalidOption.of("--advertise-url", c.advertiseUrl, invalid);
+        }
+        return Optional.of(ClusterConfig.of(c.redis, c.advertiseUrl));
     }
 
     private static PushConfig pushes(Map<String, Map<AppKey, String>> perApplication) {

@@ -2,6 +2,7 @@ package dev.rtmpserver.server;
 
 import dev.rtmpserver.access.Access;
 import dev.rtmpserver.browser.FlvPlayback;
+import dev.rtmpserver.cluster.ClusterMap;
 import dev.rtmpserver.concurrent.Threads;
 import dev.rtmpserver.hls.HlsRequests;
 import dev.rtmpserver.hls.HlsStreams;
@@ -19,6 +20,7 @@ import dev.rtmpserver.record.Recordings;
 import dev.rtmpserver.relay.Pushes;
 import dev.rtmpserver.session.AccessControl;
 import dev.rtmpserver.session.Connection;
+import dev.rtmpserver.session.PublishClaims;
 import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.session.SessionContext;
 import dev.rtmpserver.session.StreamEnds;
@@ -92,6 +94,8 @@ public final class RtmpServer implements AutoCloseable {
     /** Null when no hook is configured. */
     private final Hooks hooks;
     private final Pushes pushes;
+    /** Null unless this node is one of a cluster. */
+    private final ClusterMap cluster;
 
     public RtmpServer(ServerConfig config) {
         this.config = config;
@@ -99,6 +103,7 @@ public final class RtmpServer implements AutoCloseable {
                 System::nanoTime, () -> this.config.limits().maxStreams());
         this.hooks = config.hooks().any() ? new Hooks(config.hooks(), counters) : null;
         this.pushes = new Pushes(registry, () -> this.config.pushes(), counters);
+        this.cluster = config.cluster().map(c -> ClusterMap.start(c, counters)).orElse(null);
         this.access = Access.of(config.access(), pushes::requested);
         this.context = sessionContext(config);
     }
@@ -106,7 +111,8 @@ public final class RtmpServer implements AutoCloseable {
     /** Access is looked up at each publish and play, so a reload's new tokens also bind connections already open. */
     private SessionContext sessionContext(ServerConfig c) {
         return new SessionContext(registry, c.session(), this::recordingForPlayback, counters,
-                request -> access.deny(request), hooks == null ? StreamEnds.NONE : hooks);
+                request -> access.deny(request), hooks == null ? StreamEnds.NONE : hooks,
+                cluster == null ? PublishClaims.NONE : cluster);
     }
     /**
      * What {@code POST /api/reload} runs: reading the configuration again is the command line's business. Set it
@@ -462,6 +468,14 @@ public final class RtmpServer implements AutoCloseable {
         return r == null ? java.util.Optional.empty() : r.files().resolveForPlayback(name);
     }
 
+    /**
+     * The cluster map, if this node is one of a cluster: for tests, and the {@link dev.rtmpserver.edge.Origins}
+     * of a stream not published here.
+     */
+    public java.util.Optional<ClusterMap> cluster() {
+        return java.util.Optional.ofNullable(cluster);
+    }
+
     /** Every push target, for tests. */
     public Pushes pushes() {
         return pushes;
@@ -548,6 +562,10 @@ public final class RtmpServer implements AutoCloseable {
         long ended = Math.max(deadline, System.nanoTime()) + CONNECTIONS_END_WAIT.toNanos();
         while (!connections.isEmpty() && System.nanoTime() < ended) {
             LockSupport.parkNanos(CONNECTIONS_END_POLL.toNanos());
+        }
+        // After the connections: each released its streams' claims as it ended; what is left is deleted now.
+        if (cluster != null) {
+            cluster.close();
         }
         // The connections' last unpublish and done hooks, and the recordings', were queued just now.
         if (hooks != null) {
