@@ -11,7 +11,8 @@ import java.util.function.LongConsumer;
 /**
  * Collects a writer's batch as a list of buffers and hands it to the socket in one gathering
  * write (writev). Frames' encoded bytes, shared by every player, join the list where they are
- * ({@link #share}); only what differs per connection (control messages, commands, a first chunk's
+ * ({@link #share}; the channel copies them out of the heap as it writes, as a socket's stream
+ * would); only what differs per connection (control messages, commands, a first chunk's
  * header patched for another message stream id), written through the {@link OutputStream} side,
  * is copied, into a scratch buffer borrowed from a {@link WriteBuffer.Pool} for the batch.
  * Not thread-safe: one writer owns it.
@@ -42,10 +43,10 @@ final class GatheringWriter extends OutputStream {
         this.progress = progress;
     }
 
-    /** Adds bytes that others share, from index {@code from} to their limit; {@code shared} itself is left alone. */
-    void share(ByteBuffer shared, int from) throws IOException {
+    /** Adds bytes that others share, from index {@code from} to their end. */
+    void share(byte[] shared, int from) throws IOException {
         addPending();
-        add(shared.slice(from, shared.limit() - from));
+        add(ByteBuffer.wrap(shared, from, shared.length - from));
     }
 
     @Override

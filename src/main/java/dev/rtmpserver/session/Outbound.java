@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -326,7 +325,7 @@ final class Outbound {
                 holdNanos = Math.max(holdNanos, node.holdNanos);
                 int csid = csidOf(node.typeId);
                 if (node.frame != null) {
-                    ByteBuffer bytes = node.frame.chunked(csid, node.streamId, writer.chunkSize());
+                    byte[] bytes = node.frame.chunked(csid, node.streamId, writer.chunkSize());
                     if (ChunkWriter.standaloneStreamId(bytes) != node.streamId) {
                         ChunkWriter.standaloneHeader(bytes, node.streamId, header);
                         out.write(header);
@@ -337,7 +336,7 @@ final class Outbound {
                     writer.forget(csid);
                     if (node.sent != null) {
                         // A patched header is as long as the one it replaces.
-                        node.sent.add(bytes.limit());
+                        node.sent.add(bytes.length);
                     }
                 } else {
                     writer.write(csid, node.typeId, node.streamId, node.timestamp, node.payload, 0,

@@ -6,8 +6,6 @@ import dev.rtmpserver.wire.media.TrackIds;
 import dev.rtmpserver.wire.media.VideoTag;
 import dev.rtmpserver.wire.message.MessageType;
 
-import java.nio.ByteBuffer;
-
 /**
  * One audio, video or data message of a live stream, read once from the publisher and shared by
  * every sink. Nothing may change it after construction: a sink that needs another timestamp applies
@@ -35,7 +33,7 @@ public final class MediaFrame {
     }
 
     /** One cached encoding; a frame keeps the last one made. */
-    private record Chunked(int csid, int chunkSize, ByteBuffer bytes) {
+    private record Chunked(int csid, int chunkSize, byte[] bytes) {
     }
 
     private final Kind kind;
@@ -118,18 +116,13 @@ public final class MediaFrame {
      * This frame as RTMP chunks (see {@link ChunkWriter#encodeStandalone}), encoded at most once
      * per chunk stream and chunk size. The message stream id in the result is {@code streamId} if
      * this call encoded it, and otherwise that of the call that did.
-     *
-     * <p>The bytes are read-only and outside the heap, so that every player's socket write takes
-     * them where they are (a heap array would be copied into a temporary direct buffer per write).
-     * They are shared: read them with absolute gets, or through a slice or duplicate.
      */
-    public ByteBuffer chunked(int csid, int streamId, int chunkSize) {
+    public byte[] chunked(int csid, int streamId, int chunkSize) {
         Chunked c = chunked;
         if (c != null && c.csid == csid && c.chunkSize == chunkSize) {
             return c.bytes;
         }
-        byte[] encoded = ChunkWriter.encodeStandalone(csid, kind.typeId(), streamId, timestamp, payload, chunkSize);
-        ByteBuffer bytes = ByteBuffer.allocateDirect(encoded.length).put(encoded).flip().asReadOnlyBuffer();
+        byte[] bytes = ChunkWriter.encodeStandalone(csid, kind.typeId(), streamId, timestamp, payload, chunkSize);
         chunked = new Chunked(csid, chunkSize, bytes);
         return bytes;
     }

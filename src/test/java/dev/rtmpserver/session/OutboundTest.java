@@ -79,7 +79,7 @@ class OutboundTest {
             out.close();
             writer.join();
             received.add(got);
-            assertEquals(frames.stream().mapToLong(f -> f.chunked(6, streamId, 4096).limit()).sum(), sent.sum(),
+            assertEquals(frames.stream().mapToLong(f -> f.chunked(6, streamId, 4096).length).sum(), sent.sum(),
                     "the play counts the bytes of its frames, and nothing else");
         }
         for (MediaFrame frame : frames) {

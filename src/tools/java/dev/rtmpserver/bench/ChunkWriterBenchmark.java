@@ -7,7 +7,6 @@ import dev.rtmpserver.wire.message.MessageType;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.util.Random;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
@@ -19,10 +18,9 @@ import org.openjdk.jmh.annotations.Setup;
  * server's commands), and {@link MediaFrame#chunked}, which the server's player writers use so that
  * a live frame is chunked once for all its players.
  *
- * <p>The connection's own writer writes through a 16 KiB {@link BufferedOutputStream} to a
- * {@link CopyingSocket}, so the copies on the way out are counted. A player's writer copies none of
- * a shared encoding: it hands the bytes to the socket's gathering write where they are, so those
- * benchmarks measure getting the encoding.
+ * <p>Every benchmark writes through a 16 KiB {@link BufferedOutputStream}, the most a player's
+ * writer buffers, to a {@link CopyingSocket}, so the copies on the way out are counted; a frame
+ * larger than the buffer goes past it, as in the server.
  */
 public class ChunkWriterBenchmark extends ShortRun {
     private static final int CHUNK_SIZE = 4096;
@@ -63,14 +61,14 @@ public class ChunkWriterBenchmark extends ShortRun {
      * differs from the encoding the frame holds, which it then replaces.
      */
     @Benchmark
-    public ByteBuffer mediaFrameFirstPlayer() {
-        return frame().chunked(CSID, STREAM_ID, CHUNK_SIZE);
+    public void mediaFrameFirstPlayer() throws IOException {
+        out.write(frame().chunked(CSID, STREAM_ID, CHUNK_SIZE));
     }
 
     /** What every further player pays. */
     @Benchmark
-    public ByteBuffer mediaFrameOtherPlayers() {
-        return encoded.chunked(CSID, STREAM_ID, CHUNK_SIZE);
+    public void mediaFrameOtherPlayers() throws IOException {
+        out.write(encoded.chunked(CSID, STREAM_ID, CHUNK_SIZE));
     }
 
     private MediaFrame frame() {

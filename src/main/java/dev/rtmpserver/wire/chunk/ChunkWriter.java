@@ -2,7 +2,6 @@ package dev.rtmpserver.wire.chunk;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 
 /**
  * Splits messages into chunks, choosing the smallest header that the previous message on the same
@@ -184,9 +183,9 @@ public final class ChunkWriter {
     }
 
     /** The message stream id in the header of an {@link #encodeStandalone} encoding. */
-    public static int standaloneStreamId(ByteBuffer encoded) {
-        return (encoded.get(STREAM_ID_OFFSET) & 0xFF) | (encoded.get(STREAM_ID_OFFSET + 1) & 0xFF) << 8
-                | (encoded.get(STREAM_ID_OFFSET + 2) & 0xFF) << 16 | (encoded.get(STREAM_ID_OFFSET + 3) & 0xFF) << 24;
+    public static int standaloneStreamId(byte[] encoded) {
+        return (encoded[STREAM_ID_OFFSET] & 0xFF) | (encoded[STREAM_ID_OFFSET + 1] & 0xFF) << 8
+                | (encoded[STREAM_ID_OFFSET + 2] & 0xFF) << 16 | (encoded[STREAM_ID_OFFSET + 3] & 0xFF) << 24;
     }
 
     /**
@@ -194,8 +193,8 @@ public final class ChunkWriter {
      * into {@code header} with another message stream id: followed by the rest of the encoding,
      * they are the message as encoded for that stream id.
      */
-    public static void standaloneHeader(ByteBuffer encoded, int streamId, byte[] header) {
-        encoded.get(0, header, 0, STANDALONE_HEADER_BYTES);
+    public static void standaloneHeader(byte[] encoded, int streamId, byte[] header) {
+        System.arraycopy(encoded, 0, header, 0, STANDALONE_HEADER_BYTES);
         header[STREAM_ID_OFFSET] = (byte) streamId;
         header[STREAM_ID_OFFSET + 1] = (byte) (streamId >>> 8);
         header[STREAM_ID_OFFSET + 2] = (byte) (streamId >>> 16);

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,14 +24,14 @@ class StandaloneEncodingTest {
     void aPatchedHeaderReadsBackAsTheSameMessageOnAnotherStreamId() throws IOException {
         for (int ts : new int[] {40, 0x7FFFFFF0}) {
             byte[] encoded = ChunkWriter.encodeStandalone(6, 9, 1, ts, payload(300, 5), 128);
-            assertEquals(1, ChunkWriter.standaloneStreamId(ByteBuffer.wrap(encoded)));
+            assertEquals(1, ChunkWriter.standaloneStreamId(encoded));
             byte[] header = new byte[ChunkWriter.STANDALONE_HEADER_BYTES];
-            ChunkWriter.standaloneHeader(ByteBuffer.wrap(encoded), 0x01020304, header);
+            ChunkWriter.standaloneHeader(encoded, 0x01020304, header);
             ByteArrayOutputStream stream = new ByteArrayOutputStream();
             stream.write(header);
             stream.write(encoded, header.length, encoded.length - header.length);
             byte[] patched = stream.toByteArray();
-            assertEquals(0x01020304, ChunkWriter.standaloneStreamId(ByteBuffer.wrap(patched)));
+            assertEquals(0x01020304, ChunkWriter.standaloneStreamId(patched));
             RawMessage m = new ChunkReader(new ByteArrayInputStream(patched)).read();
             assertEquals(0x01020304, m.streamId());
             assertEquals(ts, m.timestamp());
