@@ -35,6 +35,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,7 +191,9 @@ public final class RtmpServer implements AutoCloseable {
         publishListeners.add(pushes);
         List<PublishListener> listeners = List.copyOf(publishListeners);
         registry.setPublishListener((stream, continuing) -> listeners.forEach(l -> l.published(stream, continuing)));
-        ServerSocket socket = new ServerSocket();
+        // Accepted through a channel, a plain socket has one: writers hand each batch to it in
+        // one gathering write (RTMPS sockets have none and write through their streams).
+        ServerSocket socket = ServerSocketChannel.open().socket();
         try {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(config.bind(), config.port()), ACCEPT_BACKLOG);

@@ -25,6 +25,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -46,15 +47,17 @@ public final class Connection implements Runnable, Publisher {
     /** A publisher's reads: one system call for many chunks, even at tens of Mbit/s. */
     private static final int PUBLISHER_READ_BUFFER_BYTES = 64 * 1024;
     /**
-     * A writer's batch of small messages (audio, control, small video frames) goes out in one
-     * system call; larger frames are written straight from their shared encoded bytes. Writers
-     * borrow these arrays only while they write, so every connection shares a few: 500 players
-     * holding one each would cost 8 MB.
+     * A writer's batch goes out in one gathering write of the frames' shared encoded bytes; what
+     * is the connection's own (control, commands, patched headers) is copied into a scratch buffer
+     * first. Over TLS, which has no channel, the whole batch is copied into such buffers, one
+     * system call each. Writers borrow them only while they write, so every connection shares a
+     * few: 500 players holding one each would cost 8 MB.
      */
     private static final int WRITE_BUFFER_BYTES = 16 * 1024;
-    /** More writers than this rarely write at the same moment on a few cores; extra arrays are garbage. */
+    /** More writers than this rarely write at the same moment on a few cores; extra buffers are garbage. */
     private static final int IDLE_WRITE_BUFFERS = 64;
     private static final WriteBuffer.Pool WRITE_BUFFERS = new WriteBuffer.Pool(WRITE_BUFFER_BYTES, IDLE_WRITE_BUFFERS);
+    private static final WriteBuffer.Pool SCRATCH_BUFFERS = WriteBuffer.Pool.direct(WRITE_BUFFER_BYTES, IDLE_WRITE_BUFFERS);
     /** How often a shutdown checks whether a connection's queue has been written out. */
     private static final long DRAIN_POLL_NANOS = 10_000_000L;
     /**
@@ -272,7 +275,12 @@ public final class Connection implements Runnable, Publisher {
 
     private void write(OutputStream stream) {
         try {
-            out.drainTo(stream, WRITE_BUFFERS);
+            SocketChannel channel = socket.getChannel();
+            if (channel != null) {
+                out.drainTo(channel, SCRATCH_BUFFERS);
+            } else {
+                out.drainTo(stream, WRITE_BUFFERS);
+            }
         } catch (IOException e) {
             Logger.debug("{}: write failed: {}", description, e.getMessage());
         } catch (InterruptedException e) {

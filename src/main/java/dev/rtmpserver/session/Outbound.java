@@ -8,11 +8,11 @@ import dev.rtmpserver.wire.message.MessageCodec;
 import dev.rtmpserver.wire.message.MessageType;
 import dev.rtmpserver.wire.message.RtmpMessage;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.channels.GatheringByteChannel;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -22,8 +22,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Control and command messages are always queued. Live media is queued by {@link PlayerSink},
  * through {@link #offerLive}, which refuses frames beyond the player's limits, so that a slow
- * socket costs only its own player. The writer drains the whole queue at once and flushes once per
- * batch, so a burst of frames costs one system call per buffer, not one per frame.
+ * socket costs only its own player. The writer drains the whole queue at once and writes it with
+ * one gathering write, so a burst of frames costs one system call, not one per frame.
  *
  * <p>The queue is a stack of {@link Node}s pushed with one compare-and-set and taken whole by the
  * writer, which reverses it. A publisher offers each frame to every player, so this is the hottest
@@ -295,13 +295,20 @@ final class Outbound {
     }
 
     /**
-     * The writer loop: runs until {@link #close()} or until the socket fails.
-     *
-     * @param socketOut the socket's own stream; buffering is added here
-     * @param buffers   where each batch borrows its buffer
+     * The writer loop for a socket without a channel (TLS): each batch is copied into arrays from
+     * {@code buffers}, one system call per array.
      */
     void drainTo(OutputStream socketOut, WriteBuffer.Pool buffers) throws IOException, InterruptedException {
-        WriteBuffer out = new WriteBuffer(new ProgressStream(socketOut), buffers);
+        drainTo(new WriteBuffer(socketOut, buffers), buffers);
+    }
+
+    /**
+     * The writer loop: runs until {@link #close()} or until the socket fails. Each batch is one
+     * gathering write: frames go out from their shared encoding, and only bytes of this
+     * connection's own are copied, into a buffer from {@code scratch}.
+     */
+    void drainTo(GatheringByteChannel socket, WriteBuffer.Pool scratch) throws IOException, InterruptedException {
+        GatheringWriter out = new GatheringWriter(socket, scratch, this::accepted);
         ChunkWriter writer = new ChunkWriter(out);
         byte[] header = new byte[ChunkWriter.STANDALONE_HEADER_BYTES];
         this.writer = Thread.currentThread();
@@ -319,16 +326,12 @@ final class Outbound {
                 int csid = csidOf(node.typeId);
                 if (node.frame != null) {
                     byte[] bytes = node.frame.chunked(csid, node.streamId, writer.chunkSize());
-                    int from = 0;
                     if (ChunkWriter.standaloneStreamId(bytes) != node.streamId) {
                         ChunkWriter.standaloneHeader(bytes, node.streamId, header);
                         out.write(header);
-                        from = ChunkWriter.STANDALONE_HEADER_BYTES;
-                    }
-                    if (node.next == null) {
-                        out.writeLast(bytes, from);
+                        out.share(bytes, ChunkWriter.STANDALONE_HEADER_BYTES);
                     } else {
-                        out.write(bytes, from, bytes.length - from);
+                        out.share(bytes, 0);
                     }
                     writer.forget(csid);
                     if (node.sent != null) {
@@ -351,6 +354,15 @@ final class Outbound {
                 holdUntil(deadline - Math.floorMod(deadline, HOLD_GRID_NANOS), holdNanos);
             }
         }
+    }
+
+    /** The socket accepted {@code n} more bytes: a stuck socket can be told from a slow one. */
+    // Only the writer thread updates bytesWritten; volatile is for the threads that read it.
+    @SuppressWarnings("NonAtomicVolatileUpdate")
+    private void accepted(long n) {
+        lastProgress = clock.getAsLong();
+        bytesWritten += n;
+        counters.bytesOut.add(n);
     }
 
     /**
@@ -426,22 +438,5 @@ final class Outbound {
             case MessageType.COMMAND_AMF0, MessageType.COMMAND_AMF3 -> CSID_COMMAND;
             default -> CSID_PROTOCOL;
         };
-    }
-
-    /** Notes each time the socket accepts a write, so a stuck socket can be told from a slow one. */
-    private final class ProgressStream extends FilterOutputStream {
-        ProgressStream(OutputStream out) {
-            super(out);
-        }
-
-        // Only the writer thread updates bytesWritten; volatile is for the threads that read it.
-        @SuppressWarnings("NonAtomicVolatileUpdate")
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            lastProgress = clock.getAsLong();
-            bytesWritten += len;
-            counters.bytesOut.add(len);
-        }
     }
 }

@@ -2,126 +2,117 @@ package dev.rtmpserver.session;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.GatheringByteChannel;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 
 /**
- * Collects a writer's batch so it reaches the socket in few system calls. The array is borrowed
- * from a {@link Pool} for one batch and given back at {@link #flush()}: a writer holds one only
- * while it writes, so thousands of players that mostly wait share a few arrays instead of keeping
- * one each. Writes at least as large as the array go to the socket directly, since copying them
- * would save no system call.
+ * A writer's batch written to a stream (a TLS socket's, which has no channel to gather with): the
+ * batch's buffers are copied into one array, borrowed from a {@link Pool} for the write and given
+ * back right after, so a batch of small messages costs one system call per array, and thousands
+ * of players that mostly wait share a few arrays instead of keeping one each. Each call writes one
+ * array's worth; {@link GatheringWriter} calls again for the rest.
  */
-final class WriteBuffer extends OutputStream {
-    /** Arrays of one size, shared by the writers of every connection. */
+final class WriteBuffer implements GatheringByteChannel {
+    /** Buffers of one size, shared by the writers of every connection. */
     static final class Pool {
         private final int bufferBytes;
-        /** Arrays given back and not yet taken again; beyond its capacity they are left to the GC. */
-        private final ArrayBlockingQueue<byte[]> idle;
+        private final boolean direct;
+        /** Buffers given back and not yet taken again; beyond its capacity they are left to the GC. */
+        private final ArrayBlockingQueue<ByteBuffer> idle;
 
-        /** @param keep how many idle arrays to keep for reuse */
+        /** Heap buffers; {@code keep} is how many idle ones to keep for reuse. */
         Pool(int bufferBytes, int keep) {
+            this(bufferBytes, keep, false);
+        }
+
+        private Pool(int bufferBytes, int keep, boolean direct) {
             if (bufferBytes <= 0 || keep <= 0) {
                 throw new IllegalArgumentException("pool of " + keep + " x " + bufferBytes + " bytes");
             }
             this.bufferBytes = bufferBytes;
+            this.direct = direct;
             this.idle = new ArrayBlockingQueue<>(keep);
+        }
+
+        /**
+         * Buffers outside the heap, for bytes handed to a socket channel: a heap buffer would be
+         * copied into a temporary one of these on every write.
+         */
+        static Pool direct(int bufferBytes, int keep) {
+            return new Pool(bufferBytes, keep, true);
         }
 
         int bufferBytes() {
             return bufferBytes;
         }
 
-        byte[] take() {
-            byte[] b = idle.poll();
-            return b != null ? b : new byte[bufferBytes];
+        /** A cleared buffer. */
+        ByteBuffer take() {
+            ByteBuffer b = idle.poll();
+            if (b != null) {
+                return b.clear();
+            }
+            return direct ? ByteBuffer.allocateDirect(bufferBytes) : ByteBuffer.allocate(bufferBytes);
         }
 
-        void give(byte[] b) {
+        void give(ByteBuffer b) {
             idle.offer(b);
         }
     }
 
     private final OutputStream out;
     private final Pool pool;
-    /** The borrowed array, or null between batches. */
-    private byte[] buf;
-    private int count;
+    private boolean open = true;
 
+    /** @param pool a pool of heap buffers */
     WriteBuffer(OutputStream out, Pool pool) {
         this.out = out;
         this.pool = pool;
     }
 
-    /** Whether an array is borrowed: only between the first buffered write of a batch and its flush. */
-    boolean holdsBuffer() {
-        return buf != null;
-    }
-
     @Override
-    public void write(int b) throws IOException {
-        if (buf == null) {
-            buf = pool.take();
-        } else if (count == buf.length) {
-            drain();
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        if (!open) {
+            throw new ClosedChannelException();
         }
-        buf[count++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
-        if (buf == null) {
-            if (len >= pool.bufferBytes()) {
-                out.write(b, off, len);
-                return;
+        ByteBuffer buf = pool.take();
+        try {
+            for (int i = offset; i < offset + length && buf.hasRemaining(); i++) {
+                ByteBuffer src = srcs[i];
+                int n = Math.min(src.remaining(), buf.remaining());
+                buf.put(src.slice(src.position(), n));
+                src.position(src.position() + n);
             }
-            buf = pool.take();
-        }
-        if (len > buf.length - count) {
-            drain();
-            if (len >= buf.length) {
-                out.write(b, off, len);
-                return;
-            }
-        }
-        System.arraycopy(b, off, buf, count, len);
-        count += len;
-    }
-
-    /**
-     * Writes the last bytes of a batch, which {@link #flush()} follows: when nothing is buffered
-     * they go to the socket as they are, since a copy would not save a system call.
-     */
-    void writeLast(byte[] b, int from) throws IOException {
-        if (count == 0) {
-            out.write(b, from, b.length - from);
-        } else {
-            write(b, from, b.length - from);
-        }
-    }
-
-    private void drain() throws IOException {
-        if (count > 0) {
-            out.write(buf, 0, count);
-            count = 0;
-        }
-    }
-
-    /** Writes out what is buffered and gives the array back to the pool. */
-    @Override
-    public void flush() throws IOException {
-        drain();
-        if (buf != null) {
+            out.write(buf.array(), buf.arrayOffset(), buf.position());
+            out.flush();
+            return buf.position();
+        } finally {
             pool.give(buf);
-            buf = null;
         }
-        out.flush();
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs) throws IOException {
+        return write(srcs, 0, srcs.length);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        return (int) write(new ByteBuffer[] {src}, 0, 1);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
     }
 
     @Override
     public void close() throws IOException {
-        flush();
+        open = false;
         out.close();
     }
 }

@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,8 +16,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 class BuffersTest {
 
@@ -121,74 +122,115 @@ class BuffersTest {
         }
     }
 
-    @Test
-    void writeBufferBatchesSmallWritesAndSendsLargeOnesStraightInOrder() throws IOException {
-        record Step(int[] writes, List<Integer> syscalls) {
+    /** A socket channel that records each gathering write and takes at most {@code max} bytes of it. */
+    private static final class Channel implements GatheringByteChannel {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        /** How many buffers each call was given. */
+        final List<Integer> calls = new ArrayList<>();
+        final List<ByteBuffer> given = new ArrayList<>();
+        private final int max;
+
+        Channel(int max) {
+            this.max = max;
         }
-        List<Step> steps = List.of(
-                // A few small replies: one system call.
-                new Step(new int[] {100, 200, 1}, List.of(301)),
-                new Step(new int[] {3000, 2000}, List.of(5000)),
-                // A frame as large as the buffer goes straight out after what was buffered.
-                new Step(new int[] {300, 16_384, 300}, List.of(300, 16_384, 300)),
-                // Small writes beyond the buffer go out when it is full.
-                new Step(new int[] {10_000, 10_000}, List.of(10_000, 10_000)));
-        Socket socket = new Socket();
-        WriteBuffer out = new WriteBuffer(socket, new WriteBuffer.Pool(16 * 1024, 1));
-        ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        int seed = 10;
-        for (Step step : steps) {
-            socket.writes.clear();
-            for (int n : step.writes) {
-                byte[] b = random(n, seed++);
-                out.write(b);
-                expected.write(b);
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) {
+            calls.add(length);
+            long n = 0;
+            for (int i = offset; i < offset + length && n < max; i++) {
+                given.add(srcs[i]);
+                while (srcs[i].hasRemaining() && n < max) {
+                    bytes.write(srcs[i].get());
+                    n++;
+                }
             }
-            out.flush();
-            assertEquals(step.syscalls, socket.writes, "writes " + Arrays.toString(step.writes));
+            return n;
         }
-        assertArrayEquals(expected.toByteArray(), socket.bytes.toByteArray());
+
+        @Override
+        public long write(ByteBuffer[] srcs) {
+            return write(srcs, 0, srcs.length);
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            return (int) write(new ByteBuffer[] {src});
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     @Test
-    void writersBorrowABufferOnlyWhileTheyWriteABatch() throws IOException {
-        WriteBuffer.Pool pool = new WriteBuffer.Pool(16 * 1024, 1);
-        Socket socket = new Socket();
-        WriteBuffer first = new WriteBuffer(socket, pool);
-        WriteBuffer second = new WriteBuffer(socket, pool);
-        first.write(random(100, 30));
-        assertTrue(first.holdsBuffer());
-        first.flush();
-        assertFalse(first.holdsBuffer(), "the flush gave the buffer back");
-        second.write(random(100, 31));
-        second.write(random(100, 32));
-        second.flush();
-        assertEquals(List.of(100, 200), socket.writes, "the second writer buffers as well, in the array given back");
-        first.write(random(20_000, 33));
-        assertFalse(first.holdsBuffer(), "a write larger than the buffer needs none");
-    }
-
-    @Test
-    void theLastWriteOfABatchSkipsTheCopyOnlyWhenNothingIsBuffered() throws IOException {
-        Socket socket = new Socket();
-        WriteBuffer out = new WriteBuffer(socket, new WriteBuffer.Pool(16 * 1024, 1));
-        ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        byte[] frame = random(12_000, 20);
-        out.writeLast(frame, 0);
-        expected.write(frame);
-        out.flush();
-        assertEquals(List.of(12_000), socket.writes, "a batch of one frame: straight out");
-        assertFalse(out.holdsBuffer(), "without borrowing a buffer");
-
-        socket.writes.clear();
-        byte[] reply = random(100, 21);
+    void aBatchIsOneGatheringWriteOfSharedBytesAndCopiesOfItsOwn() throws IOException {
+        Channel channel = new Channel(Integer.MAX_VALUE);
+        List<Long> progress = new ArrayList<>();
+        GatheringWriter out = new GatheringWriter(channel, WriteBuffer.Pool.direct(16 * 1024, 1), progress::add);
+        byte[] reply = random(100, 40);
+        byte[] frame = random(20_000, 41);
+        byte[] header = random(12, 42);
+        byte[] audio = random(300, 43);
         out.write(reply);
-        out.writeLast(frame, 0);
+        out.share(frame, 0);
+        out.write(header);
+        out.share(audio, 12);
         out.flush();
+        assertEquals(List.of(4), channel.calls, "one write of four buffers");
+        assertEquals(List.of(20_100L + 12 + 288), progress);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
         expected.write(reply);
         expected.write(frame);
-        assertEquals(List.of(12_100), socket.writes, "after buffered bytes: still one system call, in order");
-        assertArrayEquals(expected.toByteArray(), socket.bytes.toByteArray());
+        expected.write(header);
+        expected.write(audio, 12, 288);
+        assertArrayEquals(expected.toByteArray(), channel.bytes.toByteArray());
+        assertSame(frame, channel.given.get(1).array(), "frames are not copied");
+        assertSame(audio, channel.given.get(3).array());
+    }
+
+    @Test
+    void partialWritesAndAFullScratchBufferKeepEveryByteInOrder() throws IOException {
+        Channel channel = new Channel(1000);
+        GatheringWriter out = new GatheringWriter(channel, WriteBuffer.Pool.direct(4096, 1), n -> {
+        });
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        int seed = 50;
+        for (int i = 0; i < 30; i++) {
+            byte[] own = random(1 + i * 97 % 3000, seed++);
+            out.write(own);
+            expected.write(own);
+            if (i % 3 == 0) {
+                byte[] frame = random(5000 + i, seed++);
+                out.share(frame, 0);
+                expected.write(frame);
+            }
+            if (i % 10 == 9) {
+                out.flush();
+            }
+        }
+        out.flush();
+        assertArrayEquals(expected.toByteArray(), channel.bytes.toByteArray());
+    }
+
+    @Test
+    void aStreamGetsTheBatchInWritesOfOneBorrowedArrayEach() throws IOException {
+        Socket socket = new Socket();
+        WriteBuffer.Pool pool = new WriteBuffer.Pool(16 * 1024, 1);
+        GatheringWriter out = new GatheringWriter(new WriteBuffer(socket, pool), pool, n -> {
+        });
+        byte[] reply = random(100, 60);
+        byte[] frame = random(20_000, 61);
+        out.write(reply);
+        out.share(frame, 0);
+        out.flush();
+        assertEquals(List.of(16 * 1024, 20_100 - 16 * 1024), socket.writes, "full arrays, in order");
+        assertArrayEquals(concat(reply, frame), socket.bytes.toByteArray());
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
