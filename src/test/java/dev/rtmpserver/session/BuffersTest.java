@@ -7,10 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -122,55 +119,9 @@ class BuffersTest {
         }
     }
 
-    /** A socket channel that records each gathering write and takes at most {@code max} bytes of it. */
-    private static final class Channel implements GatheringByteChannel {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        /** How many buffers each call was given. */
-        final List<Integer> calls = new ArrayList<>();
-        final List<ByteBuffer> given = new ArrayList<>();
-        private final int max;
-
-        Channel(int max) {
-            this.max = max;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) {
-            calls.add(length);
-            long n = 0;
-            for (int i = offset; i < offset + length && n < max; i++) {
-                given.add(srcs[i]);
-                while (srcs[i].hasRemaining() && n < max) {
-                    bytes.write(srcs[i].get());
-                    n++;
-                }
-            }
-            return n;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) {
-            return write(srcs, 0, srcs.length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            return (int) write(new ByteBuffer[] {src});
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void aBatchIsOneGatheringWriteOfSharedBytesAndCopiesOfItsOwn() throws IOException {
-        Channel channel = new Channel(Integer.MAX_VALUE);
+        RecordingChannel channel = new RecordingChannel(() -> Integer.MAX_VALUE);
         List<Long> progress = new ArrayList<>();
         GatheringWriter out = new GatheringWriter(channel, WriteBuffer.Pool.direct(16 * 1024, 1), progress::add);
         byte[] reply = random(100, 40);
@@ -196,7 +147,7 @@ class BuffersTest {
 
     @Test
     void partialWritesAndAFullScratchBufferKeepEveryByteInOrder() throws IOException {
-        Channel channel = new Channel(1000);
+        RecordingChannel channel = new RecordingChannel(() -> 1000);
         GatheringWriter out = new GatheringWriter(channel, WriteBuffer.Pool.direct(4096, 1), n -> {
         });
         ByteArrayOutputStream expected = new ByteArrayOutputStream();

@@ -16,8 +16,6 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -176,48 +174,6 @@ class WireBytesTest {
         });
     }
 
-    /** A channel that takes a few bytes at a time, as a socket with a full send buffer would. */
-    private static final class Trickle implements GatheringByteChannel {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final Random random;
-
-        Trickle(long seed) {
-            random = new Random(seed);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) {
-            int max = 1 + random.nextInt(70_000);
-            long n = 0;
-            for (int i = offset; i < offset + length && n < max; i++) {
-                while (srcs[i].hasRemaining() && n < max) {
-                    bytes.write(srcs[i].get());
-                    n++;
-                }
-            }
-            return n;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) {
-            return write(srcs, 0, srcs.length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            return (int) write(new ByteBuffer[] {src});
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     private record Case(int chunkSize, int streamId, int firstTimestamp, boolean resize, int batch) {
     }
 
@@ -274,7 +230,9 @@ class WireBytesTest {
     @Test
     void aGatheringChannelGetsTheSameBytesWhateverItTakesPerCall() throws Exception {
         check(() -> new Sink() {
-            final Trickle channel = new Trickle(7);
+            final Random random = new Random(7);
+            // A few bytes to a whole batch per call.
+            final RecordingChannel channel = new RecordingChannel(() -> 1 + random.nextInt(70_000));
 
             @Override
             public void drain(Outbound out) throws Exception {
