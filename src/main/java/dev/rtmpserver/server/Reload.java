@@ -30,7 +30,8 @@ public record Reload(ServerConfig applied, List<String> needsRestart) {
         ServerConfig applied = new ServerConfig(running.bind(), running.port(),
                 recording(running.recording(), next.recording()),
                 next.session().withChunkSize(running.session().chunkSize()), next.streams(), next.appStreams(),
-                running.http(), next.limits(), running.tls(), next.access(), running.hooks(), next.pushes());
+                running.http(), next.limits(), running.tls(), next.access(), running.hooks(), next.pushes(),
+                next.pulls());
         return new Reload(applied, needsRestart(running, next));
     }
 

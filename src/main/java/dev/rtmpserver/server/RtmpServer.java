@@ -3,6 +3,10 @@ package dev.rtmpserver.server;
 import dev.rtmpserver.access.Access;
 import dev.rtmpserver.browser.FlvPlayback;
 import dev.rtmpserver.concurrent.Threads;
+import dev.rtmpserver.edge.ConfiguredOrigins;
+import dev.rtmpserver.edge.Origins;
+import dev.rtmpserver.edge.Pulls;
+import dev.rtmpserver.edge.Upstream;
 import dev.rtmpserver.hls.HlsRequests;
 import dev.rtmpserver.hls.HlsStreams;
 import dev.rtmpserver.hooks.Hooks;
@@ -92,8 +96,17 @@ public final class RtmpServer implements AutoCloseable {
     /** Null when no hook is configured. */
     private final Hooks hooks;
     private final Pushes pushes;
+    private final Pulls pulls;
 
     public RtmpServer(ServerConfig config) {
+        this(config, List.of());
+    }
+
+    /**
+     * @param moreOrigins where else to look for a stream nobody publishes here (a cluster's map),
+     *                    after the configuration's {@code app.NAME.pull} origins
+     */
+    public RtmpServer(ServerConfig config, List<Origins> moreOrigins) {
         this.config = config;
         this.registry = new StreamRegistry(app -> this.config.policyFor(app), dev.rtmpserver.stream.Scheduler.of(timer),
                 System::nanoTime, () -> this.config.limits().maxStreams());
@@ -101,6 +114,13 @@ public final class RtmpServer implements AutoCloseable {
         this.pushes = new Pushes(registry, () -> this.config.pushes(), counters);
         this.access = Access.of(config.access(), pushes::requested);
         this.context = sessionContext(config);
+        List<Origins> origins = new ArrayList<>();
+        origins.add(new ConfiguredOrigins(() -> this.config.pulls().origins()));
+        origins.addAll(moreOrigins);
+        this.pulls = new Pulls(registry, ConfiguredOrigins.inOrder(origins), Upstream.rtmp(),
+                dev.rtmpserver.stream.Scheduler.of(timer), System::nanoTime, Thread::sleep, Threads::startVirtual,
+                () -> this.config.pulls().linger(), counters);
+        registry.setDemand(pulls);
     }
 
     /** Access is looked up at each publish and play, so a reload's new tokens also bind connections already open. */
@@ -462,6 +482,11 @@ public final class RtmpServer implements AutoCloseable {
         return r == null ? java.util.Optional.empty() : r.files().resolveForPlayback(name);
     }
 
+    /** Every edge pull, for tests. */
+    public Pulls pulls() {
+        return pulls;
+    }
+
     /** Every push target, for tests. */
     public Pushes pushes() {
         return pushes;
@@ -517,6 +542,7 @@ public final class RtmpServer implements AutoCloseable {
         if (flv != null) {
             flv.endAll("the server is shutting down");
         }
+        pulls.closeAll();
         registry.endAll();
         pushes.closeAll(config.limits().shutdownGrace());
         if (recordings != null) {

@@ -1,6 +1,7 @@
 package dev.rtmpserver.server;
 
 import dev.rtmpserver.access.AccessConfig;
+import dev.rtmpserver.edge.PullConfig;
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.net.TlsConfig;
@@ -29,11 +30,12 @@ import java.util.Optional;
  * @param access      publish and play permissions
  * @param hooks       who is told when publishes, plays and recordings end
  * @param pushes      which applications' streams are pushed to other servers
+ * @param pulls       which applications' streams are pulled from origins when nobody publishes them here
  */
 public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> recording, SessionConfig session,
                            StreamPolicy streams, Map<String, StreamPolicy> appStreams, Optional<HttpConfig> http,
                            Limits limits, Optional<TlsConfig> tls, AccessConfig access, HookConfig hooks,
-                           PushConfig pushes) {
+                           PushConfig pushes, PullConfig pulls) {
     public static final int DEFAULT_PORT = 1935;
     /** All IPv4 interfaces; InetSocketAddress reads the literal without getByName's checked exception. */
     public static final InetAddress DEFAULT_BIND = new InetSocketAddress("0.0.0.0", 0).getAddress();
@@ -49,36 +51,41 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     public static ServerConfig forTests() {
         return new ServerConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty(), SessionConfig.defaults(),
                 StreamPolicy.defaults(), Map.of(), Optional.empty(), Limits.defaults(), Optional.empty(),
-                AccessConfig.open(), HookConfig.none(), PushConfig.none());
+                AccessConfig.open(), HookConfig.none(), PushConfig.none(), PullConfig.none());
     }
 
     public ServerConfig withRecording(RecordConfig newRecording) {
-        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams, http, limits, tls, access, hooks, pushes);
+        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams, http, limits, tls, access, hooks, pushes, pulls);
     }
 
     public ServerConfig withHttp(HttpConfig newHttp) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, Optional.of(newHttp), limits, tls, access, hooks, pushes);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, Optional.of(newHttp), limits, tls, access, hooks, pushes, pulls);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, newLimits, tls, access, hooks, pushes);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, newLimits, tls, access, hooks, pushes, pulls);
     }
 
     public ServerConfig withTls(TlsConfig newTls) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, Optional.of(newTls), access, hooks, pushes);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, Optional.of(newTls), access, hooks, pushes, pulls);
     }
 
     public ServerConfig withAccess(AccessConfig newAccess) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, newAccess, hooks, pushes);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, newAccess, hooks, pushes, pulls);
     }
 
     public ServerConfig withHooks(HookConfig newHooks) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, access, newHooks, pushes);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, access, newHooks, pushes, pulls);
     }
 
     public ServerConfig withPushes(PushConfig newPushes) {
         return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, access, hooks,
-                newPushes);
+                newPushes, pulls);
+    }
+
+    public ServerConfig withPulls(PullConfig newPulls) {
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, access, hooks,
+                pushes, newPulls);
     }
 
     public StreamPolicy policyFor(String app) {
@@ -86,10 +93,10 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     }
 
     public ServerConfig withSession(SessionConfig newSession) {
-        return new ServerConfig(bind, port, recording, newSession, streams, appStreams, http, limits, tls, access, hooks, pushes);
+        return new ServerConfig(bind, port, recording, newSession, streams, appStreams, http, limits, tls, access, hooks, pushes, pulls);
     }
 
     public ServerConfig withStreams(StreamPolicy newStreams, Map<String, StreamPolicy> newAppStreams) {
-        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams, http, limits, tls, access, hooks, pushes);
+        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams, http, limits, tls, access, hooks, pushes, pulls);
     }
 }
