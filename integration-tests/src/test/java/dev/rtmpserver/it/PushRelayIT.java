@@ -14,16 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +50,6 @@ class PushRelayIT {
     private static boolean published(TestServer server, String name) {
         LiveStream s = server.server.registry().get(new StreamKey("live", name));
         return s != null && s.isPublished();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** Longer than {@link Await}'s deadline: a reconnect may be a few backoff steps away. */
@@ -97,33 +87,12 @@ class PushRelayIT {
 
     /** nginx-rtmp with one live application on {@code port}. */
     private Tools.Run nginx(int port) throws Exception {
-        // Run as root, nginx's workers run as nobody: they must reach the files under the test's directory.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path conf = dir.resolve("nginx.conf");
-        Files.writeString(conf, """
-                load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;
-                worker_processes 1;
-                pid %1$s/nginx.pid;
-                events { worker_connections 64; }
-                rtmp {
-                    server {
-                        listen 127.0.0.1:%2$d;
-                        application live { live on; }
-                    }
-                }
-                """.formatted(dir, port));
-        Tools.Run nginx = Tools.start("push-nginx", "nginx", "-e", dir.resolve("error.log").toString(), "-c",
-                conf.toString(), "-g", "daemon off;");
-        Await.value(() -> {
-            new Socket(InetAddress.getLoopbackAddress(), port).close();
-            return true;
-        }, "nginx listens");
-        return nginx;
+        return Peers.nginx(dir, "push-nginx", port, "live on;");
     }
 
     @Test
     void aStreamPushedToNginxRtmpPlaysFromIt() throws Exception {
-        int port = freePort();
+        int port = Peers.freePort();
         Tools.Run nginx = nginx(port);
         try (TestServer origin = new TestServer(pushingTo("rtmp://127.0.0.1:" + port + "/live/{name}"))) {
             Tools.Run publisher = Tools.publishTestStream("push-nginx-publish", origin.url("live", "ngx"), "320x240",
@@ -142,7 +111,7 @@ class PushRelayIT {
 
     @Test
     void aTargetThatStopsReadingLosesFramesToKeyframesWhileLocalPlayersPlayOn() throws Exception {
-        int port = freePort();
+        int port = Peers.freePort();
         Tools.Run nginx = nginx(port);
         StreamKey key = new StreamKey("live", "stalled");
         List<ProcessHandle> nginxProcesses = new java.util.ArrayList<>(nginx.process().descendants().toList());
@@ -178,7 +147,7 @@ class PushRelayIT {
 
     @Test
     void aDeadTargetIsRetriedWithBackoffWhileLocalPlayersPlayAndIsFedOnceAServerAppears() throws Exception {
-        int port = freePort();
+        int port = Peers.freePort();
         StreamKey key = new StreamKey("live", "dead");
         try (TestServer origin = new TestServer(pushingTo("rtmp://127.0.0.1:" + port + "/live"))) {
             Tools.Run publisher = Tools.publishTestStream("dead-publish", origin.url("live", "dead"), "320x240", 30,
