@@ -184,7 +184,8 @@ public final class RtmpServer implements AutoCloseable {
                 SessionConfig session = config.session();
                 flv = new FlvPlayback(registry, () -> access, counters,
                         new FlvPlayback.Limits(session.playerQueueBytes(), session.playerMaxLag(),
-                                config.limits().maxConnections(), config.limits().maxConnectionsPerAddress()));
+                                config.limits().maxConnections(), config.limits().maxConnectionsPerAddress()),
+                        key -> !this.config.pulls().origins().getOrDefault(key.app(), List.of()).isEmpty());
                 http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners,
                         recordings().map(Recordings::files), reloads, this::listenAddresses, flv,
                         hls == null ? null : new HlsRequests(hls), pushes).start();

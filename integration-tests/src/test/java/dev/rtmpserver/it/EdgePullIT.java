@@ -2,6 +2,7 @@ package dev.rtmpserver.it;
 
 import dev.rtmpserver.client.RtmpClient;
 import dev.rtmpserver.edge.PullConfig;
+import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.server.ServerConfig;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.StreamKey;
@@ -11,10 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -131,6 +134,24 @@ class EdgePullIT {
             Tools.captureToFile("edge2-play", outer.url("live", "cam"), file, 4).expectSuccess(LIMIT);
             expectDecodable(file);
             assertEquals(1, players(origin));
+            publisher.kill();
+        }
+    }
+
+    @Test
+    void aBrowserViewerOfAnEdgeStartsAPullToo() throws Exception {
+        try (TestServer origin = new TestServer();
+             TestServer edge = new TestServer(edgeOf(Duration.ofSeconds(10), origin.appUrl("live"))
+                     .withHttp(new HttpConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty())))) {
+            Tools.Run publisher = Tools.publishTestStream("edge-flv-publish", origin.url("live", "cam"), "320x240",
+                    20, true, true);
+            origin.awaitPublishedAWhile("live", "cam");
+            Path file = dir.resolve("edge-flv.flv");
+            Tools.start("edge-flv-play", "ffmpeg", "-hide_banner", "-loglevel", "warning", "-nostdin", "-i",
+                    "http://127.0.0.1:" + edge.server.httpPort().orElseThrow() + "/live/cam.flv", "-t", "4", "-c",
+                    "copy", "-y", file.toString()).expectSuccess(LIMIT);
+            expectDecodable(file);
+            assertEquals(1, edge.server.counters().pullsStarted.sum());
             publisher.kill();
         }
     }
