@@ -2,9 +2,10 @@ package dev.rtmpserver.edge;
 
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.relay.PushUrl;
+import dev.rtmpserver.stream.FakeClock;
+import dev.rtmpserver.stream.FakeScheduler;
 import dev.rtmpserver.stream.LiveStream;
 import dev.rtmpserver.stream.MediaFrame;
-import dev.rtmpserver.stream.Scheduler;
 import dev.rtmpserver.stream.Sink;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamPolicy;
@@ -18,15 +19,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -40,18 +38,18 @@ class PullsTest {
     private static final StreamKey CAM = new StreamKey("live", "cam");
     private static final Duration LINGER = Duration.ofSeconds(10);
     /** What an attempt to reach an origin costs on the fake clock. */
-    private static final long ATTEMPT_NANOS = Duration.ofMillis(100).toNanos();
+    private static final Duration ATTEMPT = Duration.ofMillis(100);
 
-    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
-    private final ManualScheduler scheduler = new ManualScheduler();
-    private final StreamRegistry registry = new StreamRegistry(app -> StreamPolicy.defaults(), scheduler,
-            clock::get, 100);
+    private final FakeClock clock = new FakeClock();
+    private final FakeScheduler scheduler = new FakeScheduler(clock);
+    private final StreamRegistry registry = new StreamRegistry(app -> StreamPolicy.defaults(), scheduler, clock,
+            100);
     private final FakeUpstream upstream = new FakeUpstream();
     private final Counters counters = new Counters();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final List<String> origins = new ArrayList<>(List.of("rtmp://a/live", "rtmp://b/live", "rtmp://c/live"));
     private final Pulls pulls = new Pulls(registry, key -> key.app().equals("live") ? origins : List.of(), upstream,
-            scheduler, clock::get, d -> clock.addAndGet(d.toNanos()),
+            scheduler, clock, clock::advance,
             (name, task) -> threads.add(Thread.ofVirtual().name(name).start(task)), () -> LINGER, counters);
 
     {
@@ -115,16 +113,16 @@ class PullsTest {
         FakeSession s = upstream.sessions.get(0);
 
         registry.unsubscribe(stream, p);
-        scheduler.advance(LINGER.minusSeconds(1));
+        advance(LINGER.minusSeconds(1));
         assertTrue(!s.closed, "still lingering");
         Player back = new Player();
         registry.subscribe(CAM, back, "");
-        scheduler.advance(Duration.ofSeconds(5));
+        advance(Duration.ofSeconds(5));
         assertTrue(!s.closed, "a returning player cancels the linger");
         assertEquals(1, upstream.sessions.size(), "and costs no new upstream");
 
         registry.unsubscribe(stream, back);
-        scheduler.advance(LINGER.plusSeconds(1));
+        advance(LINGER.plusSeconds(1));
         await(() -> s.closed && pulls.size() == 0, "the pull ends after the linger");
         await(() -> registry.get(CAM) == null, "and so does the stream");
     }
@@ -208,7 +206,7 @@ class PullsTest {
 
             @Override
             public long lastActivityNanos() {
-                return clock.get();
+                return clock.getAsLong();
             }
 
             @Override
@@ -218,6 +216,11 @@ class PullsTest {
         registry.subscribe(CAM, new Player(), "");
         assertEquals(0, pulls.size());
         assertTrue(threads.isEmpty());
+    }
+
+    private void advance(Duration d) {
+        clock.advance(d);
+        scheduler.runDue();
     }
 
     private static MediaFrame config(int ts) {
@@ -289,7 +292,7 @@ class PullsTest {
         @Override
         public Session open(PushUrl url, Duration timeout) throws IOException {
             attempts.add(url.host());
-            clock.addAndGet(ATTEMPT_NANOS);
+            clock.advance(ATTEMPT);
             if (!up.contains(url.host())) {
                 throw new IOException(url.host() + " does not have it");
             }
@@ -333,25 +336,6 @@ class PullsTest {
         public void close() {
             closed = true;
             events.add(END);
-        }
-    }
-
-    /** Runs tasks when the test moves time on. */
-    private final class ManualScheduler implements Scheduler {
-        private final Map<Runnable, Long> tasks = new ConcurrentHashMap<>();
-
-        @Override
-        public void schedule(Duration delay, Runnable task) {
-            tasks.put(task, clock.get() + delay.toNanos());
-        }
-
-        void advance(Duration d) {
-            long now = clock.addAndGet(d.toNanos());
-            for (Map.Entry<Runnable, Long> e : List.copyOf(tasks.entrySet())) {
-                if (now - e.getValue() >= 0 && tasks.remove(e.getKey()) != null) {
-                    e.getKey().run();
-                }
-            }
         }
     }
 }

@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,15 +47,6 @@ class EdgePullIT {
         return v == null ? 0 : v.players();
     }
 
-    private static void within(Duration limit, BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
-    }
 
     private void expectDecodable(Path file) throws Exception {
         assertEquals(H264_AAC, Tools.probeStreams(file));
@@ -105,7 +94,7 @@ class EdgePullIT {
                 files.add(file);
                 captures.add(Tools.captureToFile("edge-play-" + n++, edge.url("live", "cam"), file, 5));
             }
-            within(LIMIT, () -> players(edgeA) == 2 && players(edgeB) == 2, "both edges have their players");
+            Await.within(LIMIT, () -> players(edgeA) == 2 && players(edgeB) == 2, "both edges have their players");
             assertEquals(2, players(origin), "one upstream connection per edge");
             assertTrue(view(edgeA).publisher().startsWith("pull rtmp://127.0.0.1:" + origin.port() + "/live/cam"),
                     view(edgeA).publisher());
@@ -171,10 +160,10 @@ class EdgePullIT {
 
                 Path file = dir.resolve("failover.flv");
                 Tools.Run capture = Tools.captureToFile("failover-play", edge.url("live", "cam"), file, 12);
-                within(LIMIT, () -> players(first) == 1, "the edge pulls from the first origin");
+                Await.within(LIMIT, () -> players(first) == 1, "the edge pulls from the first origin");
                 Thread.sleep(4000);
                 first.close();
-                within(LIMIT, () -> players(second) == 1, "the edge pulls from the second origin");
+                Await.within(LIMIT, () -> players(second) == 1, "the edge pulls from the second origin");
                 assertEquals(1, players(edge), "the player stayed connected");
                 capture.expectSuccess(LIMIT);
                 assertTrue(Tools.durationSeconds(file) > 10, "the player got the whole 12 s: "
@@ -207,10 +196,10 @@ class EdgePullIT {
             assertEquals(1, edge.server.counters().pullsStarted.sum());
 
             long left = System.nanoTime();
-            within(LIMIT, () -> players(origin) == 0, "the upstream goes after the linger");
+            Await.within(LIMIT, () -> players(origin) == 0, "the upstream goes after the linger");
             long lingered = (System.nanoTime() - left) / 1_000_000;
             assertTrue(lingered > 2000, "lingered " + lingered + " ms");
-            within(LIMIT, () -> edge.server.pulls().size() == 0, "the edge forgets the pull");
+            Await.within(LIMIT, () -> edge.server.pulls().size() == 0, "the edge forgets the pull");
             publisher.kill();
         }
     }
@@ -227,7 +216,7 @@ class EdgePullIT {
                 Await.status(c, "NetStream.Play.StreamNotFound");
             }
             assertEquals(1, edge.server.counters().pullsFailed.sum());
-            within(LIMIT, () -> players(origin) == 0 && edge.server.pulls().size() == 0, "nothing is left");
+            Await.within(LIMIT, () -> players(origin) == 0 && edge.server.pulls().size() == 0, "nothing is left");
         }
     }
 }

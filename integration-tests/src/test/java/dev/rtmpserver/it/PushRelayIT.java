@@ -25,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,16 +50,6 @@ class PushRelayIT {
         return s != null && s.isPublished();
     }
 
-    /** Longer than {@link Await}'s deadline: a reconnect may be a few backoff steps away. */
-    private static void within(Duration limit, BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
-    }
 
     private void expectDecodable(Path file) throws Exception {
         assertEquals(H264_AAC, Tools.probeStreams(file));
@@ -124,7 +112,7 @@ class PushRelayIT {
                 for (ProcessHandle p : nginxProcesses) {
                     Tools.output(Duration.ofSeconds(10), "kill", "-STOP", Long.toString(p.pid()));
                 }
-                within(Duration.ofSeconds(20), () -> target.status().droppedFrames() > 0,
+                Await.within(Duration.ofSeconds(20), () -> target.status().droppedFrames() > 0,
                         "the stalled target drops frames");
                 Path local = dir.resolve("stalled-local.flv");
                 Tools.captureToFile("stalled-local-play", origin.url("live", "stalled"), local, 4).expectSuccess(LIMIT);
@@ -133,7 +121,7 @@ class PushRelayIT {
                 assertTrue(origin.server.counters().framesDroppedPushBehind.sum() >= target.status().droppedFrames());
 
                 publisher.kill();
-                within(Duration.ofSeconds(20), () -> origin.server.pushes().of(key).isEmpty(),
+                Await.within(Duration.ofSeconds(20), () -> origin.server.pushes().of(key).isEmpty(),
                         "the stalled target is cut off once the publisher left");
             } finally {
                 publisher.kill();
@@ -169,7 +157,7 @@ class PushRelayIT {
                 try (TestServer late = new TestServer(new ServerConfig(c.bind(), port, c.recording(), c.session(),
                         c.streams(), c.appStreams(), c.http(), c.limits(), c.tls(), c.access(), c.hooks(),
                         c.pushes(), c.pulls()))) {
-                    within(Duration.ofSeconds(20), () -> published(late, "dead"), "the target gets the stream");
+                    Await.within(Duration.ofSeconds(20), () -> published(late, "dead"), "the target gets the stream");
                     Path pushed = dir.resolve("late.flv");
                     Tools.captureToFile("dead-late-play", late.url("live", "dead"), pushed, 3).expectSuccess(LIMIT);
                     expectDecodable(pushed);
