@@ -6,7 +6,6 @@ import dev.rtmpserver.wire.amf.Amf0;
 import dev.rtmpserver.wire.chunk.RawMessage;
 import dev.rtmpserver.wire.message.MessageCodec;
 import dev.rtmpserver.wire.message.MessageType;
-import dev.rtmpserver.wire.message.RtmpMessage;
 import dev.rtmpserver.wire.message.RtmpMessage.Data;
 import dev.rtmpserver.wire.message.RtmpMessage.UserControl;
 import dev.rtmpserver.wire.message.StatusCode;

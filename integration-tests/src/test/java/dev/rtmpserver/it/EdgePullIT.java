@@ -12,12 +12,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +55,22 @@ class EdgePullIT {
     }
 
 
+    /** What the origin's /metrics says of its player connections. */
+    private static int playerConnections(TestServer server) {
+        try {
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + server.server.httpPort().orElseThrow() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("(?m)^rtmp_connections\\{role=\"player\"} (\\d+)").matcher(metrics);
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     private void expectDecodable(Path file) throws Exception {
         assertEquals(H264_AAC, Tools.probeStreams(file));
         assertEquals("", Tools.decodeErrors(file), file + " decodes without errors");
@@ -73,7 +96,8 @@ class EdgePullIT {
 
     @Test
     void twoEdgesEachPullOnceAndTheirPlayersDecode() throws Exception {
-        try (TestServer origin = new TestServer();
+        try (TestServer origin = new TestServer(ServerConfig.forTests()
+                .withHttp(new HttpConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty())));
              TestServer edgeA = new TestServer(edgeOf(Duration.ofSeconds(10), origin.appUrl("live")));
              TestServer edgeB = new TestServer(edgeOf(Duration.ofSeconds(10), origin.appUrl("live")))) {
             Tools.Run publisher = Tools.publishTestStream("edge-publish", origin.url("live", "cam"), "320x240", 30,
@@ -96,6 +120,7 @@ class EdgePullIT {
             }
             Await.within(LIMIT, () -> players(edgeA) == 2 && players(edgeB) == 2, "both edges have their players");
             assertEquals(2, players(origin), "one upstream connection per edge");
+            Await.within(LIMIT, () -> playerConnections(origin) == 2, "the origin's /metrics has two players");
             assertTrue(view(edgeA).publisher().startsWith("pull rtmp://127.0.0.1:" + origin.port() + "/live/cam"),
                     view(edgeA).publisher());
             for (Tools.Run capture : captures) {
