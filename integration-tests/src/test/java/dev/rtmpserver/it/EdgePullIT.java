@@ -1,5 +1,6 @@
 package dev.rtmpserver.it;
 
+import dev.rtmpserver.access.AccessConfig;
 import dev.rtmpserver.client.RtmpClient;
 import dev.rtmpserver.edge.PullConfig;
 import dev.rtmpserver.http.HttpConfig;
@@ -22,7 +23,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -225,6 +228,28 @@ class EdgePullIT {
             long lingered = (System.nanoTime() - left) / 1_000_000;
             assertTrue(lingered > 2000, "lingered " + lingered + " ms");
             Await.within(LIMIT, () -> edge.server.pulls().size() == 0, "the edge forgets the pull");
+            publisher.kill();
+        }
+    }
+
+    @Test
+    void aPlayersTokenGoesOnToTheOrigin() throws Exception {
+        AccessConfig viewersOnly = new AccessConfig(Map.of(), Map.of("live", Set.of("view")), Optional.empty(),
+                Optional.empty(), AccessConfig.DEFAULT_CALLBACK_TIMEOUT);
+        try (TestServer origin = new TestServer(ServerConfig.forTests().withAccess(viewersOnly));
+             TestServer edge = new TestServer(edgeOf(Duration.ofSeconds(10), origin.appUrl("live")));
+             TestServer tokenless = new TestServer(edgeOf(Duration.ofSeconds(10), origin.appUrl("live")))) {
+            Tools.Run publisher = Tools.publishTestStream("edge-token-publish", origin.url("live", "cam"),
+                    "320x240", 20, true, true);
+            origin.awaitPublishedAWhile("live", "cam");
+            millisToFirstKeyframe("live", edge.port(), "cam?token=view");
+            assertEquals(0, edge.server.counters().pullsFailed.sum());
+            try (RtmpClient c = RtmpClient.connect("127.0.0.1", tokenless.port(), "live", false)) {
+                c.setReadTimeout(Duration.ofSeconds(30));
+                c.play(c.createStream(), "cam");
+                Await.status(c, "NetStream.Play.StreamNotFound");
+            }
+            assertEquals(1, tokenless.server.counters().pullsFailed.sum(), "the origin refused the play");
             publisher.kill();
         }
     }
