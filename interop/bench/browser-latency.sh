@@ -2,7 +2,8 @@
 # Publish-to-display latency in headless Chromium on the player page, for HTTP-FLV (mpegts.js),
 # WebSocket-FLV (mpegts.js) and LL-HLS (hls.js): ffmpeg draws its wall clock into every frame, the
 # page reads it from each frame it shows. Prints a table (first frame, median, p95, max, waiting
-# events, dropped frames).
+# events, dropped frames). The same encode goes to SRS (HTTP-FLV, HLS; ../shared/peers/srs or SRS_DIR)
+# and nginx-rtmp (HLS, 1 s fragments), played on the same page with the same player settings.
 #
 #   interop/bench/browser-latency.sh [SECONDS]      measured per transport; default 30
 #
@@ -12,4 +13,4 @@ cd "$(dirname "$0")/../.."
 export RTMP_BENCH=1 RTMP_BENCH_SECONDS="${1:-30}"
 unset JAVA_HOME
 mvn -B -q verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BrowserLatencyBenchmark \
-    -Dfailsafe.failIfNoSpecifiedTests=false 2>&1 | sed -n '/^| transport/,/^$/p'
+    -Dfailsafe.failIfNoSpecifiedTests=false 2>&1 | sed -n "/^| server and transport/,/^$/p"

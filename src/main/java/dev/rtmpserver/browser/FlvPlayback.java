@@ -96,7 +96,7 @@ public final class FlvPlayback {
             return full;
         }
         FlvViewer viewer = new FlvViewer(ids.incrementAndGet(), key, client, protocol, limits.queueBytes(),
-                limits.maxLag().toNanos(), System::nanoTime);
+                limits.maxLag().toNanos(), registry.policy(key.app()).playerWriteDelay().toNanos(), System::nanoTime);
         LiveStream attached = registry.subscribe(key, viewer, query == null ? "" : query);
         viewers.put(viewer.id(), viewer);
         Logger.info("{} {}: playing {}", protocol.label(), client, key);

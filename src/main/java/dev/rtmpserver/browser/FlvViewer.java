@@ -29,6 +29,10 @@ import java.util.function.LongSupplier;
  * one that keeps losing frames for longer than the lag limit is ended.
  *
  * <p>Timestamps start at 0 for each viewer, as a file would.
+ *
+ * <p>Like an RTMP player, a viewer may have a write delay: after writing live media it lets what
+ * comes next gather for that long and writes it in one go, so a viewer costs one wake-up and one
+ * write per delay instead of per frame. Metadata and sequence headers end the wait at once.
  */
 public final class FlvViewer implements Sink {
     /** How the bytes go out. */
@@ -53,6 +57,11 @@ public final class FlvViewer implements Sink {
 
     private static final int TAG_OVERHEAD = FlvTag.HEADER_BYTES + FlvTag.PREVIOUS_TAG_SIZE_BYTES;
     private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Delays end on a shared grid of this step, early rather than late, as RTMP players' do: the
+     * JVM's timer then wakes many viewers at once instead of each at its own instant.
+     */
+    private static final long HOLD_GRID_NANOS = 5_000_000L;
 
     private final long id;
     private final StreamKey key;
@@ -60,6 +69,7 @@ public final class FlvViewer implements Sink {
     private final Protocol protocol;
     private final long maxQueueBytes;
     private final long maxLagNanos;
+    private final long writeDelayNanos;
     private final LongSupplier clock;
     private final long startedNanos;
 
@@ -76,6 +86,10 @@ public final class FlvViewer implements Sink {
     private String endReason;
     private boolean hasAudio;
     private boolean hasVideo;
+    /** The writer is sleeping out its write delay: only what may not wait wakes it. */
+    private boolean holding;
+    /** Metadata or a sequence header is queued, which never waits for the write delay. */
+    private boolean urgentQueued;
 
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
@@ -83,16 +97,18 @@ public final class FlvViewer implements Sink {
     /**
      * @param maxQueueBytes live media held for this viewer before it loses frames
      * @param maxLagNanos   how long it may keep losing frames before it is ended
+     * @param writeDelayNanos how long live media may wait to be written together with what follows; 0 writes at once
      * @param clock         {@link System#nanoTime()}, or a test's clock
      */
     public FlvViewer(long id, StreamKey key, String client, Protocol protocol, long maxQueueBytes, long maxLagNanos,
-                     LongSupplier clock) {
+                     long writeDelayNanos, LongSupplier clock) {
         this.id = id;
         this.key = key;
         this.client = client;
         this.protocol = protocol;
         this.maxQueueBytes = maxQueueBytes;
         this.maxLagNanos = maxLagNanos;
+        this.writeDelayNanos = writeDelayNanos;
         this.clock = clock;
         this.startedNanos = clock.getAsLong();
     }
@@ -257,7 +273,10 @@ public final class FlvViewer implements Sink {
         }
         queue.addLast(frame);
         queuedBytes += frame.size();
-        ready.signalAll();
+        urgentQueued |= frame.config() || frame.kind() == MediaFrame.Kind.DATA;
+        if (!holding || urgentQueued) {
+            ready.signalAll();
+        }
     }
 
     /** Called with the lock held. */
@@ -274,7 +293,7 @@ public final class FlvViewer implements Sink {
 
     /**
      * Writes the FLV header, then every frame as it comes, until the viewing ends or the output
-     * fails; one {@link Output#write} per batch of frames queued meanwhile.
+     * fails; one {@link Output#write} per batch of frames queued meanwhile (or during the write delay).
      *
      * @return why it ended
      * @throws IOException if the output failed (the client went away)
@@ -290,6 +309,7 @@ public final class FlvViewer implements Sink {
         List<MediaFrame> batch = new ArrayList<>();
         while (true) {
             String ended = take(batch);
+            long takenAt = clock.getAsLong();
             if (batch.isEmpty() && ended != null) {
                 return ended;
             }
@@ -314,9 +334,14 @@ public final class FlvViewer implements Sink {
                 FlvStreamBytes.previousTagSize(buffer, length + FlvTag.HEADER_BYTES + f.size(), f.size());
                 length = need;
             }
+            boolean live = batch.stream().anyMatch(f -> !f.config() && f.kind() != MediaFrame.Kind.DATA);
             batch.clear();
             out.write(buffer, length);
             bytesSent.addAndGet(length);
+            if (live && writeDelayNanos > 0) {
+                long deadline = takenAt + writeDelayNanos;
+                hold(deadline - Math.floorMod(deadline, HOLD_GRID_NANOS));
+            }
         }
     }
 
@@ -330,6 +355,24 @@ public final class FlvViewer implements Sink {
         return frames.isEmpty() ? 0 : frames.getLast().timestamp();
     }
 
+    /** Lets frames gather until {@code deadline}, unless one that may not wait comes, or the viewing ends. */
+    private void hold(long deadline) throws InterruptedException {
+        lock.lock();
+        holding = true;
+        try {
+            while (endReason == null && !urgentQueued) {
+                long left = deadline - clock.getAsLong();
+                if (left <= 0) {
+                    return;
+                }
+                ready.awaitNanos(left);
+            }
+        } finally {
+            holding = false;
+            lock.unlock();
+        }
+    }
+
     /** Moves what is queued into {@code batch}, waiting for something first; returns the end reason once ended. */
     private String take(List<MediaFrame> batch) throws InterruptedException {
         lock.lock();
@@ -340,6 +383,7 @@ public final class FlvViewer implements Sink {
             batch.addAll(queue);
             queue.clear();
             queuedBytes = 0;
+            urgentQueued = false;
             return endReason;
         } finally {
             lock.unlock();

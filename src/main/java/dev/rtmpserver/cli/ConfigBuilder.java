@@ -1,6 +1,7 @@
 package dev.rtmpserver.cli;
 
 import dev.rtmpserver.access.AccessConfig;
+import dev.rtmpserver.cluster.ClusterConfig;
 import dev.rtmpserver.edge.PullConfig;
 import dev.rtmpserver.hls.HlsConfig;
 import dev.rtmpserver.hooks.HookConfig;
@@ -57,13 +58,35 @@ final class ConfigBuilder {
                 recording(options.recording, perApplication), session(options), streams,
                 appStreams(streams, perApplication), http(options.http, options.hls, options.tls), limits(options.limits), tls(options.tls),
                 access(options.access, perApplication), hooks(options.hooks, options.recording),
-                pushes(perApplication), pulls(options.live, perApplication));
+                pushes(perApplication), pulls(options.live, perApplication), cluster(options.cluster));
     }
 
     private static PullConfig pulls(Options.LiveStreams live, Map<String, Map<AppKey, String>> perApplication) {
         Map<String, List<String>> origins = perApp(perApplication, AppKey.PULL, ConfigBuilder::pushUrls,
                 "must be comma-separated rtmp:// or rtmps:// URLs with a host and an application");
         return new PullConfig(origins, notNegative("--pull-linger", live.pullLinger));
+    }
+
+    private static Optional<ClusterConfig> cluster(Options.Cluster c) {
+        if (c.redis == null) {
+            if (c.advertiseUrl != null) {
+                throw InvalidOption.missing("--cluster-redis", "--advertise-url is only for a node of a cluster");
+            }
+            return Optional.empty();
+        }
+        String scheme = c.redis.getScheme();
+        if (!("redis".equals(scheme) || "rediss".equals(scheme)) || c.redis.getHost() == null) {
+            throw InvalidOption.of("--cluster-redis", c.redis, "must be a redis://HOST:PORT or rediss://HOST:PORT URL");
+        }
+        if (c.advertiseUrl == null) {
+            throw InvalidOption.missing("--advertise-url", "the other nodes of the cluster pull streams published"
+                    + " here from it: rtmp://HOST:PORT as they reach this node");
+        }
+        String invalid = ClusterConfig.invalidAdvertiseUrl(c.advertiseUrl);
+        if (invalid != null) {
+            throw InvalidOption.of("--advertise-url", c.advertiseUrl, invalid);
+        }
+        return Optional.of(ClusterConfig.of(c.redis, c.advertiseUrl));
     }
 
     private static PushConfig pushes(Map<String, Map<AppKey, String>> perApplication) {

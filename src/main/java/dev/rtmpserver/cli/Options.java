@@ -91,6 +91,9 @@ final class Options {
     @ArgGroup(validate = false, heading = "%nHooks%n")
     Hooks hooks = new Hooks();
 
+    @ArgGroup(validate = false, heading = "%nCluster%n")
+    Cluster cluster = new Cluster();
+
     static final class General {
         /** Read by {@link ConfigFile} before parsing, since its values are the other options' defaults. */
         @Option(names = "--config", paramLabel = "FILE", description = "Properties file with option values (see below).")
@@ -370,6 +373,20 @@ final class Options {
                 description = "A hook POST not answered by then failed; failures are retried after about 1, 2 and"
                         + " 4 s, then given up. Default: ${DEFAULT-VALUE}.")
         Duration timeout = HookConfig.DEFAULT_TIMEOUT;
+    }
+
+    static final class Cluster {
+        @Option(names = "--cluster-redis", paramLabel = "URL",
+                description = "Make this server a node of a cluster that keeps which node publishes which stream"
+                        + " in the Redis at this URL: redis://HOST:PORT, or rediss:// for TLS, with a user, password"
+                        + " and database as Redis URLs carry them. A publish of a stream another node publishes is"
+                        + " refused; while Redis cannot be reached, publishes are admitted here. Needs"
+                        + " --advertise-url.")
+        URI redis;
+
+        @Option(names = "--advertise-url", paramLabel = "URL",
+                description = "rtmp://HOST:PORT under which the other nodes of the cluster reach this one.")
+        URI advertiseUrl;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.rtmpserver.concurrent;
 
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +26,18 @@ public final class Threads {
                 LIVE_VIRTUAL.decrementAndGet();
             }
         });
+    }
+
+    /** Runs each task on a virtual thread of its own, named {@code name}, for a service's blocking calls. */
+    public static ExecutorService newVirtualExecutor(String name) {
+        return Executors.newThreadPerTaskExecutor(task -> Thread.ofVirtual().name(name).unstarted(() -> {
+            LIVE_VIRTUAL.incrementAndGet();
+            try {
+                task.run();
+            } finally {
+                LIVE_VIRTUAL.decrementAndGet();
+            }
+        }));
     }
 
     /** Virtual threads started here that have not finished yet. */

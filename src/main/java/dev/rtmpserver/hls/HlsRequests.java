@@ -157,7 +157,7 @@ public final class HlsRequests {
             if (partText != null) {
                 return Answer.error(400, "_HLS_part needs _HLS_msn");
             }
-            return Answer.text(PLAYLIST_TYPE, SHORT, playlist.render(skip));
+            return new Answer(200, PLAYLIST_TYPE, SHORT, List.of(playlist.bytes(skip)));
         }
         long msn;
         int part;
@@ -174,6 +174,6 @@ public final class HlsRequests {
             return Answer.error(503, "segment " + msn + (part < 0 ? "" : " part " + part)
                     + " did not come within three target durations");
         }
-        return Answer.text(PLAYLIST_TYPE, BLOCKING, playlist.render(skip));
+        return new Answer(200, PLAYLIST_TYPE, BLOCKING, List.of(playlist.bytes(skip)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.rtmpserver.hls;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,8 @@ final class LivePlaylist {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    /** The rendered playlist, without and with a delta update, until the next change; guarded by lock. */
+    private final byte[][] rendered = new byte[2][];
     // Guarded by lock.
     private final List<byte[]> inits = new ArrayList<>();
     private String codecs;
@@ -87,7 +90,7 @@ final class LivePlaylist {
             inits.add(bytes);
             codecs = codecList;
             resolution = size;
-            changed.signalAll();
+            modified();
         } finally {
             lock.unlock();
         }
@@ -105,7 +108,7 @@ final class LivePlaylist {
             building.durations.add(duration);
             building.independent.add(independent);
             building.duration += duration;
-            changed.signalAll();
+            modified();
         } finally {
             lock.unlock();
         }
@@ -130,7 +133,7 @@ final class LivePlaylist {
                     droppedDiscontinuities++;
                 }
             }
-            changed.signalAll();
+            modified();
         } finally {
             lock.unlock();
         }
@@ -141,6 +144,7 @@ final class LivePlaylist {
         lock.lock();
         try {
             nextDiscontinuity = true;
+            modified();
         } finally {
             lock.unlock();
         }
@@ -151,13 +155,38 @@ final class LivePlaylist {
         lock.lock();
         try {
             ended = true;
-            changed.signalAll();
+            modified();
         } finally {
             lock.unlock();
         }
     }
 
+    /** Called with the lock held after any change: wakes waiting readers, and the next reader renders anew. */
+    private void modified() {
+        rendered[0] = null;
+        rendered[1] = null;
+        changed.signalAll();
+    }
+
     // Reader side, on HTTP request threads.
+
+    /**
+     * The media playlist as it is now, encoded. Every viewer asks for the playlist after each part,
+     * mostly woken by the same part: they share one rendering until the playlist changes again.
+     * The array is shared; callers only write it out.
+     */
+    byte[] bytes(boolean skip) {
+        lock.lock();
+        try {
+            int i = skip ? 1 : 0;
+            if (rendered[i] == null) {
+                rendered[i] = render(skip).getBytes(StandardCharsets.UTF_8);
+            }
+            return rendered[i];
+        } finally {
+            lock.unlock();
+        }
+    }
 
     boolean isEnded() {
         lock.lock();

@@ -66,6 +66,19 @@ final class Prometheus {
         c.hooks().forEach((hook, results) -> results.forEach((result, n) -> p.sb.append("rtmp_hooks_total{hook=\"")
                 .append(hook).append("\",result=\"").append(result).append("\"} ").append(n).append('\n')));
 
+        p.counter("rtmp_cluster_redis_errors_total", "Calls to the cluster map's Redis that failed.",
+                c.clusterErrors.sum());
+        p.counter("rtmp_cluster_redis_outages_total", "Times the cluster map's Redis stopped answering.",
+                c.clusterOutages.sum());
+        p.counter("rtmp_cluster_registrations_total",
+                "Streams written to the cluster map: new publishes, and those written back after Redis lost them.",
+                c.clusterRegistrations.sum());
+        p.counter("rtmp_cluster_refusals_total", "Publishes refused because another node publishes the stream.",
+                c.clusterRefusals.sum());
+        p.counter("rtmp_cluster_unchecked_publishes_total",
+                "Publishes admitted without asking the cluster map, because its Redis could not be reached.",
+                c.clusterUnchecked.sum());
+
         p.help("rtmp_stream_bitrate_kbps", "gauge", "Incoming bitrate of a stream over the last second.");
         streams.forEach(s -> p.streamSample("rtmp_stream_bitrate_kbps", s, s.stats().bitrateKbps()));
         p.help("rtmp_stream_frame_rate", "gauge", "Video frames per second of a stream over the last five seconds.");

@@ -54,6 +54,16 @@ public final class Counters {
     public final LongAdder pullFailovers = new LongAdder();
     public final LongAdder recordingBytes = new LongAdder();
     public final LongAdder recordingErrors = new LongAdder();
+    /** Calls to the cluster map's Redis that failed: unreachable, too slow, or refused. */
+    public final LongAdder clusterErrors = new LongAdder();
+    /** Times the cluster map's Redis stopped answering after it had answered (or at start). */
+    public final LongAdder clusterOutages = new LongAdder();
+    /** Streams written to the cluster map: new publishes, and streams written back after Redis lost them. */
+    public final LongAdder clusterRegistrations = new LongAdder();
+    /** Publishes refused because another node of the cluster publishes the stream. */
+    public final LongAdder clusterRefusals = new LongAdder();
+    /** Publishes admitted without asking the cluster map, because its Redis could not be reached. */
+    public final LongAdder clusterUnchecked = new LongAdder();
     private final Map<String, LongAdder> limitsExceeded = new ConcurrentHashMap<>();
     /** By hook, then by result. */
     private final Map<String, Map<String, LongAdder>> hooks = new ConcurrentHashMap<>();

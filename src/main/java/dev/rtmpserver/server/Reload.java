@@ -1,5 +1,6 @@
 package dev.rtmpserver.server;
 
+import dev.rtmpserver.cluster.ClusterConfig;
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.net.TlsConfig;
@@ -15,7 +16,8 @@ import java.util.Optional;
  * What a configuration reload does with a newly read configuration: everything takes effect except what
  * is bound at start (listening sockets, the TLS certificate, the HTTP listener and its token, the record
  * directory, the chunk size every player's shared frame encoding is made for, the hooks, whose sender
- * is made at start), which keeps its running value and is named, by its option, as needing a restart.
+ * is made at start, the cluster map, whose Redis client and node id are), which keeps its running value
+ * and is named, by its option, as needing a restart.
  *
  * @param applied      the configuration the server runs with from now on
  * @param needsRestart the options whose new value waits for a restart, in {@code --help} order
@@ -31,7 +33,7 @@ public record Reload(ServerConfig applied, List<String> needsRestart) {
                 recording(running.recording(), next.recording()),
                 next.session().withChunkSize(running.session().chunkSize()), next.streams(), next.appStreams(),
                 running.http(), next.limits(), running.tls(), next.access(), running.hooks(), next.pushes(),
-                next.pulls());
+                next.pulls(), running.cluster());
         return new Reload(applied, needsRestart(running, next));
     }
 
@@ -53,6 +55,10 @@ public record Reload(ServerConfig applied, List<String> needsRestart) {
         changed(options, "--exec-record-done", r.execRecordDone(), n.execRecordDone());
         changed(options, "--hook-format", r.format(), n.format());
         changed(options, "--hook-timeout", r.timeout(), n.timeout());
+        changed(options, "--cluster-redis", running.cluster().map(ClusterConfig::redis),
+                next.cluster().map(ClusterConfig::redis));
+        changed(options, "--advertise-url", running.cluster().map(ClusterConfig::advertiseUrl),
+                next.cluster().map(ClusterConfig::advertiseUrl));
         return options;
     }
 

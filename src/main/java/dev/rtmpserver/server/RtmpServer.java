@@ -2,6 +2,7 @@ package dev.rtmpserver.server;
 
 import dev.rtmpserver.access.Access;
 import dev.rtmpserver.browser.FlvPlayback;
+import dev.rtmpserver.cluster.ClusterMap;
 import dev.rtmpserver.concurrent.Threads;
 import dev.rtmpserver.edge.ConfiguredOrigins;
 import dev.rtmpserver.edge.Origins;
@@ -23,6 +24,7 @@ import dev.rtmpserver.record.Recordings;
 import dev.rtmpserver.relay.Pushes;
 import dev.rtmpserver.session.AccessControl;
 import dev.rtmpserver.session.Connection;
+import dev.rtmpserver.session.PublishClaims;
 import dev.rtmpserver.session.SessionConfig;
 import dev.rtmpserver.session.SessionContext;
 import dev.rtmpserver.session.StreamEnds;
@@ -97,14 +99,16 @@ public final class RtmpServer implements AutoCloseable {
     private final Hooks hooks;
     private final Pushes pushes;
     private final Pulls pulls;
+    /** Null unless this node is one of a cluster. */
+    private final ClusterMap cluster;
 
     public RtmpServer(ServerConfig config) {
         this(config, List.of());
     }
 
     /**
-     * @param moreOrigins where else to look for a stream nobody publishes here (a cluster's map),
-     *                    after the configuration's {@code app.NAME.pull} origins
+     * @param moreOrigins where else to look for a stream nobody publishes here, after the
+     *                    configuration's {@code app.NAME.pull} origins and the cluster map's
      */
     public RtmpServer(ServerConfig config, List<Origins> moreOrigins) {
         this.config = config;
@@ -112,10 +116,14 @@ public final class RtmpServer implements AutoCloseable {
                 System::nanoTime, () -> this.config.limits().maxStreams());
         this.hooks = config.hooks().any() ? new Hooks(config.hooks(), counters) : null;
         this.pushes = new Pushes(registry, () -> this.config.pushes(), counters);
+        this.cluster = config.cluster().map(c -> ClusterMap.start(c, counters)).orElse(null);
         this.access = Access.of(config.access(), pushes::requested);
         this.context = sessionContext(config);
         List<Origins> origins = new ArrayList<>();
         origins.add(new ConfiguredOrigins(() -> this.config.pulls().origins()));
+        if (cluster != null) {
+            origins.add(cluster);
+        }
         origins.addAll(moreOrigins);
         this.pulls = new Pulls(registry, ConfiguredOrigins.inOrder(origins), Upstream.rtmp(),
                 dev.rtmpserver.stream.Scheduler.of(timer), System::nanoTime, Thread::sleep, Threads::startVirtual,
@@ -126,7 +134,8 @@ public final class RtmpServer implements AutoCloseable {
     /** Access is looked up at each publish and play, so a reload's new tokens also bind connections already open. */
     private SessionContext sessionContext(ServerConfig c) {
         return new SessionContext(registry, c.session(), this::recordingForPlayback, counters,
-                request -> access.deny(request), hooks == null ? StreamEnds.NONE : hooks);
+                request -> access.deny(request), hooks == null ? StreamEnds.NONE : hooks,
+                cluster == null ? PublishClaims.NONE : cluster);
     }
     /**
      * What {@code POST /api/reload} runs: reading the configuration again is the command line's business. Set it
@@ -185,7 +194,8 @@ public final class RtmpServer implements AutoCloseable {
                 flv = new FlvPlayback(registry, () -> access, counters,
                         new FlvPlayback.Limits(session.playerQueueBytes(), session.playerMaxLag(),
                                 config.limits().maxConnections(), config.limits().maxConnectionsPerAddress()),
-                        key -> !this.config.pulls().origins().getOrDefault(key.app(), List.of()).isEmpty());
+                        key -> cluster != null
+                                || !this.config.pulls().origins().getOrDefault(key.app(), List.of()).isEmpty());
                 http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners,
                         recordings().map(Recordings::files), reloads, this::listenAddresses, flv,
                         hls == null ? null : new HlsRequests(hls), pushes).start();
@@ -488,6 +498,14 @@ public final class RtmpServer implements AutoCloseable {
         return pulls;
     }
 
+    /**
+     * The cluster map, if this node is one of a cluster: for tests, and the {@link dev.rtmpserver.edge.Origins}
+     * of a stream not published here.
+     */
+    public java.util.Optional<ClusterMap> cluster() {
+        return java.util.Optional.ofNullable(cluster);
+    }
+
     /** Every push target, for tests. */
     public Pushes pushes() {
         return pushes;
@@ -575,6 +593,10 @@ public final class RtmpServer implements AutoCloseable {
         long ended = Math.max(deadline, System.nanoTime()) + CONNECTIONS_END_WAIT.toNanos();
         while (!connections.isEmpty() && System.nanoTime() < ended) {
             LockSupport.parkNanos(CONNECTIONS_END_POLL.toNanos());
+        }
+        // After the connections: each released its streams' claims as it ended; what is left is deleted now.
+        if (cluster != null) {
+            cluster.close();
         }
         // The connections' last unpublish and done hooks, and the recordings', were queued just now.
         if (hooks != null) {

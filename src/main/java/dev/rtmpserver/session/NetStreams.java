@@ -132,14 +132,23 @@ final class NetStreams {
             conn.send(Replies.onStatus(StatusCode.PUBLISH_BAD_NAME, "publish " + key + " denied: " + denial), streamId);
             return;
         }
+        try {
+            // Another node of a cluster may publish it: a wait for the shared store, so never under the lock.
+            context.claims().claim(key);
+        } catch (StreamBusyException e) {
+            refusePublish(streamId, key, e.getMessage());
+            return;
+        }
         LiveStream stream;
         try {
             stream = context.registry().publish(key, conn);
         } catch (StreamLimitException e) {
+            context.claims().release(key);
             context.counters().limitExceeded("streams");
             refusePublish(streamId, key, e.getMessage());
             return;
         } catch (StreamBusyException e) {
+            context.claims().release(key);
             refusePublish(streamId, key, e.getMessage());
             return;
         }
@@ -311,6 +320,7 @@ final class NetStreams {
                 case LOST -> context.registry().publisherLost(p.stream(), conn);
                 case SERVER -> context.registry().end(p.stream(), conn);
             }
+            context.claims().release(p.key());
             Logger.info("{}: unpublished {} ({}): {}", conn.describe(), p.key(), why, p.summary());
             context.ends().publishEnded(p.key(), conn.clientAddress(), p.elapsed(), p.bytes(), how.reason);
         }

@@ -15,8 +15,9 @@ import java.util.function.Function;
  *                   inside the record directory, or empty (always empty when recording is off)
  * @param access     who may publish and play what
  * @param ends       told when a publish or a play ends
+ * @param claims     which node of a cluster publishes what
  */
 public record SessionContext(StreamRegistry registry, SessionConfig config,
                              Function<String, Optional<Path>> recordings, Counters counters,
-                             AccessControl access, StreamEnds ends) {
+                             AccessControl access, StreamEnds ends, PublishClaims claims) {
 }

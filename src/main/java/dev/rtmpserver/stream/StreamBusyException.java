@@ -13,6 +13,11 @@ public final class StreamBusyException extends RuntimeException {
         this.banned = banned;
     }
 
+    /** Another node of a cluster publishes the key: the client is told what a local duplicate is told. */
+    public StreamBusyException(StreamKey key) {
+        this(key, false);
+    }
+
     /** The key was kicked with a ban that has not run out, rather than published by someone else. */
     public boolean banned() {
         return banned;

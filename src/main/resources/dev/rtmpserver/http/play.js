@@ -30,8 +30,7 @@ function again(kind, why) {
   retry = setTimeout(() => start(kind), 2000);
 }
 
-function startHls() {
-  const url = "/" + stream + "/index.m3u8" + location.search;
+function startHls(url) {
   if (!Hls.isSupported()) {
     if (video.canPlayType("application/vnd.apple.mpegurl")) {
       // Safari plays HLS itself, low-latency included.
@@ -55,13 +54,11 @@ function startHls() {
   show("connecting to " + url + "…");
 }
 
-function startFlv(kind) {
+function startFlv(kind, url) {
   if (!mpegts.getFeatureList().mseLivePlayback) {
     show("this browser cannot play live FLV: it has no Media Source Extensions");
     return;
   }
-  const path = "/" + stream + ".flv" + location.search;
-  const url = kind === "ws" ? (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path : path;
   player = mpegts.createPlayer({type: "flv", isLive: true, url: url}, {
     enableWorker: false,
     // The stash buffer collects hundreds of kilobytes before parsing: fine for files, a delay live.
@@ -86,10 +83,11 @@ function start(kind) {
   for (const id of Object.keys(NAMES)) {
     document.getElementById(id).setAttribute("aria-pressed", String(id === kind));
   }
+  const path = "/" + stream + (kind === "hls" ? "/index.m3u8" : ".flv") + location.search;
   if (kind === "hls") {
-    startHls();
+    startHls(path);
   } else {
-    startFlv(kind);
+    startFlv(kind, kind === "ws" ? (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path : path);
   }
 }
 

@@ -29,7 +29,7 @@ class FlvViewerTest {
 
     private FlvViewer viewer(long queueBytes) {
         return new FlvViewer(1, KEY, "203.0.113.9", FlvViewer.Protocol.HTTP_FLV, queueBytes,
-                Duration.ofSeconds(10).toNanos(), () -> now[0]);
+                Duration.ofSeconds(10).toNanos(), 0, () -> now[0]);
     }
 
     /** onMetaData declaring H.264 and AAC, as ffmpeg sends it. */
@@ -118,5 +118,52 @@ class FlvViewerTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String why = v.run((bytes, length) -> out.write(bytes, 0, length));
         assertTrue(why.startsWith("too slow"), why);
+    }
+
+    /** Runs the viewer on its own thread, recording each write's length as it happens. */
+    private static Thread running(FlvViewer v, java.util.concurrent.BlockingQueue<Integer> writes) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                v.run((bytes, length) -> writes.add(length));
+            } catch (Exception e) {
+                writes.add(-1);
+            }
+        });
+    }
+
+    @Test
+    void withAWriteDelayLiveMediaQueuedMeanwhileGoesOutInOneWrite() throws Exception {
+        // A real clock: the writer sleeps out the delay, which its fake stand-in could not end.
+        FlvViewer v = new FlvViewer(1, KEY, "203.0.113.9", FlvViewer.Protocol.HTTP_FLV, 1_000_000,
+                Duration.ofSeconds(10).toNanos(), Duration.ofMillis(300).toNanos(), System::nanoTime);
+        v.join(List.of(config(0), key(0, 100)), true);
+        var writes = new java.util.concurrent.LinkedBlockingQueue<Integer>();
+        Thread writer = running(v, writes);
+        writes.take(); // the FLV header
+        assertEquals(2 * 11 + 2 * 4 + 5 + 100, writes.take(), "the cached frames, at once");
+        for (int i = 1; i <= 5; i++) {
+            v.offer(inter(i * 40, 10));
+        }
+        v.onUnpublish();
+        writer.join();
+        // Whether the frames came before or during the delay, none was written on its own.
+        assertEquals(List.of(5 * (11 + 4 + 10)), new ArrayList<>(writes));
+    }
+
+    @Test
+    void aSequenceHeaderEndsTheWriteDelayAtOnce() throws Exception {
+        FlvViewer v = new FlvViewer(1, KEY, "203.0.113.9", FlvViewer.Protocol.HTTP_FLV, 1_000_000,
+                Duration.ofSeconds(10).toNanos(), Duration.ofSeconds(60).toNanos(), System::nanoTime);
+        v.join(List.of(config(0), key(0, 100)), true);
+        var writes = new java.util.concurrent.LinkedBlockingQueue<Integer>();
+        Thread writer = running(v, writes);
+        writes.take();
+        writes.take();
+        v.offer(inter(40, 10));
+        v.offer(config(80));
+        // Within the test's timeout, far below the 60 s delay.
+        assertEquals(11 + 4 + 10 + 11 + 4 + 5, writes.take());
+        v.onUnpublish();
+        writer.join();
     }
 }

@@ -1,6 +1,7 @@
 package dev.rtmpserver.cli;
 
 import dev.rtmpserver.cli.ConfigBuilder.InvalidOption;
+import dev.rtmpserver.cluster.ClusterConfig;
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.hooks.HookFormat;
 import dev.rtmpserver.http.HttpConfig;
@@ -99,6 +100,22 @@ class ConfigBuilderTest {
                     o.hls.segment = Duration.ofMillis(100);
                     o.hls.part = Duration.ofMillis(250);
                 }, "--hls-segment", "at least --hls-part"),
+                invalid(o -> o.cluster.redis = URI.create("redis://127.0.0.1:6379"), "--advertise-url",
+                        "rtmp://HOST:PORT"),
+                invalid(o -> o.cluster.advertiseUrl = URI.create("rtmp://node-a:1935"), "--cluster-redis",
+                        "only for a node of a cluster"),
+                invalid(o -> {
+                    o.cluster.redis = URI.create("http://127.0.0.1:6379");
+                    o.cluster.advertiseUrl = URI.create("rtmp://node-a:1935");
+                }, "--cluster-redis", "redis://HOST:PORT"),
+                invalid(o -> {
+                    o.cluster.redis = URI.create("redis://127.0.0.1:6379");
+                    o.cluster.advertiseUrl = URI.create("rtmp://node-a:1935/live");
+                }, "--advertise-url", "without an application"),
+                invalid(o -> {
+                    o.cluster.redis = URI.create("redis://127.0.0.1:6379");
+                    o.cluster.advertiseUrl = URI.create("http://node-a:1935");
+                }, "--advertise-url", "rtmp://HOST[:PORT]"),
                 invalidApp(AppKey.GOP_CACHE, "maybe", "on or off"),
                 invalidApp(AppKey.PLAYER_WRITE_DELAY, "2s", "0..1s"),
                 invalidApp(AppKey.PLAYER_WRITE_DELAY, "soon", "0..1s"),
@@ -199,6 +216,17 @@ class ConfigBuilderTest {
                 }, c -> {
                     assertEquals(Optional.of(URI.create("https://auth.example/publish")), c.access().onPublish());
                     assertEquals(Optional.of(URI.create("http://127.0.0.1:8000/play")), c.access().onPlay());
+                }),
+                valid("no cluster unless asked", o -> { }, c -> assertEquals(Optional.empty(), c.cluster())),
+                valid("a node of a cluster", o -> {
+                    o.cluster.redis = URI.create("redis://:secret@10.0.0.5:6380/2");
+                    o.cluster.advertiseUrl = URI.create("rtmp://node-a.example:1935/");
+                }, c -> {
+                    ClusterConfig cluster = c.cluster().orElseThrow();
+                    assertEquals(URI.create("redis://:secret@10.0.0.5:6380/2"), cluster.redis());
+                    assertEquals("rtmp://node-a.example:1935", cluster.advertised());
+                    assertEquals("10.0.0.5:6380", cluster.redisAddress());
+                    assertEquals(ClusterConfig.DEFAULT_TTL, cluster.ttl());
                 }),
                 valid("hooks, the program split at whitespace", o -> {
                     o.recording.dir = dir;

@@ -125,6 +125,23 @@ class PrometheusTest {
     }
 
     @Test
+    void theClusterMapsEventsAreCounted() {
+        Counters counters = new Counters();
+        counters.clusterErrors.add(5);
+        counters.clusterOutages.increment();
+        counters.clusterRegistrations.add(3);
+        counters.clusterRefusals.add(2);
+        counters.clusterUnchecked.add(4);
+        String text = Prometheus.render(counters, List.of(), List.of());
+        families(text);
+        for (String sample : List.of("rtmp_cluster_redis_errors_total 5", "rtmp_cluster_redis_outages_total 1",
+                "rtmp_cluster_registrations_total 3", "rtmp_cluster_refusals_total 2",
+                "rtmp_cluster_unchecked_publishes_total 4")) {
+            assertTrue(text.contains("\n" + sample + "\n"), sample + " in " + text);
+        }
+    }
+
+    @Test
     void peerTextInLabelsNeverBreaksALine() {
         String name = "a\\b\"c\nd\re\0f\u0085g\u2028h\u001b[31m";
         String text = Prometheus.render(new Counters(), List.of(), publish("li\rve", name, "conn-1 127.0.0.1:1"));

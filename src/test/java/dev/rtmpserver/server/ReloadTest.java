@@ -1,6 +1,7 @@
 package dev.rtmpserver.server;
 
 import dev.rtmpserver.access.AccessConfig;
+import dev.rtmpserver.cluster.ClusterConfig;
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.net.TlsConfig;
@@ -36,7 +37,7 @@ class ReloadTest {
                 Optional.empty(), List.of(), HookConfig.DEFAULT_FORMAT, HookConfig.DEFAULT_TIMEOUT);
         ServerConfig next = new ServerConfig(RUNNING.bind(), RUNNING.port(), RUNNING.recording(), RUNNING.session(),
                 RUNNING.streams(), RUNNING.appStreams(), RUNNING.http(), RUNNING.limits(), RUNNING.tls(),
-                RUNNING.access(), hooks, RUNNING.pushes(), RUNNING.pulls());
+                RUNNING.access(), hooks, RUNNING.pushes(), RUNNING.pulls(), RUNNING.cluster());
         Reload reload = Reload.of(RUNNING, next);
         assertEquals(List.of("--on-unpublish"), reload.needsRestart());
         assertEquals(RUNNING.hooks(), reload.applied().hooks());
@@ -65,12 +66,14 @@ class ReloadTest {
                 RUNNING.session().withChunkSize(8192), RUNNING.streams(), RUNNING.appStreams(),
                 Optional.of(new HttpConfig(any, 8081, Optional.of("new-secret"))), RUNNING.limits(),
                 Optional.of(new TlsConfig(443, Path.of("cert.pem"), Path.of("key.pem"), new char[0])),
-                RUNNING.access(), RUNNING.hooks(), RUNNING.pushes(), RUNNING.pulls());
+                RUNNING.access(), RUNNING.hooks(), RUNNING.pushes(), RUNNING.pulls(),
+                Optional.of(ClusterConfig.of(URI.create("redis://127.0.0.1:6379"), URI.create("rtmp://node-a:1935"))));
 
         Reload reload = Reload.of(RUNNING, next);
 
         assertEquals(List.of("--port", "--bind", "--chunk-size", "--record-dir", "--http-port", "--http-bind",
-                "--api-token", "--tls-port", "--tls-cert", "--tls-key", "--tls-password"), reload.needsRestart());
+                "--api-token", "--tls-port", "--tls-cert", "--tls-key", "--tls-password", "--cluster-redis", "--advertise-url"),
+                reload.needsRestart());
         ServerConfig applied = reload.applied();
         assertEquals(RUNNING.port(), applied.port());
         assertEquals(RUNNING.bind(), applied.bind());
@@ -78,6 +81,7 @@ class ReloadTest {
         assertEquals(RECORDINGS, applied.recording().orElseThrow().dir());
         assertEquals(RUNNING.http(), applied.http());
         assertEquals(RUNNING.tls(), applied.tls());
+        assertEquals(RUNNING.cluster(), applied.cluster());
     }
 
     @Test
@@ -118,7 +122,7 @@ class ReloadTest {
 
         ServerConfig off = new ServerConfig(RUNNING.bind(), RUNNING.port(), Optional.empty(), RUNNING.session(),
                 RUNNING.streams(), RUNNING.appStreams(), RUNNING.http(), RUNNING.limits(), RUNNING.tls(),
-                RUNNING.access(), RUNNING.hooks(), RUNNING.pushes(), RUNNING.pulls());
+                RUNNING.access(), RUNNING.hooks(), RUNNING.pushes(), RUNNING.pulls(), RUNNING.cluster());
         Reload stopped = Reload.of(RUNNING, off);
         assertEquals(List.of("--record-dir"), stopped.needsRestart());
         assertEquals(RUNNING.recording(), stopped.applied().recording());

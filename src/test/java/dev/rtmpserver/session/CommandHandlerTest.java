@@ -1,6 +1,7 @@
 package dev.rtmpserver.session;
 
 import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.stream.StreamBusyException;
 import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamPolicy;
 import dev.rtmpserver.stream.StreamRegistry;
@@ -29,6 +30,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,10 +47,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(20)
 class CommandHandlerTest {
     private static final int MAX_COMMANDS_BEFORE_CONNECT = 3;
+    /** Published on another node of a cluster. */
+    private static final StreamKey ELSEWHERE = new StreamKey("live", "elsewhere");
 
     private final Counters counters = new Counters();
     private final StreamRegistry registry = new StreamRegistry(app -> StreamPolicy.defaults(), (delay, task) -> {
     }, System::nanoTime, 10);
+    /** What the connection claimed and released, in order; a claim of {@link #ELSEWHERE} is refused. */
+    private final List<String> claimed = new CopyOnWriteArrayList<>();
+    private final PublishClaims claims = new PublishClaims() {
+        @Override
+        public void claim(StreamKey key) {
+            claimed.add("claim " + key);
+            if (key.equals(ELSEWHERE)) {
+                throw new StreamBusyException(key);
+            }
+        }
+
+        @Override
+        public void release(StreamKey key) {
+            claimed.add("release " + key);
+        }
+    };
     private Socket client;
     private Thread connection;
     private OutputStream out;
@@ -61,7 +81,7 @@ class CommandHandlerTest {
                 ProtocolLimits.DEFAULT_MAX_MESSAGE_BYTES, ProtocolLimits.DEFAULT_MAX_CHUNK_SIZE,
                 ProtocolLimits.DEFAULT_MAX_AMF_DEPTH, MAX_COMMANDS_BEFORE_CONNECT));
         SessionContext context = new SessionContext(registry, config, name -> Optional.empty(), counters,
-                AccessControl.ALLOW_ALL, StreamEnds.NONE);
+                AccessControl.ALLOW_ALL, StreamEnds.NONE, claims);
         InetAddress loopback = InetAddress.getLoopbackAddress();
         Socket server;
         try (ServerSocket listener = new ServerSocket(0, 1, loopback)) {
@@ -236,6 +256,43 @@ class CommandHandlerTest {
         assertEquals(0, registry.size(), "nothing was published");
         assertEquals(names.size(), counters.publishesRejected.sum());
         assertNull(registry.get(new StreamKey("live", "a/../b")));
+    }
+
+    @Test
+    void aStreamAnotherNodePublishesIsRefusedAsALocalDuplicateIs() throws Exception {
+        connect("live");
+        int id = createStream(2);
+        send(id, "publish", 0, null, "elsewhere", "live");
+        Received refused = read();
+        assertEquals("NetStream.Publish.BadName", refused.code());
+        assertEquals("publish live/elsewhere refused: stream live/elsewhere is already being published",
+                refused.description());
+        assertNull(registry.get(ELSEWHERE), "nothing published");
+        assertEquals(List.of("claim live/elsewhere"), claimed, "a refused claim is not released");
+
+        claimed.clear();
+        send(id, "publish", 0, null, "cam", "live");
+        assertEquals("NetStream.Publish.Start", readThrough(id, "NetStream.Publish.Start").code());
+        int second = createStream(3);
+        send(second, "publish", 0, null, "cam", "live");
+        Received duplicate = read();
+        assertEquals("NetStream.Publish.BadName", duplicate.code());
+        assertEquals("publish live/cam refused: stream live/cam is already being published", duplicate.description(),
+                "the local duplicate's refusal reads the same");
+        send(0, "deleteStream", 4, null, (double) id);
+        createStream(5);
+        assertEquals(List.of("claim live/cam", "claim live/cam", "release live/cam", "release live/cam"), claimed,
+                "each claim released once: the refused duplicate's at once, the publish's when it ends");
+    }
+
+    /** Reads until an onStatus with {@code code} on {@code streamId}. */
+    private Received readThrough(int streamId, String code) throws IOException {
+        while (true) {
+            Received r = read();
+            if (r.streamId() == streamId && code.equals(r.code())) {
+                return r;
+            }
+        }
     }
 
     @Test

@@ -159,6 +159,15 @@ final class Browser implements AutoCloseable {
                 + ",\"deviceScaleFactor\":1,\"mobile\":" + mobile + "}");
     }
 
+    /**
+     * Reloads the page with its Content-Security-Policy ignored, so that a benchmark can point the
+     * player page at another server.
+     */
+    void reloadIgnoringContentSecurityPolicy() throws Exception {
+        call("Page.setBypassCSP", "{\"enabled\":true}");
+        call("Page.reload", "{\"ignoreCache\":true}");
+    }
+
     void screenshot(Path png) throws Exception {
         Matcher m = DATA.matcher(call("Page.captureScreenshot", "{\"format\":\"png\"}"));
         if (!m.find()) {

@@ -156,7 +156,7 @@ class PushRelayIT {
                 ServerConfig c = ServerConfig.forTests();
                 try (TestServer late = new TestServer(new ServerConfig(c.bind(), port, c.recording(), c.session(),
                         c.streams(), c.appStreams(), c.http(), c.limits(), c.tls(), c.access(), c.hooks(),
-                        c.pushes(), c.pulls()))) {
+                        c.pushes(), c.pulls(), c.cluster()))) {
                     Await.within(Duration.ofSeconds(20), () -> published(late, "dead"), "the target gets the stream");
                     Path pushed = dir.resolve("late.flv");
                     Tools.captureToFile("dead-late-play", late.url("live", "dead"), pushed, 3).expectSuccess(LIMIT);
