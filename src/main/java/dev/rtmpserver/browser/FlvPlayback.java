@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -51,18 +52,29 @@ public final class FlvPlayback {
     private final Limits limits;
     private final Map<Long, FlvViewer> viewers = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final Predicate<StreamKey> pulled;
 
     public FlvPlayback(StreamRegistry registry, Supplier<AccessControl> access, Counters counters, Limits limits) {
+        this(registry, access, counters, limits, key -> false);
+    }
+
+    /**
+     * @param pulled whether a stream nobody publishes here is pulled from an origin when a viewer
+     *               asks for it (an edge), so that the viewer waits for it rather than getting 404
+     */
+    public FlvPlayback(StreamRegistry registry, Supplier<AccessControl> access, Counters counters, Limits limits,
+                       Predicate<StreamKey> pulled) {
         this.registry = registry;
         this.access = access;
         this.counters = counters;
         this.limits = limits;
+        this.pulled = pulled;
     }
 
     /**
      * Admits a viewer of {@code key} and attaches it to the stream; the caller runs it, then
      * calls {@link #close}. Only a stream being published (or in its reconnect grace) can be
-     * watched: a browser asking early gets 404 and asks again, as with SRS.
+     * watched, or one an edge pulls: a browser asking early gets 404 and asks again, as with SRS.
      *
      * @param query  the request's query string, for the play rules ({@code token=...}); may be null
      * @param client the client's address
@@ -74,7 +86,7 @@ public final class FlvPlayback {
             return refusal;
         }
         LiveStream stream = registry.get(key);
-        if (stream == null || (!stream.isPublished() && !stream.view().reconnecting())) {
+        if ((stream == null || (!stream.isPublished() && !stream.view().reconnecting())) && !pulled.test(key)) {
             return new Refusal(404, "nobody publishes " + key);
         }
         Refusal full = overLimit(client);
@@ -85,7 +97,7 @@ public final class FlvPlayback {
         }
         FlvViewer viewer = new FlvViewer(ids.incrementAndGet(), key, client, protocol, limits.queueBytes(),
                 limits.maxLag().toNanos(), registry.policy(key.app()).playerWriteDelay().toNanos(), System::nanoTime);
-        LiveStream attached = registry.subscribe(key, viewer);
+        LiveStream attached = registry.subscribe(key, viewer, query == null ? "" : query);
         viewers.put(viewer.id(), viewer);
         Logger.info("{} {}: playing {}", protocol.label(), client, key);
         return new Opened(viewer, attached);

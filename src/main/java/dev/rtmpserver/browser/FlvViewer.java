@@ -238,6 +238,11 @@ public final class FlvViewer implements Sink {
         end("the stream ended");
     }
 
+    @Override
+    public void notFound(String why) {
+        end(why);
+    }
+
     /** Ends the viewing: {@link #run} returns once what is queued is written. */
     public void end(String reason) {
         lock.lock();

@@ -25,7 +25,11 @@ enum AppKey {
                     + " {name} in a URL is the stream name, and a URL with no stream name gets /NAME appended."),
     PUSH_INSECURE("push-insecure", "on|off", "off",
             "Accepts any certificate from this application's rtmps:// push targets: for a target with a"
-                    + " self-signed certificate on a network you trust.");
+                    + " self-signed certificate on a network you trust."),
+    PULL("pull", "URLS", null,
+            "Makes this server an edge: a play of a stream nobody publishes here pulls it from the first of these"
+                    + " comma-separated rtmp:// or rtmps:// application URLs (rtmp://origin-a/live) that has it,"
+                    + " one upstream connection for all its players, failing over to the others.");
 
     final String key;
     final String valueLabel;

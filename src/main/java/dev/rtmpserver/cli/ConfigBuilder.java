@@ -2,6 +2,7 @@ package dev.rtmpserver.cli;
 
 import dev.rtmpserver.access.AccessConfig;
 import dev.rtmpserver.cluster.ClusterConfig;
+import dev.rtmpserver.edge.PullConfig;
 import dev.rtmpserver.hls.HlsConfig;
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
@@ -57,7 +58,13 @@ final class ConfigBuilder {
                 recording(options.recording, perApplication), session(options), streams,
                 appStreams(streams, perApplication), http(options.http, options.hls, options.tls), limits(options.limits), tls(options.tls),
                 access(options.access, perApplication), hooks(options.hooks, options.recording),
-                pushes(perApplication), cluster(options.cluster));
+                pushes(perApplication), pulls(options.live, perApplication), cluster(options.cluster));
+    }
+
+    private static PullConfig pulls(Options.LiveStreams live, Map<String, Map<AppKey, String>> perApplication) {
+        Map<String, List<String>> origins = perApp(perApplication, AppKey.PULL, ConfigBuilder::pushUrls,
+                "must be comma-separated rtmp:// or rtmps:// URLs with a host and an application");
+        return new PullConfig(origins, notNegative("--pull-linger", live.pullLinger));
     }
 
     private static Optional<ClusterConfig> cluster(Options.Cluster c) {

@@ -3,6 +3,7 @@ package dev.rtmpserver.cli;
 import dev.rtmpserver.access.AccessConfig;
 import dev.rtmpserver.hls.HlsConfig;
 import dev.rtmpserver.hooks.HookConfig;
+import dev.rtmpserver.edge.Pulls;
 import dev.rtmpserver.hooks.HookFormat;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.metrics.BuildInfo;
@@ -147,6 +148,11 @@ final class Options {
         @Option(names = "--stale-publisher", paramLabel = "DURATION",
                 description = "A publisher silent this long loses its key to a new publisher. Default: ${DEFAULT-VALUE}.")
         Duration staleAfter = StreamPolicy.DEFAULT_STALE_AFTER;
+
+        @Option(names = "--pull-linger", paramLabel = "DURATION",
+                description = "How long an edge keeps pulling a stream from its origin after its last player left,"
+                        + " so a returning viewer starts at once. Default: ${DEFAULT-VALUE}.")
+        Duration pullLinger = Pulls.DEFAULT_LINGER;
     }
 
     static final class Players {

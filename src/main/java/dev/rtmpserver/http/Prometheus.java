@@ -53,6 +53,12 @@ final class Prometheus {
         p.sample("rtmp_frames_dropped_total", "reason", "player_behind", c.framesDroppedPlayerBehind.sum());
         p.sample("rtmp_frames_dropped_total", "reason", "recorder_behind", c.framesDroppedRecorderBehind.sum());
         p.sample("rtmp_frames_dropped_total", "reason", "push_behind", c.framesDroppedPushBehind.sum());
+        p.counter("rtmp_pulls_started_total", "Edge pulls started for a stream not published here.",
+                c.pullsStarted.sum());
+        p.counter("rtmp_pulls_failed_total", "Edge pulls given up because no origin had the stream.",
+                c.pullsFailed.sum());
+        p.counter("rtmp_pull_failovers_total", "Edge pulls that lost their origin and resumed from one.",
+                c.pullFailovers.sum());
         p.counter("rtmp_recording_bytes_total", "Bytes written to recordings.", c.recordingBytes.sum());
         p.counter("rtmp_recording_errors_total", "Recordings stopped by an error.", c.recordingErrors.sum());
         p.help("rtmp_hooks_total", "counter",

@@ -46,6 +46,12 @@ public final class Counters {
     public final LongAdder framesDroppedRecorderBehind = new LongAdder();
     /** Frames a push target lost because its server did not take them fast enough. */
     public final LongAdder framesDroppedPushBehind = new LongAdder();
+    /** Edge pulls started for a stream nobody published here. */
+    public final LongAdder pullsStarted = new LongAdder();
+    /** Edge pulls given up: no origin had the stream, or none came back within the reconnect grace. */
+    public final LongAdder pullsFailed = new LongAdder();
+    /** Edge pulls that lost their origin and carried on from the same or another one. */
+    public final LongAdder pullFailovers = new LongAdder();
     public final LongAdder recordingBytes = new LongAdder();
     public final LongAdder recordingErrors = new LongAdder();
     /** Calls to the cluster map's Redis that failed: unreachable, too slow, or refused. */

@@ -33,7 +33,7 @@ public record Reload(ServerConfig applied, List<String> needsRestart) {
                 recording(running.recording(), next.recording()),
                 next.session().withChunkSize(running.session().chunkSize()), next.streams(), next.appStreams(),
                 running.http(), next.limits(), running.tls(), next.access(), running.hooks(), next.pushes(),
-                running.cluster());
+                next.pulls(), running.cluster());
         return new Reload(applied, needsRestart(running, next));
     }
 

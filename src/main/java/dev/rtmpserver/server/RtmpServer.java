@@ -4,6 +4,10 @@ import dev.rtmpserver.access.Access;
 import dev.rtmpserver.browser.FlvPlayback;
 import dev.rtmpserver.cluster.ClusterMap;
 import dev.rtmpserver.concurrent.Threads;
+import dev.rtmpserver.edge.ConfiguredOrigins;
+import dev.rtmpserver.edge.Origins;
+import dev.rtmpserver.edge.Pulls;
+import dev.rtmpserver.edge.Upstream;
 import dev.rtmpserver.hls.HlsRequests;
 import dev.rtmpserver.hls.HlsStreams;
 import dev.rtmpserver.hooks.Hooks;
@@ -95,10 +99,19 @@ public final class RtmpServer implements AutoCloseable {
     /** Null when no hook is configured. */
     private final Hooks hooks;
     private final Pushes pushes;
+    private final Pulls pulls;
     /** Null unless this node is one of a cluster. */
     private final ClusterMap cluster;
 
     public RtmpServer(ServerConfig config) {
+        this(config, List.of());
+    }
+
+    /**
+     * @param moreOrigins where else to look for a stream nobody publishes here, after the
+     *                    configuration's {@code app.NAME.pull} origins and the cluster map's
+     */
+    public RtmpServer(ServerConfig config, List<Origins> moreOrigins) {
         this.config = config;
         this.registry = new StreamRegistry(app -> this.config.policyFor(app), dev.rtmpserver.stream.Scheduler.of(timer),
                 System::nanoTime, () -> this.config.limits().maxStreams());
@@ -107,6 +120,16 @@ public final class RtmpServer implements AutoCloseable {
         this.cluster = config.cluster().map(c -> ClusterMap.start(c, counters)).orElse(null);
         this.access = Access.of(config.access(), pushes::requested);
         this.context = sessionContext(config);
+        List<Origins> origins = new ArrayList<>();
+        origins.add(new ConfiguredOrigins(() -> this.config.pulls().origins()));
+        if (cluster != null) {
+            origins.add(cluster);
+        }
+        origins.addAll(moreOrigins);
+        this.pulls = new Pulls(registry, ConfiguredOrigins.inOrder(origins), Upstream.rtmp(),
+                dev.rtmpserver.stream.Scheduler.of(timer), System::nanoTime, Thread::sleep, Threads::startVirtual,
+                () -> this.config.pulls().linger(), counters);
+        registry.setDemand(pulls);
     }
 
     /** Access is looked up at each publish and play, so a reload's new tokens also bind connections already open. */
@@ -171,7 +194,9 @@ public final class RtmpServer implements AutoCloseable {
                 SessionConfig session = config.session();
                 flv = new FlvPlayback(registry, () -> access, counters,
                         new FlvPlayback.Limits(session.playerQueueBytes(), session.playerMaxLag(),
-                                config.limits().maxConnections(), config.limits().maxConnectionsPerAddress()));
+                                config.limits().maxConnections(), config.limits().maxConnectionsPerAddress()),
+                        key -> cluster != null
+                                || !this.config.pulls().origins().getOrDefault(key.app(), List.of()).isEmpty());
                 http = new HttpApi(h, registry, this::connections, counters, streams, this::listeners,
                         recordings().map(Recordings::files), reloads, this::listenAddresses, flv,
                         hls == null ? null : new HlsRequests(hls), pushes).start();
@@ -471,6 +496,11 @@ public final class RtmpServer implements AutoCloseable {
         return r == null ? java.util.Optional.empty() : r.files().resolveForPlayback(name);
     }
 
+    /** Every edge pull, for tests. */
+    public Pulls pulls() {
+        return pulls;
+    }
+
     /**
      * The cluster map, if this node is one of a cluster: for tests, and the {@link dev.rtmpserver.edge.Origins}
      * of a stream not published here.
@@ -534,6 +564,7 @@ public final class RtmpServer implements AutoCloseable {
         if (flv != null) {
             flv.endAll("the server is shutting down");
         }
+        pulls.closeAll();
         registry.endAll();
         pushes.closeAll(config.limits().shutdownGrace());
         if (recordings != null) {

@@ -2,6 +2,7 @@ package dev.rtmpserver.server;
 
 import dev.rtmpserver.access.AccessConfig;
 import dev.rtmpserver.cluster.ClusterConfig;
+import dev.rtmpserver.edge.PullConfig;
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
 import dev.rtmpserver.net.TlsConfig;
@@ -30,12 +31,13 @@ import java.util.Optional;
  * @param access      publish and play permissions
  * @param hooks       who is told when publishes, plays and recordings end
  * @param pushes      which applications' streams are pushed to other servers
+ * @param pulls       which applications' streams are pulled from origins when nobody publishes them here
  * @param cluster     the cluster map this node shares with others; empty means a single server
  */
 public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> recording, SessionConfig session,
                            StreamPolicy streams, Map<String, StreamPolicy> appStreams, Optional<HttpConfig> http,
                            Limits limits, Optional<TlsConfig> tls, AccessConfig access, HookConfig hooks,
-                           PushConfig pushes, Optional<ClusterConfig> cluster) {
+                           PushConfig pushes, PullConfig pulls, Optional<ClusterConfig> cluster) {
     public static final int DEFAULT_PORT = 1935;
     /** All IPv4 interfaces; InetSocketAddress reads the literal without getByName's checked exception. */
     public static final InetAddress DEFAULT_BIND = new InetSocketAddress("0.0.0.0", 0).getAddress();
@@ -51,41 +53,47 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     public static ServerConfig forTests() {
         return new ServerConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty(), SessionConfig.defaults(),
                 StreamPolicy.defaults(), Map.of(), Optional.empty(), Limits.defaults(), Optional.empty(),
-                AccessConfig.open(), HookConfig.none(), PushConfig.none(), Optional.empty());
+                AccessConfig.open(), HookConfig.none(), PushConfig.none(), PullConfig.none(),
+                Optional.empty());
     }
 
     public ServerConfig withRecording(RecordConfig newRecording) {
-        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams, http, limits, tls, access, hooks, pushes, cluster);
+        return new ServerConfig(bind, port, Optional.of(newRecording), session, streams, appStreams, http, limits, tls, access, hooks, pushes, pulls, cluster);
     }
 
     public ServerConfig withHttp(HttpConfig newHttp) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, Optional.of(newHttp), limits, tls, access, hooks, pushes, cluster);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, Optional.of(newHttp), limits, tls, access, hooks, pushes, pulls, cluster);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, newLimits, tls, access, hooks, pushes, cluster);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, newLimits, tls, access, hooks, pushes, pulls, cluster);
     }
 
     public ServerConfig withTls(TlsConfig newTls) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, Optional.of(newTls), access, hooks, pushes, cluster);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, Optional.of(newTls), access, hooks, pushes, pulls, cluster);
     }
 
     public ServerConfig withAccess(AccessConfig newAccess) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, newAccess, hooks, pushes, cluster);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, newAccess, hooks, pushes, pulls, cluster);
     }
 
     public ServerConfig withHooks(HookConfig newHooks) {
-        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, access, newHooks, pushes, cluster);
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, access, newHooks, pushes, pulls, cluster);
     }
 
     public ServerConfig withPushes(PushConfig newPushes) {
         return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, access, hooks,
-                newPushes, cluster);
+                newPushes, pulls, cluster);
     }
 
     public ServerConfig withCluster(ClusterConfig newCluster) {
         return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, access, hooks,
-                pushes, Optional.of(newCluster));
+                pushes, pulls, Optional.of(newCluster));
+    }
+
+    public ServerConfig withPulls(PullConfig newPulls) {
+        return new ServerConfig(bind, port, recording, session, streams, appStreams, http, limits, tls, access, hooks,
+                pushes, newPulls, cluster);
     }
 
     public StreamPolicy policyFor(String app) {
@@ -93,10 +101,10 @@ public record ServerConfig(InetAddress bind, int port, Optional<RecordConfig> re
     }
 
     public ServerConfig withSession(SessionConfig newSession) {
-        return new ServerConfig(bind, port, recording, newSession, streams, appStreams, http, limits, tls, access, hooks, pushes, cluster);
+        return new ServerConfig(bind, port, recording, newSession, streams, appStreams, http, limits, tls, access, hooks, pushes, pulls, cluster);
     }
 
     public ServerConfig withStreams(StreamPolicy newStreams, Map<String, StreamPolicy> newAppStreams) {
-        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams, http, limits, tls, access, hooks, pushes, cluster);
+        return new ServerConfig(bind, port, recording, session, newStreams, newAppStreams, http, limits, tls, access, hooks, pushes, pulls, cluster);
     }
 }

@@ -95,6 +95,13 @@ final class CodecGate implements Sink {
         }
     }
 
+    @Override
+    public void notFound(String why) {
+        if (!closed) {
+            player.notFound(why);
+        }
+    }
+
     private void refuse(MediaFrame frame) {
         closed = true;
         refused.accept(frame);

@@ -209,7 +209,7 @@ final class NetStreams {
             Threads.startVirtual("conn-" + conn.id() + "-refuse-" + streamId,
                     () -> end(streamId, "codec not supported by the client", End.SERVER));
         });
-        LiveStream stream = context.registry().subscribe(key, subscribed);
+        LiveStream stream = context.registry().subscribe(key, subscribed, query);
         lock.lock();
         try {
             playing.put(streamId, new Playing(sink, subscribed, stream, since));
@@ -372,9 +372,10 @@ final class NetStreams {
     }
 
     /**
-     * Ends the plays that have waited for a publisher longer than the play-wait limit, telling
-     * each player {@code NetStream.Play.StreamNotFound} (or {@code Play.Stop} if its stream had
-     * been published and ended).
+     * Ends the plays that have waited for a publisher longer than the play-wait limit, or whose
+     * stream will not be published after all (an edge found no origin with it), telling each player
+     * {@code NetStream.Play.StreamNotFound} (or {@code Play.Stop} if its stream had been published
+     * and ended).
      */
     void endExpiredWaits(long now) {
         List<Map.Entry<Integer, Playing>> expired = new ArrayList<>();
@@ -383,7 +384,9 @@ final class NetStreams {
             var entries = playing.entrySet().iterator();
             while (entries.hasNext()) {
                 Map.Entry<Integer, Playing> e = entries.next();
-                if (Watchdog.waitedTooLong(e.getValue().sink().waitingSince(), now, context.config().playWait())) {
+                PlayerSink sink = e.getValue().sink();
+                if (sink.notFound() != null
+                        || Watchdog.waitedTooLong(sink.waitingSince(), now, context.config().playWait())) {
                     expired.add(Map.entry(e.getKey(), e.getValue()));
                     entries.remove();
                 }
@@ -394,22 +397,19 @@ final class NetStreams {
         } finally {
             lock.unlock();
         }
-        String waited = context.config().playWait().toSeconds() + " s";
         for (Map.Entry<Integer, Playing> e : expired) {
             int streamId = e.getKey();
             Playing p = e.getValue();
+            StreamKey key = p.sink().key();
+            String notFound = p.sink().notFound();
+            String why = notFound != null ? notFound
+                    : "nobody published " + key + " within " + context.config().playWait().toSeconds() + " s";
             // Left first, so that no frame of a publisher arriving now follows the status.
             context.registry().unsubscribe(p.stream(), p.subscribed());
-            if (p.sink().everPublished()) {
-                conn.send(Replies.onStatus(StatusCode.PLAY_STOP, p.sink().key() + " was not published again within "
-                        + waited), streamId);
-            } else {
-                conn.send(Replies.onStatus(StatusCode.PLAY_STREAM_NOT_FOUND, "nobody published " + p.sink().key()
-                        + " within " + waited), streamId);
-            }
-            Logger.info("{}: stopped playing {}: nobody published it within {}", conn.describe(), p.sink().key(),
-                    waited);
-            playEnded(p.sink().key(), p.since());
+            conn.send(Replies.onStatus(p.sink().everPublished() ? StatusCode.PLAY_STOP
+                    : StatusCode.PLAY_STREAM_NOT_FOUND, why), streamId);
+            Logger.info("{}: stopped playing {}: {}", conn.describe(), key, why);
+            playEnded(key, p.since());
         }
     }
 

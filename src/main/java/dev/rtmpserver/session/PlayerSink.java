@@ -55,6 +55,8 @@ final class PlayerSink implements Sink {
     /** Since when nobody publishes the stream ({@link #clock} time); 0 while someone does. Read by the watchdog. */
     private volatile long waitingSince;
     private volatile boolean everPublished;
+    /** Why nobody will publish the stream after all, or null: the watchdog then ends the play. */
+    private volatile String notFound;
 
     private final AtomicLong droppedFrames = new AtomicLong();
     /** Bytes of this play the connection's writer has written. */
@@ -107,6 +109,11 @@ final class PlayerSink implements Sink {
     /** Whether the stream has had a publisher since this player joined. */
     boolean everPublished() {
         return everPublished;
+    }
+
+    /** Why the stream will not be published after all, or null while it may be. */
+    String notFound() {
+        return notFound;
     }
 
     void receiveAudio(boolean on) {
@@ -237,6 +244,11 @@ final class PlayerSink implements Sink {
         waitingSince = nonZero(clock.getAsLong());
         out.send(Replies.onStatus(StatusCode.PLAY_UNPUBLISH_NOTIFY, key + " is now unpublished"), streamId);
         out.send(UserControl.of(UserControl.STREAM_EOF, streamId), 0);
+    }
+
+    @Override
+    public void notFound(String why) {
+        notFound = why;
     }
 
     /** 0 means "not waiting", so a clock reading of exactly 0 is moved by a nanosecond. */

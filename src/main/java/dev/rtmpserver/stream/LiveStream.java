@@ -164,6 +164,22 @@ public final class LiveStream {
         }
     }
 
+    /** RTMP players and browser viewers attached, waiting or watching. */
+    public int playerCount() {
+        lock.lock();
+        try {
+            int players = 0;
+            for (Sink sink : sinks) {
+                if (sink.kind() == Sink.Kind.PLAYER) {
+                    players++;
+                }
+            }
+            return players;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Takes the once-a-second sample behind the bitrate and frame rate figures. */
     public void sample(long nowNanos) {
         lock.lock();
@@ -340,12 +356,33 @@ public final class LiveStream {
         return snapshot;
     }
 
-    void removeSink(Sink sink) {
+    /** @return whether the sink was attached */
+    boolean removeSink(Sink sink) {
         lock.lock();
         try {
             if (sinks.remove(sink)) {
                 snapshot = null;
                 departedBytesSent += sink.bytesSent();
+                return true;
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** See {@link StreamRegistry#notFound}. */
+    void notFound(String why) {
+        lock.lock();
+        try {
+            if (publisher != null) {
+                return;
+            }
+            if (orphaned) {
+                detachPublisher();
+            }
+            for (Sink sink : sinksToOffer()) {
+                sink.notFound(why);
             }
         } finally {
             lock.unlock();
@@ -353,7 +390,7 @@ public final class LiveStream {
     }
 
     /** Someone publishes, or a grace period for a returning publisher runs: counts against the stream limit. */
-    boolean isActive() {
+    public boolean isActive() {
         lock.lock();
         try {
             return publisher != null || orphaned;

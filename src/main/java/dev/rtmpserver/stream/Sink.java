@@ -49,4 +49,12 @@ public interface Sink {
 
     /** The publisher left; the sink stays attached and may see a new publisher later. */
     void onUnpublish();
+
+    /**
+     * Nobody will publish the stream here after all (an edge found no origin that has it), so a
+     * player should stop waiting. Sinks that only ever join published streams need do nothing:
+     * they were told {@link #onUnpublish} already.
+     */
+    default void notFound(String why) {
+    }
 }

@@ -37,6 +37,7 @@ public final class StreamRegistry {
     private final IntSupplier maxStreams;
     private volatile PublishListener listener = (stream, continuing) -> {
     };
+    private volatile Demand demand = Demand.NONE;
 
     /** A registry whose stream limit never changes; see the other constructor. */
     public StreamRegistry(Function<String, StreamPolicy> policies, Scheduler scheduler, LongSupplier clock,
@@ -66,6 +67,11 @@ public final class StreamRegistry {
     /** Who is told of each publish; set once, before the server accepts connections. */
     public void setPublishListener(PublishListener listener) {
         this.listener = listener;
+    }
+
+    /** Who is told of players joining and leaving; set once, before the server accepts connections. */
+    public void setDemand(Demand demand) {
+        this.demand = demand;
     }
 
     /**
@@ -222,14 +228,43 @@ public final class StreamRegistry {
 
     /** Attaches a sink, creating the stream if nobody publishes it yet: it starts when they do. */
     public LiveStream subscribe(StreamKey key, Sink sink) {
-        return change(key, true, s -> {
+        return subscribe(key, sink, "");
+    }
+
+    /**
+     * As {@link #subscribe(StreamKey, Sink)}, for a player that asked with {@code query}
+     * ({@code token=...}, or empty), which the {@link Demand} may need to fetch the stream.
+     */
+    public LiveStream subscribe(StreamKey key, Sink sink, String query) {
+        LiveStream stream = change(key, true, s -> {
             s.addSink(sink);
             return s;
         });
+        if (sink.kind() == Sink.Kind.PLAYER) {
+            demand.joined(stream, query);
+        }
+        return stream;
     }
 
     public void unsubscribe(LiveStream stream, Sink sink) {
-        changeIfPresent(stream, s -> s.removeSink(sink));
+        boolean[] lastPlayerLeft = new boolean[1];
+        changeIfPresent(stream, s -> {
+            if (s.removeSink(sink) && sink.kind() == Sink.Kind.PLAYER && s.playerCount() == 0) {
+                lastPlayerLeft[0] = true;
+            }
+        });
+        if (lastPlayerLeft[0]) {
+            demand.left(stream);
+        }
+    }
+
+    /**
+     * Nobody will publish {@code stream} here after all (no origin has it): a publisher awaited
+     * back is given up at once, and players are told (see {@link Sink#notFound}). A no-op while
+     * someone publishes it.
+     */
+    public void notFound(LiveStream stream, String why) {
+        changeIfPresent(stream, s -> s.notFound(why));
     }
 
     /** Shutdown: every stream's publisher is detached, so every player is told its stream ended. */

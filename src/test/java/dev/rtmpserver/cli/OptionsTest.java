@@ -1,6 +1,7 @@
 package dev.rtmpserver.cli;
 
 import dev.rtmpserver.access.AccessConfig;
+import dev.rtmpserver.edge.Pulls;
 import dev.rtmpserver.hls.HlsConfig;
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.http.HttpConfig;
@@ -39,6 +40,7 @@ class OptionsTest {
             entry("--reconnect-grace", StreamPolicy.DEFAULT_RECONNECT_GRACE),
             entry("--unpublish-grace", StreamPolicy.DEFAULT_UNPUBLISH_GRACE),
             entry("--stale-publisher", StreamPolicy.DEFAULT_STALE_AFTER),
+            entry("--pull-linger", Pulls.DEFAULT_LINGER),
             entry("--player-queue", SessionConfig.DEFAULT_PLAYER_QUEUE_BYTES),
             entry("--player-queue-wait", SessionConfig.DEFAULT_PLAYER_QUEUE_WAIT),
             entry("--player-max-lag", SessionConfig.DEFAULT_PLAYER_MAX_LAG),

@@ -37,7 +37,7 @@ class ReloadTest {
                 Optional.empty(), List.of(), HookConfig.DEFAULT_FORMAT, HookConfig.DEFAULT_TIMEOUT);
         ServerConfig next = new ServerConfig(RUNNING.bind(), RUNNING.port(), RUNNING.recording(), RUNNING.session(),
                 RUNNING.streams(), RUNNING.appStreams(), RUNNING.http(), RUNNING.limits(), RUNNING.tls(),
-                RUNNING.access(), hooks, RUNNING.pushes(), RUNNING.cluster());
+                RUNNING.access(), hooks, RUNNING.pushes(), RUNNING.pulls(), RUNNING.cluster());
         Reload reload = Reload.of(RUNNING, next);
         assertEquals(List.of("--on-unpublish"), reload.needsRestart());
         assertEquals(RUNNING.hooks(), reload.applied().hooks());
@@ -66,7 +66,7 @@ class ReloadTest {
                 RUNNING.session().withChunkSize(8192), RUNNING.streams(), RUNNING.appStreams(),
                 Optional.of(new HttpConfig(any, 8081, Optional.of("new-secret"))), RUNNING.limits(),
                 Optional.of(new TlsConfig(443, Path.of("cert.pem"), Path.of("key.pem"), new char[0])),
-                RUNNING.access(), RUNNING.hooks(), RUNNING.pushes(),
+                RUNNING.access(), RUNNING.hooks(), RUNNING.pushes(), RUNNING.pulls(),
                 Optional.of(ClusterConfig.of(URI.create("redis://127.0.0.1:6379"), URI.create("rtmp://node-a:1935"))));
 
         Reload reload = Reload.of(RUNNING, next);
@@ -122,7 +122,7 @@ class ReloadTest {
 
         ServerConfig off = new ServerConfig(RUNNING.bind(), RUNNING.port(), Optional.empty(), RUNNING.session(),
                 RUNNING.streams(), RUNNING.appStreams(), RUNNING.http(), RUNNING.limits(), RUNNING.tls(),
-                RUNNING.access(), RUNNING.hooks(), RUNNING.pushes(), RUNNING.cluster());
+                RUNNING.access(), RUNNING.hooks(), RUNNING.pushes(), RUNNING.pulls(), RUNNING.cluster());
         Reload stopped = Reload.of(RUNNING, off);
         assertEquals(List.of("--record-dir"), stopped.needsRestart());
         assertEquals(RUNNING.recording(), stopped.applied().recording());

@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * the signed wrap of a long, as nanoTime may, so code that compares absolute readings instead of
  * differences fails here.
  */
-final class FakeClock implements LongSupplier {
+public final class FakeClock implements LongSupplier {
     private final AtomicLong now = new AtomicLong(Long.MAX_VALUE - Duration.ofSeconds(5).toNanos());
 
     @Override
@@ -17,7 +17,7 @@ final class FakeClock implements LongSupplier {
         return now.get();
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now.addAndGet(d.toNanos());
     }
 }

@@ -5,14 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Records what the registry schedules; the test runs tasks when its {@link FakeClock} says they are due. */
-final class FakeScheduler implements Scheduler {
+public final class FakeScheduler implements Scheduler {
     record Task(long dueNanos, Duration delay, Runnable task) {
     }
 
     private final FakeClock clock;
     private final List<Task> pending = new ArrayList<>();
 
-    FakeScheduler(FakeClock clock) {
+    public FakeScheduler(FakeClock clock) {
         this.clock = clock;
     }
 
@@ -26,7 +26,7 @@ final class FakeScheduler implements Scheduler {
     }
 
     /** Runs the tasks that are due by the clock, in the order they were scheduled; returns how many ran. */
-    int runDue() {
+    public int runDue() {
         List<Task> due = new ArrayList<>();
         synchronized (this) {
             for (Task t : pending) {

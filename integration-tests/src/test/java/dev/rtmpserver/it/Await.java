@@ -23,7 +23,12 @@ final class Await {
 
     /** Polls a condition that another thread makes true, failing after a generous deadline. */
     static void until(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        within(DEADLINE, condition, what);
+    }
+
+    /** As {@link #until}, for what may take longer than its deadline (a reconnect a few backoff steps away). */
+    static void within(Duration limit, BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting until " + what);

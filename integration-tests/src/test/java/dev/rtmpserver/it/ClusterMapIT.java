@@ -45,7 +45,7 @@ class ClusterMapIT {
         ServerConfig c = ServerConfig.forTests().withCluster(new ClusterConfig(redis.uri(),
                 URI.create("rtmp://127.0.0.1:" + port), ttl, ClusterConfig.DEFAULT_TIMEOUT));
         return new TestServer(new ServerConfig(c.bind(), port, c.recording(), c.session(), c.streams(),
-                c.appStreams(), c.http(), c.limits(), c.tls(), c.access(), c.hooks(), c.pushes(), c.cluster()));
+                c.appStreams(), c.http(), c.limits(), c.tls(), c.access(), c.hooks(), c.pushes(), c.pulls(), c.cluster()));
     }
 
     private static ClusterMap map(TestServer node) {

@@ -14,23 +14,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,22 +50,6 @@ class PushRelayIT {
         return s != null && s.isPublished();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** Longer than {@link Await}'s deadline: a reconnect may be a few backoff steps away. */
-    private static void within(Duration limit, BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
-    }
 
     private void expectDecodable(Path file) throws Exception {
         assertEquals(H264_AAC, Tools.probeStreams(file));
@@ -97,33 +75,12 @@ class PushRelayIT {
 
     /** nginx-rtmp with one live application on {@code port}. */
     private Tools.Run nginx(int port) throws Exception {
-        // Run as root, nginx's workers run as nobody: they must reach the files under the test's directory.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path conf = dir.resolve("nginx.conf");
-        Files.writeString(conf, """
-                load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;
-                worker_processes 1;
-                pid %1$s/nginx.pid;
-                events { worker_connections 64; }
-                rtmp {
-                    server {
-                        listen 127.0.0.1:%2$d;
-                        application live { live on; }
-                    }
-                }
-                """.formatted(dir, port));
-        Tools.Run nginx = Tools.start("push-nginx", "nginx", "-e", dir.resolve("error.log").toString(), "-c",
-                conf.toString(), "-g", "daemon off;");
-        Await.value(() -> {
-            new Socket(InetAddress.getLoopbackAddress(), port).close();
-            return true;
-        }, "nginx listens");
-        return nginx;
+        return Peers.nginx(dir, "push-nginx", port, "live on;");
     }
 
     @Test
     void aStreamPushedToNginxRtmpPlaysFromIt() throws Exception {
-        int port = freePort();
+        int port = Peers.freePort();
         Tools.Run nginx = nginx(port);
         try (TestServer origin = new TestServer(pushingTo("rtmp://127.0.0.1:" + port + "/live/{name}"))) {
             Tools.Run publisher = Tools.publishTestStream("push-nginx-publish", origin.url("live", "ngx"), "320x240",
@@ -142,7 +99,7 @@ class PushRelayIT {
 
     @Test
     void aTargetThatStopsReadingLosesFramesToKeyframesWhileLocalPlayersPlayOn() throws Exception {
-        int port = freePort();
+        int port = Peers.freePort();
         Tools.Run nginx = nginx(port);
         StreamKey key = new StreamKey("live", "stalled");
         List<ProcessHandle> nginxProcesses = new java.util.ArrayList<>(nginx.process().descendants().toList());
@@ -155,7 +112,7 @@ class PushRelayIT {
                 for (ProcessHandle p : nginxProcesses) {
                     Tools.output(Duration.ofSeconds(10), "kill", "-STOP", Long.toString(p.pid()));
                 }
-                within(Duration.ofSeconds(20), () -> target.status().droppedFrames() > 0,
+                Await.within(Duration.ofSeconds(20), () -> target.status().droppedFrames() > 0,
                         "the stalled target drops frames");
                 Path local = dir.resolve("stalled-local.flv");
                 Tools.captureToFile("stalled-local-play", origin.url("live", "stalled"), local, 4).expectSuccess(LIMIT);
@@ -164,7 +121,7 @@ class PushRelayIT {
                 assertTrue(origin.server.counters().framesDroppedPushBehind.sum() >= target.status().droppedFrames());
 
                 publisher.kill();
-                within(Duration.ofSeconds(20), () -> origin.server.pushes().of(key).isEmpty(),
+                Await.within(Duration.ofSeconds(20), () -> origin.server.pushes().of(key).isEmpty(),
                         "the stalled target is cut off once the publisher left");
             } finally {
                 publisher.kill();
@@ -178,7 +135,7 @@ class PushRelayIT {
 
     @Test
     void aDeadTargetIsRetriedWithBackoffWhileLocalPlayersPlayAndIsFedOnceAServerAppears() throws Exception {
-        int port = freePort();
+        int port = Peers.freePort();
         StreamKey key = new StreamKey("live", "dead");
         try (TestServer origin = new TestServer(pushingTo("rtmp://127.0.0.1:" + port + "/live"))) {
             Tools.Run publisher = Tools.publishTestStream("dead-publish", origin.url("live", "dead"), "320x240", 30,
@@ -199,8 +156,8 @@ class PushRelayIT {
                 ServerConfig c = ServerConfig.forTests();
                 try (TestServer late = new TestServer(new ServerConfig(c.bind(), port, c.recording(), c.session(),
                         c.streams(), c.appStreams(), c.http(), c.limits(), c.tls(), c.access(), c.hooks(),
-                        c.pushes(), c.cluster()))) {
-                    within(Duration.ofSeconds(20), () -> published(late, "dead"), "the target gets the stream");
+                        c.pushes(), c.pulls(), c.cluster()))) {
+                    Await.within(Duration.ofSeconds(20), () -> published(late, "dead"), "the target gets the stream");
                     Path pushed = dir.resolve("late.flv");
                     Tools.captureToFile("dead-late-play", late.url("live", "dead"), pushed, 3).expectSuccess(LIMIT);
                     expectDecodable(pushed);

@@ -1,0 +1,149 @@
+package dev.rtmpserver.edge;
+
+import dev.rtmpserver.metrics.Counters;
+import dev.rtmpserver.stream.Demand;
+import dev.rtmpserver.stream.LiveStream;
+import dev.rtmpserver.stream.Scheduler;
+import dev.rtmpserver.stream.StreamKey;
+import dev.rtmpserver.stream.StreamRegistry;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The edge: a player of a stream nobody publishes here starts a {@link Pull} of it from the first
+ * origin that has it, and every later player of that stream shares the same one. A pull lingers a
+ * while after its last player leaves, so a viewer who comes back costs nothing.
+ */
+public final class Pulls implements Demand {
+    /** How long after the last player leaves a pull is kept, unless configured. */
+    public static final Duration DEFAULT_LINGER = Duration.ofSeconds(10);
+    /** For the connection, each answer, the first media of a stream and the origin's silences. */
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    /** Waits; {@link Thread#sleep(Duration)} or a test's clock. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    private final StreamRegistry registry;
+    private final Origins origins;
+    private final Upstream upstream;
+    private final Scheduler scheduler;
+    private final LongSupplier clock;
+    private final Sleeper sleeper;
+    private final BiConsumer<String, Runnable> threads;
+    private final Supplier<Duration> linger;
+    private final Counters counters;
+    private final ConcurrentHashMap<StreamKey, Pull> pulls = new ConcurrentHashMap<>();
+
+    /**
+     * @param origins   where to look for a stream; may block, asked on the pull's own thread
+     * @param scheduler ends lingering
+     * @param clock     {@link System#nanoTime()}, or a test's clock
+     * @param sleeper   waits between rounds of attempts
+     * @param threads   starts a pull's thread, given its name
+     * @param linger    how long a pull outlives its last player, read each time one leaves
+     */
+    public Pulls(StreamRegistry registry, Origins origins, Upstream upstream, Scheduler scheduler, LongSupplier clock,
+                 Sleeper sleeper, BiConsumer<String, Runnable> threads, Supplier<Duration> linger,
+                 Counters counters) {
+        this.registry = registry;
+        this.origins = origins;
+        this.upstream = upstream;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.threads = threads;
+        this.linger = linger;
+        this.counters = counters;
+    }
+
+    @Override
+    public void joined(LiveStream stream, String query) {
+        StreamKey key = stream.key();
+        while (true) {
+            Pull running = pulls.get(key);
+            if (running != null) {
+                if (running.watched()) {
+                    return;
+                }
+                // It is ending: make way for a new one.
+                pulls.remove(key, running);
+                continue;
+            }
+            if (stream.isActive()) {
+                // Published here, or its publisher is expected back: nothing to pull.
+                return;
+            }
+            Pull pull = new Pull(key, query, this);
+            if (pulls.putIfAbsent(key, pull) == null) {
+                threads.accept("pull-" + key.app() + "/" + key.name(), pull::run);
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void left(LiveStream stream) {
+        Pull pull = pulls.get(stream.key());
+        if (pull != null) {
+            pull.unwatched(linger.get());
+        }
+    }
+
+    /** The pull of {@code key}, if one runs or lingers. */
+    Pull of(StreamKey key) {
+        return pulls.get(key);
+    }
+
+    /** Pulls running or lingering. */
+    public int size() {
+        return pulls.size();
+    }
+
+    /** Shutdown: every pull stops, and players are told their streams ended. */
+    public void closeAll() {
+        pulls.values().forEach(Pull::stop);
+    }
+
+    void ended(Pull pull) {
+        pulls.remove(pull.key(), pull);
+    }
+
+    StreamRegistry registry() {
+        return registry;
+    }
+
+    Origins origins() {
+        return origins;
+    }
+
+    Upstream upstream() {
+        return upstream;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    LongSupplier clock() {
+        return clock;
+    }
+
+    Sleeper sleeper() {
+        return sleeper;
+    }
+
+    Duration linger() {
+        return linger.get();
+    }
+
+    Counters counters() {
+        return counters;
+    }
+}
