@@ -104,14 +104,6 @@ public final class RtmpServer implements AutoCloseable {
     private final ClusterMap cluster;
 
     public RtmpServer(ServerConfig config) {
-        this(config, List.of());
-    }
-
-    /**
-     * @param moreOrigins where else to look for a stream nobody publishes here, after the
-     *                    configuration's {@code app.NAME.pull} origins and the cluster map's
-     */
-    public RtmpServer(ServerConfig config, List<Origins> moreOrigins) {
         this.config = config;
         this.registry = new StreamRegistry(app -> this.config.policyFor(app), dev.rtmpserver.stream.Scheduler.of(timer),
                 System::nanoTime, () -> this.config.limits().maxStreams());
@@ -120,12 +112,13 @@ public final class RtmpServer implements AutoCloseable {
         this.cluster = config.cluster().map(c -> ClusterMap.start(c, counters)).orElse(null);
         this.access = Access.of(config.access(), pushes::requested);
         this.context = sessionContext(config);
+        // A stream nobody publishes here is pulled from the configuration's origins, then from the
+        // node of the cluster that publishes it.
         List<Origins> origins = new ArrayList<>();
         origins.add(new ConfiguredOrigins(() -> this.config.pulls().origins()));
         if (cluster != null) {
             origins.add(cluster);
         }
-        origins.addAll(moreOrigins);
         this.pulls = new Pulls(registry, ConfiguredOrigins.inOrder(origins), Upstream.rtmp(),
                 dev.rtmpserver.stream.Scheduler.of(timer), System::nanoTime, Thread::sleep, Threads::startVirtual,
                 () -> this.config.pulls().linger(), counters);

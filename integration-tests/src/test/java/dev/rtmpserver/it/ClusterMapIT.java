@@ -17,8 +17,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -57,17 +55,6 @@ class ClusterMapIT {
         return s != null && s.isPublished();
     }
 
-    /** Longer than {@link Await}'s deadline: a few renewal periods, and a Redis starting. */
-    private static void within(Duration limit, BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
-    }
-
     @Test
     void aStreamIsMappedToItsNodeWhilePublishedAndRefusedOnAnother() throws Exception {
         // A TTL longer than the test's waits: a key that goes went because it was deleted, not because it expired.
@@ -103,6 +90,30 @@ class ClusterMapIT {
             Await.until(() -> redis.get(CAM_KEY) == null, "the key goes when A's publisher leaves");
             assertEquals(List.of(), map(b).originsFor(CAM), "B finds the stream nowhere");
             assertEquals(0, a.server.counters().clusterErrors.sum());
+        }
+    }
+
+    /**
+     * A player on the node where nobody publishes the stream gets it all the same: the node finds
+     * the publishing node in Redis and pulls from it, as an edge does, without claiming the key.
+     */
+    @Test
+    void aPlayOnAnotherNodePullsTheStreamFromTheNodeThatPublishesIt() throws Exception {
+        try (RedisServer redis = new RedisServer();
+             TestServer a = node(redis, ClusterConfig.DEFAULT_TTL);
+             TestServer b = node(redis, ClusterConfig.DEFAULT_TTL)) {
+            Tools.Run publisher = Tools.publishTestStream("cluster-pull-publish", a.url("live", "cam"), "320x240", 60,
+                    true, true);
+            Await.until(() -> published(a, CAM), "A publishes live/cam");
+            String value = Await.value(() -> redis.get(CAM_KEY), "live/cam is in Redis");
+
+            Path file = dir.resolve("from-b.flv");
+            Tools.captureToFile("cluster-pull-play", b.url("live", "cam"), file, 4).expectSuccess(LIMIT);
+            assertEquals(List.of("aac,audio", "h264,video,320,240"), Tools.probeStreams(file));
+            assertEquals("", Tools.decodeErrors(file), file + " decodes without errors");
+            assertEquals(1, b.server.counters().pullsStarted.sum(), "B pulled it");
+            assertEquals(value, redis.get(CAM_KEY), "the pulled copy on B claims nothing: A still holds the key");
+            publisher.stop(Duration.ofSeconds(10));
         }
     }
 
@@ -176,7 +187,7 @@ class ClusterMapIT {
 
             redis.kill();
             Counters counters = a.server.counters();
-            within(LIMIT, () -> counters.clusterOutages.sum() == 1, "the renewal finds Redis gone");
+            Await.within(LIMIT, () -> counters.clusterOutages.sum() == 1, "the renewal finds Redis gone");
             StreamKey cam2 = new StreamKey("live", "cam2");
             Tools.Run second = Tools.publishTestStream("cluster-outage-publish2", a.url("live", "cam2"), "320x240",
                     60, false, true);
@@ -189,10 +200,10 @@ class ClusterMapIT {
 
             redis.start();
             long restarted = System.nanoTime();
-            within(LIMIT, () -> map(a).self().value().equals(redis.get(CAM_KEY)), "live/cam is back in Redis");
+            Await.within(LIMIT, () -> map(a).self().value().equals(redis.get(CAM_KEY)), "live/cam is back in Redis");
             System.out.printf("live/cam back in Redis %d ms after it restarted (renewal every %d ms)%n",
                     Duration.ofNanos(System.nanoTime() - restarted).toMillis(), ttl.dividedBy(3).toMillis());
-            within(LIMIT, () -> map(a).self().value().equals(redis.get(ClusterMap.keyOf(cam2))),
+            Await.within(LIMIT, () -> map(a).self().value().equals(redis.get(ClusterMap.keyOf(cam2))),
                     "live/cam2, published during the outage, is in Redis");
             assertTrue(redis.ttl(CAM_KEY).compareTo(Duration.ZERO) > 0, "with an expiry");
 
