@@ -12,7 +12,6 @@ import dev.rtmpserver.wire.flv.Metadata;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +56,12 @@ public final class FlvViewer implements Sink {
 
     private static final int TAG_OVERHEAD = FlvTag.HEADER_BYTES + FlvTag.PREVIOUS_TAG_SIZE_BYTES;
     private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The most one write carries. A viewer that fell behind takes its whole queue at once: written
+     * as one array, each lagging viewer would hold a copy of its queue, and memory would grow with
+     * viewers times the queue limit.
+     */
+    static final int WRITE_BYTES = 64 * 1024;
     /**
      * Delays end on a shared grid of this step, early rather than late, as RTMP players' do: the
      * JVM's timer then wakes many viewers at once instead of each at its own instant.
@@ -303,7 +308,7 @@ public final class FlvViewer implements Sink {
         byte[] start = FlvStreamBytes.start(tracks.audio(), tracks.video());
         out.write(start, start.length);
         bytesSent.addAndGet(start.length);
-        byte[] buffer = new byte[64 * 1024];
+        byte[] buffer = new byte[WRITE_BYTES];
         boolean based = false;
         int base = 0;
         List<MediaFrame> batch = new ArrayList<>();
@@ -319,9 +324,11 @@ public final class FlvViewer implements Sink {
             }
             int length = 0;
             for (MediaFrame f : batch) {
-                int need = length + TAG_OVERHEAD + f.size();
-                if (need > buffer.length) {
-                    buffer = Arrays.copyOf(buffer, Math.max(need, buffer.length * 2));
+                // Never an empty write: an empty chunk ends a chunked HTTP response.
+                if (length > 0 && length + TAG_OVERHEAD + f.size() > buffer.length) {
+                    out.write(buffer, length);
+                    bytesSent.addAndGet(length);
+                    length = 0;
                 }
                 int timestamp = f.timestamp() - base;
                 int type = switch (f.kind()) {
@@ -330,9 +337,19 @@ public final class FlvViewer implements Sink {
                     case DATA -> FlvTag.SCRIPT;
                 };
                 FlvStreamBytes.tagHeader(buffer, length, type, Math.max(0, timestamp), f.size());
-                System.arraycopy(f.payload(), 0, buffer, length + FlvTag.HEADER_BYTES, f.size());
-                FlvStreamBytes.previousTagSize(buffer, length + FlvTag.HEADER_BYTES + f.size(), f.size());
-                length = need;
+                length += FlvTag.HEADER_BYTES;
+                if (length + f.size() + FlvTag.PREVIOUS_TAG_SIZE_BYTES > buffer.length) {
+                    // A frame larger than the buffer (a keyframe, say) goes out from its own bytes.
+                    out.write(buffer, length);
+                    out.write(f.payload(), f.size());
+                    bytesSent.addAndGet(length + f.size());
+                    length = 0;
+                } else {
+                    System.arraycopy(f.payload(), 0, buffer, length, f.size());
+                    length += f.size();
+                }
+                FlvStreamBytes.previousTagSize(buffer, length, f.size());
+                length += FlvTag.PREVIOUS_TAG_SIZE_BYTES;
             }
             boolean live = batch.stream().anyMatch(f -> !f.config() && f.kind() != MediaFrame.Kind.DATA);
             batch.clear();

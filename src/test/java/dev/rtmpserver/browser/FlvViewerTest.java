@@ -166,4 +166,34 @@ class FlvViewerTest {
         v.onUnpublish();
         writer.join();
     }
+
+    @Test
+    void aViewerThatFellBehindWritesItsQueueInBoundedPiecesAndLargeFramesFromTheirOwnBytes(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        FlvViewer v = viewer(10_000_000);
+        v.join(List.of(metadata(), config(0), key(0, 3 * FlvViewer.WRITE_BYTES)), true);
+        for (int i = 1; i <= 100; i++) {
+            v.offer(inter(i * 40, 2000));
+        }
+        v.onUnpublish();
+        List<Integer> writes = new ArrayList<>();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        v.run((bytes, length) -> {
+            out.write(bytes, 0, length);
+            writes.add(length);
+        });
+        assertTrue(writes.stream().allMatch(n -> n > 0), "no empty write: " + writes);
+        assertTrue(writes.stream().filter(n -> n > FlvViewer.WRITE_BYTES).count() == 1,
+                "only the large keyframe exceeds the bound, written from its own bytes: " + writes);
+        Path file = Files.write(dir.resolve("behind.flv"), out.toByteArray());
+        List<Integer> sizes = new ArrayList<>();
+        try (SeekableByteChannel ch = Files.newByteChannel(file)) {
+            FlvReader reader = FlvReader.open(ch);
+            for (FlvTag t = reader.next(); t != null; t = reader.next()) {
+                sizes.add(t.payload().length);
+            }
+        }
+        assertEquals(103, sizes.size(), "metadata, configuration, the keyframe and 100 frames, all intact");
+        assertEquals(3 * FlvViewer.WRITE_BYTES, sizes.get(2));
+    }
 }
