@@ -64,9 +64,11 @@ function startFlv(kind, url) {
     // The stash buffer collects hundreds of kilobytes before parsing: fine for files, a delay live.
     enableStashBuffer: false,
     lazyLoad: false,
-    // Stay near the live edge: skip ahead when more than 1.5 s is buffered.
+    // Stay near the live edge: skip ahead when more than 0.9 s is buffered. The stream starts at
+    // the latest cached keyframe, up to a keyframe interval behind live; with a 1.5 s bound a viewer
+    // who joined just before a keyframe stayed that far behind for good (1.36 s measured).
     liveBufferLatencyChasing: true,
-    liveBufferLatencyMaxLatency: 1.5,
+    liveBufferLatencyMaxLatency: 0.9,
     liveBufferLatencyMinRemain: 0.3,
   });
   player.on(mpegts.Events.ERROR, (type, detail) => again(kind, type + ": " + detail));
