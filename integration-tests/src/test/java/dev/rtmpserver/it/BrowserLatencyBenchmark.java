@@ -6,10 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,13 +63,13 @@ class BrowserLatencyBenchmark {
     @Test
     void publishToDisplayLatencyPerTransport() throws Exception {
         assumeTrue("1".equals(System.getenv("RTMP_BENCH")), "a benchmark: RTMP_BENCH=1 runs it");
-        Path srs = Path.of(System.getenv().getOrDefault("SRS_DIR", "../shared/peers/srs"), "run-srs.sh");
-        boolean withSrs = Files.isExecutable(srs);
+        Path srs = Peers.srsDir().map(d -> d.resolve("run-srs.sh")).orElse(null);
+        boolean withSrs = srs != null;
         boolean withNginx = Files.exists(Path.of(NGINX_MODULE));
-        int srsRtmp = freePort();
-        int srsHttp = freePort();
-        int nginxRtmp = freePort();
-        int nginxHttp = freePort();
+        int srsRtmp = Peers.freePort();
+        int srsHttp = Peers.freePort();
+        int nginxRtmp = Peers.freePort();
+        int nginxHttp = Peers.freePort();
         List<Tools.Run> peers = new ArrayList<>();
         try (TestServer server = new TestServer(ServerConfig.forTests()
                 .withHttp(new HttpConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty())))) {
@@ -82,11 +79,11 @@ class BrowserLatencyBenchmark {
                 pb.environment().put("SRS_LOG_LEVEL", "warn");
                 Files.createDirectories(Tools.LOGS);
                 peers.add(Tools.start(Tools.LOGS.resolve("latency-srs.log"), pb));
-                awaitListening(srsRtmp, "SRS");
+                Peers.awaitListening(srsRtmp, "SRS");
             }
             if (withNginx) {
                 peers.add(nginx(nginxRtmp, nginxHttp));
-                awaitListening(nginxRtmp, "nginx-rtmp");
+                Peers.awaitListening(nginxRtmp, "nginx-rtmp");
             }
             // One encode, sent to every server, so that each shows the same frames with the same clock.
             StringBuilder targets = new StringBuilder("[f=flv:onfail=ignore]" + server.url("live", "lat"));
@@ -158,7 +155,7 @@ class BrowserLatencyBenchmark {
                 }
             }
             if (!withSrs || !withNginx) {
-                table.append(withSrs ? "" : "(SRS left out: no " + srs + "; set SRS_DIR)\n")
+                table.append(withSrs ? "" : "(SRS left out: set SRS_DIR, or put shared/peers/srs beside the repository)\n")
                         .append(withNginx ? "" : "(nginx-rtmp left out: apt-get install nginx libnginx-mod-rtmp)\n");
             }
             System.out.println(table);
@@ -218,18 +215,5 @@ class BrowserLatencyBenchmark {
                 """.formatted(NGINX_MODULE, home, rtmpPort, httpPort));
         return Tools.start("latency-nginx", "nginx", "-e", home.resolve("error.log").toString(), "-p",
                 home.toString(), "-c", conf.toString(), "-g", "daemon off;");
-    }
-
-    private static void awaitListening(int port, String what) throws Exception {
-        Await.value(() -> {
-            new Socket(InetAddress.getLoopbackAddress(), port).close();
-            return true;
-        }, what + " listens");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -66,7 +66,8 @@ final class Peers {
         return srs;
     }
 
-    private static Optional<Path> srsDir() {
+    /** Where the SRS of {@code shared/peers/srs} is: SRS_DIR, or that folder beside the repository. */
+    static Optional<Path> srsDir() {
         String env = System.getenv("SRS_DIR");
         Stream<Path> candidates = env != null ? Stream.of(Path.of(env))
                 : Stream.iterate(Path.of("").toAbsolutePath(), p -> p != null, Path::getParent)
@@ -75,7 +76,7 @@ final class Peers {
                 && Files.isExecutable(d.resolve("srs"))).findFirst();
     }
 
-    private static void awaitListening(int port, String what) {
+    static void awaitListening(int port, String what) {
         Await.value(() -> {
             new Socket(InetAddress.getLoopbackAddress(), port).close();
             return true;
