@@ -323,7 +323,9 @@ public final class FlvViewer implements Sink {
                 based = true;
             }
             int length = 0;
+            boolean live = false;
             for (MediaFrame f : batch) {
+                live |= !f.config() && f.kind() != MediaFrame.Kind.DATA;
                 // Never an empty write: an empty chunk ends a chunked HTTP response.
                 if (length > 0 && length + TAG_OVERHEAD + f.size() > buffer.length) {
                     out.write(buffer, length);
@@ -351,7 +353,6 @@ public final class FlvViewer implements Sink {
                 FlvStreamBytes.previousTagSize(buffer, length, f.size());
                 length += FlvTag.PREVIOUS_TAG_SIZE_BYTES;
             }
-            boolean live = batch.stream().anyMatch(f -> !f.config() && f.kind() != MediaFrame.Kind.DATA);
             batch.clear();
             out.write(buffer, length);
             bytesSent.addAndGet(length);
