@@ -1,5 +1,6 @@
 package dev.rtmpserver.session;
 
+import dev.rtmpserver.concurrent.TickTimer;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.stream.MediaFrame;
 import dev.rtmpserver.wire.chunk.ChunkWriter;
@@ -31,10 +32,11 @@ import java.util.function.LongSupplier;
  * each node carries the running totals the limits need, so the check and the push are one step.
  *
  * <p>A player may allow its live media to be held for a while (its write delay): after writing a
- * batch with such media, the writer sleeps out that delay before taking the next one, so a player
- * costs one wake-up and a few system calls per delay instead of per frame. Whatever is queued while
- * it sleeps was queued less than the delay ago, so nothing waits longer than the delay (and the
- * timer's lateness); a frame offered to an idle writer goes out at once. Anything queued with a
+ * batch with such media, the writer sleeps until the next tick of that delay (its next multiple on
+ * the clock) before taking the next one, so a player costs one wake-up and a few system calls per
+ * delay instead of per frame, and all players with that delay wake together. Whatever is queued
+ * while it sleeps was queued less than the delay ago, so nothing waits longer than the delay (and
+ * the timer's lateness); a frame offered to an idle writer goes out at once. Anything queued with a
  * shorter delay than the one being slept out ends the sleep: replies, control and sequence headers,
  * which have none, and the media of another play of the connection with a shorter delay.
  */
@@ -46,12 +48,6 @@ final class Outbound {
     private static final int CSID_VIDEO = 6;
     /** Roughly what one queued message costs beyond its payload: its node. */
     private static final int NODE_OVERHEAD_BYTES = 64;
-    /**
-     * Writers end their delays on a shared grid of this step, early rather than late: the JVM's timer
-     * then wakes once per step for all of them instead of once per player (one timer wake-up per
-     * player and batch cost more than the wake-ups the delay saved).
-     */
-    static final long HOLD_GRID_NANOS = 5_000_000L;
 
     /**
      * One queued message, and the totals of everything queued since the writer last took the queue.
@@ -127,11 +123,11 @@ final class Outbound {
     private final LongSupplier clock;
     private final Sleeper sleeper;
 
-    /** How the writer sleeps out a delay: {@link LockSupport#parkNanos(Object, long)}, or a test's stand-in. */
+    /** How the writer sleeps out a delay: {@link TickTimer#sleepUntil}, or a test's stand-in. */
     @FunctionalInterface
     interface Sleeper {
-        /** Returns after about {@code nanos}, or earlier, for example when the thread is unparked. */
-        void parkNanos(Object blocker, long nanos);
+        /** Returns at about {@code deadline} on the clock, or earlier, for example when the thread is unparked. */
+        void sleepUntil(Object blocker, long deadline);
     }
 
     private final long hardLimitBytes;
@@ -151,7 +147,7 @@ final class Outbound {
      *                       not block)
      */
     Outbound(long hardLimitBytes, Counters counters, Runnable onOverflow) {
-        this(hardLimitBytes, counters, onOverflow, System::nanoTime, LockSupport::parkNanos);
+        this(hardLimitBytes, counters, onOverflow, System::nanoTime, TickTimer.shared()::sleepUntil);
     }
 
     /**
@@ -350,10 +346,21 @@ final class Outbound {
             writingSince = 0;
             counters.messagesOut.add(batchSize);
             if (holdNanos > 0) {
-                long deadline = takenAt + holdNanos;
-                holdUntil(deadline - Math.floorMod(deadline, HOLD_GRID_NANOS), holdNanos);
+                holdUntil(nextTick(takenAt, holdNanos), holdNanos);
             }
         }
+    }
+
+    /**
+     * The first multiple of {@code delay} on the {@link System#nanoTime()} scale after {@code now}.
+     * Every writer with the same delay ends its waits at the same instants, so the JVM's timer
+     * wakes once per delay for all of them and its carrier threads write their batches in one
+     * burst, instead of waking, and sleeping again, for each player (a thread's wake-up costs
+     * about what a write does). A writer woken on such a tick takes its batch just after it, so it
+     * still writes once per delay, and nothing it holds waits longer than the delay.
+     */
+    static long nextTick(long now, long delay) {
+        return now - Math.floorMod(now, delay) + delay;
     }
 
     /** The socket accepted {@code n} more bytes: a stuck socket can be told from a slow one. */
@@ -378,7 +385,7 @@ final class Outbound {
                 if (h == CLOSED || (h != null && h.minHoldNanos < holdNanos) || left <= 0) {
                     return;
                 }
-                sleeper.parkNanos(this, left);
+                sleeper.sleepUntil(this, deadline);
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }

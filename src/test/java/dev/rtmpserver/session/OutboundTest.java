@@ -185,13 +185,16 @@ class OutboundTest {
         final AtomicLong now = new AtomicLong(Long.MAX_VALUE - Duration.ofSeconds(5).toNanos());
         /** How long each sleep of the writer asked for, in order. */
         final List<Long> sleeps = new CopyOnWriteArrayList<>();
+        /** When each sleep of the writer was to end, in order. */
+        final List<Long> sleepEnds = new CopyOnWriteArrayList<>();
         final Semaphore sleeping = new Semaphore(0);
         private final AtomicBoolean timeUp = new AtomicBoolean();
         volatile Thread writer;
 
-        void sleep(Object blocker, long nanos) {
-            long end = now.get() + nanos;
+        void sleep(Object blocker, long end) {
+            long nanos = end - now.get();
             sleeps.add(nanos);
+            sleepEnds.add(end);
             sleeping.release();
             LockSupport.park(blocker);
             if (timeUp.getAndSet(false)) {
@@ -223,9 +226,26 @@ class OutboundTest {
         assertArrayEquals(want.payload(), got.payload());
     }
 
-    /** A writer waits at most the delay after it took a batch, and at most one grid step less. */
-    private static void assertWithinDelay(long sleep, long delay) {
-        assertTrue(sleep <= delay && sleep > delay - Outbound.HOLD_GRID_NANOS, "slept " + sleep + " of " + delay);
+    /** A writer waits at most the delay after it took a batch, until the next multiple of the delay. */
+    private static void assertWithinDelay(FakeTime time, int sleep, long delay) {
+        long slept = time.sleeps.get(sleep);
+        long end = time.sleepEnds.get(sleep);
+        assertTrue(slept > 0 && slept <= delay, "slept " + slept + " of " + delay);
+        assertEquals(0, Math.floorMod(end, delay), "woke on a tick of the delay");
+    }
+
+    @Test
+    void ticksAreTheMultiplesOfTheDelayOnTheClocksScale() {
+        long ms = 1_000_000L;
+        assertEquals(50 * ms, Outbound.nextTick(0, 50 * ms), "a writer woken on a tick waits a whole delay");
+        assertEquals(50 * ms, Outbound.nextTick(1, 50 * ms));
+        assertEquals(50 * ms, Outbound.nextTick(50 * ms - 1, 50 * ms));
+        assertEquals(100 * ms, Outbound.nextTick(50 * ms, 50 * ms));
+        assertEquals(0, Outbound.nextTick(-1, 50 * ms), "nanoTime may be negative");
+        assertEquals(-50 * ms, Outbound.nextTick(-50 * ms - 1, 50 * ms));
+        long nearWrap = Long.MAX_VALUE - 10;
+        long wait = Outbound.nextTick(nearWrap, 50 * ms) - nearWrap;
+        assertTrue(wait > 0 && wait <= 50 * ms, "past the wrap of a long the wait is still at most the delay: " + wait);
     }
 
     @Test
@@ -245,7 +265,7 @@ class OutboundTest {
         assertReadsMedia(reader, first);
         time.awaitSleep();
         assertEquals(1, time.sleeps.size(), "a frame to an idle writer goes at once; then the writer waits");
-        assertWithinDelay(time.sleeps.get(0), delay);
+        assertWithinDelay(time, 0, delay);
 
         time.advance(Duration.ofMillis(10));
         MediaFrame second = audio(23);
@@ -262,7 +282,7 @@ class OutboundTest {
         assertTrue(time.now.get() - secondQueuedAt <= delay,
                 "the oldest held frame went out within the delay: " + (time.now.get() - secondQueuedAt));
         time.awaitSleep();
-        assertWithinDelay(time.sleeps.get(1), delay);
+        assertWithinDelay(time, 1, delay);
         time.timeUp();
         awaitParked(writer);
         assertEquals(2, time.sleeps.size(), "with nothing queued the writer waits for a frame without a timer");
@@ -328,7 +348,7 @@ class OutboundTest {
                 "the writer did not sleep out the longer delay");
 
         time.awaitSleep();
-        assertWithinDelay(time.sleeps.get(1), longDelay);
+        assertWithinDelay(time, 1, longDelay);
         out.close();
         writer.join();
     }
