@@ -1,5 +1,6 @@
 package dev.rtmpserver.browser;
 
+import dev.rtmpserver.concurrent.TickTimer;
 import dev.rtmpserver.stream.MediaFrame;
 import dev.rtmpserver.stream.Sink;
 import dev.rtmpserver.stream.StreamKey;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -62,11 +64,6 @@ public final class FlvViewer implements Sink {
      * viewers times the queue limit.
      */
     static final int WRITE_BYTES = 64 * 1024;
-    /**
-     * Delays end on a shared grid of this step, early rather than late, as RTMP players' do: the
-     * JVM's timer then wakes many viewers at once instead of each at its own instant.
-     */
-    private static final long HOLD_GRID_NANOS = 5_000_000L;
 
     private final long id;
     private final StreamKey key;
@@ -93,6 +90,8 @@ public final class FlvViewer implements Sink {
     private boolean hasVideo;
     /** The writer is sleeping out its write delay: only what may not wait wakes it. */
     private boolean holding;
+    /** The thread in {@link #run}, which {@link #hold} parks. */
+    private Thread writer;
     /** Metadata or a sequence header is queued, which never waits for the write delay. */
     private boolean urgentQueued;
 
@@ -255,7 +254,7 @@ public final class FlvViewer implements Sink {
             if (endReason == null) {
                 endReason = reason;
             }
-            ready.signalAll();
+            wake();
         } finally {
             lock.unlock();
         }
@@ -280,7 +279,15 @@ public final class FlvViewer implements Sink {
         queuedBytes += frame.size();
         urgentQueued |= frame.config() || frame.kind() == MediaFrame.Kind.DATA;
         if (!holding || urgentQueued) {
-            ready.signalAll();
+            wake();
+        }
+    }
+
+    /** Wakes the writer, whether it waits for frames or sleeps out its write delay. Called with the lock held. */
+    private void wake() {
+        ready.signalAll();
+        if (holding) {
+            LockSupport.unpark(writer);
         }
     }
 
@@ -292,7 +299,7 @@ public final class FlvViewer implements Sink {
             laggingSince = now == 0 ? 1 : now;
         } else if (now - laggingSince > maxLagNanos && endReason == null) {
             endReason = "too slow: behind for more than " + TimeUnit.NANOSECONDS.toSeconds(maxLagNanos) + " s";
-            ready.signalAll();
+            wake();
         }
     }
 
@@ -304,6 +311,7 @@ public final class FlvViewer implements Sink {
      * @throws IOException if the output failed (the client went away)
      */
     public String run(Output out) throws IOException, InterruptedException {
+        writer = Thread.currentThread();
         FlvHeader.Flags tracks = tracksAtJoin();
         byte[] start = FlvStreamBytes.start(tracks.audio(), tracks.video());
         out.write(start, start.length);
@@ -357,8 +365,7 @@ public final class FlvViewer implements Sink {
             out.write(buffer, length);
             bytesSent.addAndGet(length);
             if (live && writeDelayNanos > 0) {
-                long deadline = takenAt + writeDelayNanos;
-                hold(deadline - Math.floorMod(deadline, HOLD_GRID_NANOS));
+                hold(TickTimer.nextTick(takenAt, writeDelayNanos));
             }
         }
     }
@@ -375,19 +382,31 @@ public final class FlvViewer implements Sink {
 
     /** Lets frames gather until {@code deadline}, unless one that may not wait comes, or the viewing ends. */
     private void hold(long deadline) throws InterruptedException {
-        lock.lock();
-        holding = true;
+        // Sleeps in the shared timer's list, not on the condition with a timeout: a virtual
+        // thread's timed wait wakes the JDK's timer thread for each wait.
         try {
-            while (endReason == null && !urgentQueued) {
-                long left = deadline - clock.getAsLong();
-                if (left <= 0) {
-                    return;
+            while (true) {
+                lock.lock();
+                try {
+                    if (endReason != null || urgentQueued || deadline - clock.getAsLong() <= 0) {
+                        return;
+                    }
+                    holding = true;
+                } finally {
+                    lock.unlock();
                 }
-                ready.awaitNanos(left);
+                TickTimer.shared().sleepUntil(this, deadline);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
             }
         } finally {
-            holding = false;
-            lock.unlock();
+            lock.lock();
+            try {
+                holding = false;
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

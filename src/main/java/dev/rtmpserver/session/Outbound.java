@@ -346,21 +346,9 @@ final class Outbound {
             writingSince = 0;
             counters.messagesOut.add(batchSize);
             if (holdNanos > 0) {
-                holdUntil(nextTick(takenAt, holdNanos), holdNanos);
+                holdUntil(TickTimer.nextTick(takenAt, holdNanos), holdNanos);
             }
         }
-    }
-
-    /**
-     * The first multiple of {@code delay} on the {@link System#nanoTime()} scale after {@code now}.
-     * Every writer with the same delay ends its waits at the same instants, so the JVM's timer
-     * wakes once per delay for all of them and its carrier threads write their batches in one
-     * burst, instead of waking, and sleeping again, for each player (a thread's wake-up costs
-     * about what a write does). A writer woken on such a tick takes its batch just after it, so it
-     * still writes once per delay, and nothing it holds waits longer than the delay.
-     */
-    static long nextTick(long now, long delay) {
-        return now - Math.floorMod(now, delay) + delay;
     }
 
     /** The socket accepted {@code n} more bytes: a stuck socket can be told from a slow one. */

@@ -235,20 +235,6 @@ class OutboundTest {
     }
 
     @Test
-    void ticksAreTheMultiplesOfTheDelayOnTheClocksScale() {
-        long ms = 1_000_000L;
-        assertEquals(50 * ms, Outbound.nextTick(0, 50 * ms), "a writer woken on a tick waits a whole delay");
-        assertEquals(50 * ms, Outbound.nextTick(1, 50 * ms));
-        assertEquals(50 * ms, Outbound.nextTick(50 * ms - 1, 50 * ms));
-        assertEquals(100 * ms, Outbound.nextTick(50 * ms, 50 * ms));
-        assertEquals(0, Outbound.nextTick(-1, 50 * ms), "nanoTime may be negative");
-        assertEquals(-50 * ms, Outbound.nextTick(-50 * ms - 1, 50 * ms));
-        long nearWrap = Long.MAX_VALUE - 10;
-        long wait = Outbound.nextTick(nearWrap, 50 * ms) - nearWrap;
-        assertTrue(wait > 0 && wait <= 50 * ms, "past the wrap of a long the wait is still at most the delay: " + wait);
-    }
-
-    @Test
     void heldFramesGoOutTogetherInOrderWhenTheDelayRunsOutEvenIfNothingElseArrives() throws Exception {
         FakeTime time = new FakeTime();
         Outbound out = new Outbound(Long.MAX_VALUE, new Counters(), () -> {
