@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -64,6 +65,12 @@ public final class FlvViewer implements Sink {
      * viewers times the queue limit.
      */
     static final int WRITE_BYTES = 64 * 1024;
+    /**
+     * Write buffers between batches, shared by every viewer: a viewer holds one only while it
+     * writes, so 500 viewers that write in turns need a few instead of 500 (32 MB). Beyond this
+     * many idle ones they are left to the GC.
+     */
+    private static final ArrayBlockingQueue<byte[]> SPARE_BUFFERS = new ArrayBlockingQueue<>(32);
 
     private final long id;
     private final StreamKey key;
@@ -316,7 +323,6 @@ public final class FlvViewer implements Sink {
         byte[] start = FlvStreamBytes.start(tracks.audio(), tracks.video());
         out.write(start, start.length);
         bytesSent.addAndGet(start.length);
-        byte[] buffer = new byte[WRITE_BYTES];
         boolean based = false;
         int base = 0;
         List<MediaFrame> batch = new ArrayList<>();
@@ -330,6 +336,7 @@ public final class FlvViewer implements Sink {
                 base = firstMediaTimestamp(batch);
                 based = true;
             }
+            byte[] buffer = borrowBuffer();
             int length = 0;
             boolean live = false;
             for (MediaFrame f : batch) {
@@ -364,10 +371,16 @@ public final class FlvViewer implements Sink {
             batch.clear();
             out.write(buffer, length);
             bytesSent.addAndGet(length);
+            SPARE_BUFFERS.offer(buffer);
             if (live && writeDelayNanos > 0) {
                 hold(TickTimer.nextTick(takenAt, writeDelayNanos));
             }
         }
+    }
+
+    private static byte[] borrowBuffer() {
+        byte[] b = SPARE_BUFFERS.poll();
+        return b != null ? b : new byte[WRITE_BYTES];
     }
 
     /** The first audio or video frame's timestamp, which becomes 0; configuration before it is sent at 0. */

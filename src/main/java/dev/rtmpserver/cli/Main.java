@@ -166,6 +166,7 @@ public final class Main {
             err.println("rtmp-server: " + what + ": " + e);
             return EXIT_START_FAILED;
         }
+        HeapWatch.startIfSerial();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Logger.info("shutting down");
