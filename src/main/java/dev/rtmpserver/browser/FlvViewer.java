@@ -54,6 +54,10 @@ public final class FlvViewer implements Sink {
 
     /** Where {@link #run} writes: one call per batch of tags. */
     public interface Output {
+        /**
+         * Writes the first {@code length} bytes. The array is reused (by another viewer, too) once
+         * this returns: an output that queues it must queue a copy.
+         */
         void write(byte[] bytes, int length) throws IOException;
     }
 

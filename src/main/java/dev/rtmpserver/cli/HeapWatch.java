@@ -38,7 +38,6 @@ final class HeapWatch {
 
     private final OldGeneration old;
     private final Runnable collect;
-    private long threshold = FLOOR_BYTES;
 
     HeapWatch(OldGeneration old, Runnable collect) {
         this.old = old;
@@ -48,18 +47,17 @@ final class HeapWatch {
     /** Collects if the old generation has passed its threshold; then sets the next one from what is live. */
     void check() {
         long used = old.used();
-        if (used <= threshold) {
+        if (used <= threshold()) {
             return;
         }
         collect.run();
-        long live = old.usedAfterCollection();
-        threshold = nextThreshold(live);
-        Logger.debug("old generation collected: {} MB in use, {} MB live, next at {} MB", used >> 20, live >> 20,
-                threshold >> 20);
+        Logger.debug("old generation collected: {} MB in use, {} MB live, next at {} MB", used >> 20,
+                old.usedAfterCollection() >> 20, threshold() >> 20);
     }
 
+    /** Twice what was live after the last collection of the old generation, whoever ran it. */
     long threshold() {
-        return threshold;
+        return nextThreshold(old.usedAfterCollection());
     }
 
     static long nextThreshold(long live) {
@@ -73,7 +71,10 @@ final class HeapWatch {
         Optional<MemoryPoolMXBean> pool = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getName().equals(SERIAL_OLD))
                 .findFirst();
-        if (pool.isEmpty()) {
+        // With explicit collections disabled, System.gc() would do nothing every time.
+        boolean explicitGcDisabled = ManagementFactory.getRuntimeMXBean().getInputArguments()
+                .contains("-XX:+DisableExplicitGC");
+        if (pool.isEmpty() || explicitGcDisabled) {
             return;
         }
         MemoryPoolMXBean tenured = pool.get();

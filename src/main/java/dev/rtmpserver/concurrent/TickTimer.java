@@ -1,5 +1,8 @@
 package dev.rtmpserver.concurrent;
 
+import org.tinylog.Logger;
+
+import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -23,6 +26,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class TickTimer {
     /** {@link #sleepingUntil} while the timer's thread waits for a first sleeper, without a deadline. */
     private static final long IDLE = Long.MIN_VALUE;
+    private static final long ERROR_PAUSE_NANOS = 10_000_000L;
 
     private static final class Holder {
         static final TickTimer SHARED = new TickTimer("write-ticks");
@@ -85,32 +89,45 @@ public final class TickTimer {
 
     private void run() {
         while (true) {
-            Map.Entry<Long, Due> first = due.firstEntry();
-            if (first == null) {
-                sleepingUntil = IDLE;
-                // A sleeper adds itself before it reads sleepingUntil; this reads the map after
-                // writing it, so either this sees the sleeper or the sleeper wakes this thread.
-                if (due.isEmpty()) {
-                    LockSupport.park(this);
-                }
-                continue;
+            try {
+                step();
+            } catch (RuntimeException | Error e) {
+                // Every delayed writer depends on this thread: it must outlive any failure.
+                Logger.error(e, "tick timer");
+                LockSupport.parkNanos(this, ERROR_PAUSE_NANOS);
             }
-            long deadline = first.getKey();
-            long left = deadline - System.nanoTime();
-            if (left > 0) {
-                sleepingUntil = deadline;
-                Map.Entry<Long, Due> again = due.firstEntry();
-                if (again != null && again.getKey() == deadline) {
-                    LockSupport.parkNanos(this, left);
-                }
-                continue;
+        }
+    }
+
+    private void step() {
+        Map.Entry<Long, Due> first = due.firstEntry();
+        if (first == null) {
+            sleepingUntil = IDLE;
+            // A sleeper adds itself before it reads sleepingUntil; this reads the map after writing
+            // it, so either this sees the sleeper or the sleeper wakes this thread. The map's reads
+            // are not volatile reads, so only a full fence keeps them after the write.
+            VarHandle.fullFence();
+            if (due.isEmpty()) {
+                LockSupport.park(this);
             }
-            Due d = first.getValue();
-            due.remove(deadline, d);
-            d.fired = true;
-            for (Thread t; (t = d.threads.poll()) != null; ) {
-                LockSupport.unpark(t);
+            return;
+        }
+        long deadline = first.getKey();
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            sleepingUntil = deadline;
+            VarHandle.fullFence();
+            Map.Entry<Long, Due> again = due.firstEntry();
+            if (again != null && again.getKey() == deadline) {
+                LockSupport.parkNanos(this, left);
             }
+            return;
+        }
+        Due d = first.getValue();
+        due.remove(deadline, d);
+        d.fired = true;
+        for (Thread t; (t = d.threads.poll()) != null; ) {
+            LockSupport.unpark(t);
         }
     }
 }
