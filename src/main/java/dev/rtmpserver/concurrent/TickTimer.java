@@ -20,8 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * of that tick, and is woken by a sleeper only when no earlier tick is pending.
  *
  * <p>A sleeper may be woken early (by an unpark of its own, or spuriously) and must check its
- * condition and time, as with {@link LockSupport#park}. Instants are {@link System#nanoTime()}
- * readings.
+ * condition and time, as with {@link LockSupport#park}. A sleep that ended early stays in its
+ * instant's list until then, as an empty entry. Instants are {@link System#nanoTime()} readings.
  */
 public final class TickTimer {
     /** {@link #sleepingUntil} while the timer's thread waits for a first sleeper, without a deadline. */
@@ -32,10 +32,19 @@ public final class TickTimer {
         static final TickTimer SHARED = new TickTimer("write-ticks");
     }
 
-    /** The threads due at one instant; once {@link #fired}, sleepers that find it wake themselves. */
+    /** The sleepers due at one instant; once {@link #fired}, sleepers that find it wake themselves. */
     private static final class Due {
-        final ConcurrentLinkedQueue<Thread> threads = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Sleeper> sleepers = new ConcurrentLinkedQueue<>();
         volatile boolean fired;
+    }
+
+    /** One sleep; its thread is cleared when the sleep ends, so the timer never wakes the thread later, elsewhere. */
+    private static final class Sleeper {
+        volatile Thread thread;
+
+        Sleeper(Thread thread) {
+            this.thread = thread;
+        }
     }
 
     /** Instants in the order of nanoTime, whose readings may wrap: compared by their difference. */
@@ -73,18 +82,22 @@ public final class TickTimer {
         if (deadline - System.nanoTime() <= 0) {
             return;
         }
-        Thread self = Thread.currentThread();
+        Sleeper sleeper = new Sleeper(Thread.currentThread());
         Due d = due.computeIfAbsent(deadline, k -> new Due());
-        d.threads.add(self);
-        if (d.fired) {
-            // The timer took this instant's list before this thread joined it.
-            return;
+        d.sleepers.add(sleeper);
+        try {
+            if (d.fired) {
+                // The timer took this instant's list before this thread joined it.
+                return;
+            }
+            long until = sleepingUntil;
+            if (until == IDLE || deadline - until < 0) {
+                LockSupport.unpark(thread);
+            }
+            LockSupport.park(blocker);
+        } finally {
+            sleeper.thread = null;
         }
-        long until = sleepingUntil;
-        if (until == IDLE || deadline - until < 0) {
-            LockSupport.unpark(thread);
-        }
-        LockSupport.park(blocker);
     }
 
     private void run() {
@@ -126,8 +139,11 @@ public final class TickTimer {
         Due d = first.getValue();
         due.remove(deadline, d);
         d.fired = true;
-        for (Thread t; (t = d.threads.poll()) != null; ) {
-            LockSupport.unpark(t);
+        for (Sleeper s; (s = d.sleepers.poll()) != null; ) {
+            Thread t = s.thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
         }
     }
 }

@@ -1,11 +1,15 @@
 package dev.rtmpserver.hls;
 
+import dev.rtmpserver.concurrent.TickTimer;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -23,7 +27,14 @@ final class LivePlaylist {
     private final double partTarget;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    /**
+     * Requests waiting for a segment or part, woken by every change. They sleep in the shared
+     * {@link TickTimer} rather than on a condition with a timeout: on a virtual thread each timed
+     * wait wakes the JDK's timer thread, and LL-HLS viewers make thousands a second. Guarded by lock.
+     */
+    private final Set<Thread> waiting = new HashSet<>();
+    /** Blocking requests' timeouts are rounded up to a multiple of this. */
+    private static final long TIMEOUT_TICK_NANOS = 100_000_000L;
     /** The rendered playlist, without and with a delta update, until the next change; guarded by lock. */
     private final byte[][] rendered = new byte[2][];
     // Guarded by lock.
@@ -165,7 +176,10 @@ final class LivePlaylist {
     private void modified() {
         rendered[0] = null;
         rendered[1] = null;
-        changed.signalAll();
+        for (Thread t : waiting) {
+            LockSupport.unpark(t);
+        }
+        waiting.clear();
     }
 
     // Reader side, on HTTP request threads.
@@ -227,14 +241,26 @@ final class LivePlaylist {
      * @return whether it exists now
      */
     boolean await(long msn, int part, long timeoutNanos) throws InterruptedException {
-        long left = timeoutNanos;
+        // Rounded up to a tick: the timer then wakes once per tick for every timeout due in it.
+        long deadline = TickTimer.nextTick(System.nanoTime() + timeoutNanos, TIMEOUT_TICK_NANOS);
+        Thread self = Thread.currentThread();
         lock.lock();
         try {
             while (!has(msn, part)) {
-                if (ended || left <= 0) {
+                if (ended || deadline - System.nanoTime() <= 0) {
                     return false;
                 }
-                left = changed.awaitNanos(left);
+                waiting.add(self);
+                lock.unlock();
+                try {
+                    TickTimer.shared().sleepUntil(this, deadline);
+                } finally {
+                    lock.lock();
+                    waiting.remove(self);
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
             }
             return true;
         } finally {
