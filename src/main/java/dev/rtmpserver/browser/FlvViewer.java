@@ -1,5 +1,6 @@
 package dev.rtmpserver.browser;
 
+import dev.rtmpserver.concurrent.BufferPool;
 import dev.rtmpserver.concurrent.TickTimer;
 import dev.rtmpserver.stream.MediaFrame;
 import dev.rtmpserver.stream.Sink;
@@ -11,11 +12,11 @@ import dev.rtmpserver.wire.flv.FlvTag;
 import dev.rtmpserver.wire.flv.Metadata;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -69,12 +70,8 @@ public final class FlvViewer implements Sink {
      * viewers times the queue limit.
      */
     static final int WRITE_BYTES = 64 * 1024;
-    /**
-     * Write buffers between batches, shared by every viewer: a viewer holds one only while it
-     * writes, so 500 viewers that write in turns need a few instead of 500 (32 MB). Beyond this
-     * many idle ones they are left to the GC.
-     */
-    private static final ArrayBlockingQueue<byte[]> SPARE_BUFFERS = new ArrayBlockingQueue<>(32);
+    /** A viewer holds a write buffer only while it writes: 500 viewers that write in turns need a few, not 32 MB. */
+    private static final BufferPool WRITE_BUFFERS = new BufferPool(WRITE_BYTES, 32);
 
     private final long id;
     private final StreamKey key;
@@ -340,7 +337,8 @@ public final class FlvViewer implements Sink {
                 base = firstMediaTimestamp(batch);
                 based = true;
             }
-            byte[] buffer = borrowBuffer();
+            ByteBuffer borrowed = WRITE_BUFFERS.take();
+            byte[] buffer = borrowed.array();
             int length = 0;
             boolean live = false;
             for (MediaFrame f : batch) {
@@ -375,16 +373,11 @@ public final class FlvViewer implements Sink {
             batch.clear();
             out.write(buffer, length);
             bytesSent.addAndGet(length);
-            SPARE_BUFFERS.offer(buffer);
+            WRITE_BUFFERS.give(borrowed);
             if (live && writeDelayNanos > 0) {
                 hold(TickTimer.nextTick(takenAt, writeDelayNanos));
             }
         }
-    }
-
-    private static byte[] borrowBuffer() {
-        byte[] b = SPARE_BUFFERS.poll();
-        return b != null ? b : new byte[WRITE_BYTES];
     }
 
     /** The first audio or video frame's timestamp, which becomes 0; configuration before it is sent at 0. */

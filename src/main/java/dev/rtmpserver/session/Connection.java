@@ -1,5 +1,6 @@
 package dev.rtmpserver.session;
 
+import dev.rtmpserver.concurrent.BufferPool;
 import dev.rtmpserver.concurrent.Threads;
 import dev.rtmpserver.net.HostPort;
 import dev.rtmpserver.stream.PeerText;
@@ -56,8 +57,8 @@ public final class Connection implements Runnable, Publisher {
     private static final int WRITE_BUFFER_BYTES = 16 * 1024;
     /** More writers than this rarely write at the same moment on a few cores; extra buffers are garbage. */
     private static final int IDLE_WRITE_BUFFERS = 64;
-    private static final WriteBuffer.Pool WRITE_BUFFERS = new WriteBuffer.Pool(WRITE_BUFFER_BYTES, IDLE_WRITE_BUFFERS);
-    private static final WriteBuffer.Pool SCRATCH_BUFFERS = WriteBuffer.Pool.direct(WRITE_BUFFER_BYTES, IDLE_WRITE_BUFFERS);
+    private static final BufferPool WRITE_BUFFERS = new BufferPool(WRITE_BUFFER_BYTES, IDLE_WRITE_BUFFERS);
+    private static final BufferPool SCRATCH_BUFFERS = BufferPool.direct(WRITE_BUFFER_BYTES, IDLE_WRITE_BUFFERS);
     /** How often a shutdown checks whether a connection's queue has been written out. */
     private static final long DRAIN_POLL_NANOS = 10_000_000L;
     /**

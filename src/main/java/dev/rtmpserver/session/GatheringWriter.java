@@ -1,5 +1,7 @@
 package dev.rtmpserver.session;
 
+import dev.rtmpserver.concurrent.BufferPool;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -14,7 +16,7 @@ import java.util.function.LongConsumer;
  * ({@link #share}; the channel copies them out of the heap as it writes, as a socket's stream
  * would); only what differs per connection (control messages, commands, a first chunk's
  * header patched for another message stream id), written through the {@link OutputStream} side,
- * is copied, into a scratch buffer borrowed from a {@link WriteBuffer.Pool} for the batch.
+ * is copied, into a scratch buffer borrowed from a {@link BufferPool} for the batch.
  * Not thread-safe: one writer owns it.
  */
 final class GatheringWriter extends OutputStream {
@@ -25,7 +27,7 @@ final class GatheringWriter extends OutputStream {
     private static final int KEPT_PARTS = 64;
 
     private final GatheringByteChannel channel;
-    private final WriteBuffer.Pool pool;
+    private final BufferPool pool;
     private final LongConsumer progress;
     private ByteBuffer[] parts = new ByteBuffer[INITIAL_PARTS];
     private int count;
@@ -37,7 +39,7 @@ final class GatheringWriter extends OutputStream {
     /**
      * @param progress told each time the channel accepted bytes, with how many
      */
-    GatheringWriter(GatheringByteChannel channel, WriteBuffer.Pool pool, LongConsumer progress) {
+    GatheringWriter(GatheringByteChannel channel, BufferPool pool, LongConsumer progress) {
         this.channel = channel;
         this.pool = pool;
         this.progress = progress;

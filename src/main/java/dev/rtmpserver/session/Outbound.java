@@ -1,5 +1,6 @@
 package dev.rtmpserver.session;
 
+import dev.rtmpserver.concurrent.BufferPool;
 import dev.rtmpserver.concurrent.TickTimer;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.stream.MediaFrame;
@@ -294,7 +295,7 @@ final class Outbound {
      * The writer loop for a socket without a channel (TLS): each batch is copied into arrays from
      * {@code buffers}, one system call per array.
      */
-    void drainTo(OutputStream socketOut, WriteBuffer.Pool buffers) throws IOException, InterruptedException {
+    void drainTo(OutputStream socketOut, BufferPool buffers) throws IOException, InterruptedException {
         drainTo(new WriteBuffer(socketOut, buffers), buffers);
     }
 
@@ -303,7 +304,7 @@ final class Outbound {
      * gathering write: frames go out from their shared encoding, and only bytes of this
      * connection's own are copied, into a buffer from {@code scratch}.
      */
-    void drainTo(GatheringByteChannel socket, WriteBuffer.Pool scratch) throws IOException, InterruptedException {
+    void drainTo(GatheringByteChannel socket, BufferPool scratch) throws IOException, InterruptedException {
         GatheringWriter out = new GatheringWriter(socket, scratch, this::accepted);
         ChunkWriter writer = new ChunkWriter(out);
         byte[] header = new byte[ChunkWriter.STANDALONE_HEADER_BYTES];

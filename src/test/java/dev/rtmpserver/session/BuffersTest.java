@@ -1,5 +1,7 @@
 package dev.rtmpserver.session;
 
+import dev.rtmpserver.concurrent.BufferPool;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -123,7 +125,7 @@ class BuffersTest {
     void aBatchIsOneGatheringWriteOfSharedBytesAndCopiesOfItsOwn() throws IOException {
         RecordingChannel channel = new RecordingChannel(() -> Integer.MAX_VALUE);
         List<Long> progress = new ArrayList<>();
-        GatheringWriter out = new GatheringWriter(channel, WriteBuffer.Pool.direct(16 * 1024, 1), progress::add);
+        GatheringWriter out = new GatheringWriter(channel, BufferPool.direct(16 * 1024, 1), progress::add);
         byte[] reply = random(100, 40);
         byte[] frame = random(20_000, 41);
         byte[] header = random(12, 42);
@@ -148,7 +150,7 @@ class BuffersTest {
     @Test
     void partialWritesAndAFullScratchBufferKeepEveryByteInOrder() throws IOException {
         RecordingChannel channel = new RecordingChannel(() -> 1000);
-        GatheringWriter out = new GatheringWriter(channel, WriteBuffer.Pool.direct(4096, 1), n -> {
+        GatheringWriter out = new GatheringWriter(channel, BufferPool.direct(4096, 1), n -> {
         });
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         int seed = 50;
@@ -172,7 +174,7 @@ class BuffersTest {
     @Test
     void aStreamGetsTheBatchInWritesOfOneBorrowedArrayEach() throws IOException {
         Socket socket = new Socket();
-        WriteBuffer.Pool pool = new WriteBuffer.Pool(16 * 1024, 1);
+        BufferPool pool = new BufferPool(16 * 1024, 1);
         GatheringWriter out = new GatheringWriter(new WriteBuffer(socket, pool), pool, n -> {
         });
         byte[] reply = random(100, 60);

@@ -1,5 +1,6 @@
 package dev.rtmpserver.session;
 
+import dev.rtmpserver.concurrent.BufferPool;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.stream.MediaFrame;
 import dev.rtmpserver.wire.chunk.ChunkReader;
@@ -38,7 +39,7 @@ class OutboundTest {
     private static Thread startWriter(Outbound out, OutputStream socket) {
         return Thread.ofVirtual().start(() -> {
             try {
-                out.drainTo(socket, new WriteBuffer.Pool(8192, 1));
+                out.drainTo(socket, new BufferPool(8192, 1));
             } catch (IOException | InterruptedException e) {
                 throw new RuntimeException(e);
             }
@@ -380,7 +381,7 @@ class OutboundTest {
         boolean[] threw = {false};
         Thread second = Thread.ofVirtual().start(() -> {
             try {
-                interrupted.drainTo(OutputStream.nullOutputStream(), new WriteBuffer.Pool(8192, 1));
+                interrupted.drainTo(OutputStream.nullOutputStream(), new BufferPool(8192, 1));
             } catch (InterruptedException e) {
                 threw[0] = true;
             } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.rtmpserver.session;
 
+import dev.rtmpserver.concurrent.BufferPool;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.stream.MediaFrame;
 import dev.rtmpserver.stream.StreamKey;
@@ -91,7 +92,7 @@ class PlayerSinkTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Thread writer = Thread.ofVirtual().start(() -> {
             try {
-                out.drainTo(bytes, new WriteBuffer.Pool(8192, 1));
+                out.drainTo(bytes, new BufferPool(8192, 1));
             } catch (InterruptedException e) {
                 // How the test stops it.
             } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.rtmpserver.session;
 
+import dev.rtmpserver.concurrent.BufferPool;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.wire.flv.FlvTag;
 import dev.rtmpserver.wire.flv.FlvWriter;
@@ -90,7 +91,7 @@ class VodPlaybackTest {
         TailStream socket = new TailStream();
         Thread writer = Thread.ofVirtual().start(() -> {
             try {
-                out.drainTo(socket, new WriteBuffer.Pool(16 * 1024, 1));
+                out.drainTo(socket, new BufferPool(16 * 1024, 1));
             } catch (IOException | InterruptedException e) {
                 throw new RuntimeException(e);
             }
@@ -115,7 +116,7 @@ class VodPlaybackTest {
         TailStream socket = new TailStream();
         Thread writer = Thread.ofVirtual().start(() -> {
             try {
-                out.drainTo(socket, new WriteBuffer.Pool(16 * 1024, 1));
+                out.drainTo(socket, new BufferPool(16 * 1024, 1));
             } catch (IOException | InterruptedException e) {
                 throw new RuntimeException(e);
             }

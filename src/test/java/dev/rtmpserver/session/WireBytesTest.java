@@ -1,5 +1,6 @@
 package dev.rtmpserver.session;
 
+import dev.rtmpserver.concurrent.BufferPool;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.stream.MediaFrame;
 import dev.rtmpserver.wire.chunk.ChunkWriter;
@@ -217,7 +218,7 @@ class WireBytesTest {
 
             @Override
             public void drain(Outbound out) throws Exception {
-                out.drainTo(bytes, new WriteBuffer.Pool(8192, 1));
+                out.drainTo(bytes, new BufferPool(8192, 1));
             }
 
             @Override
@@ -236,7 +237,7 @@ class WireBytesTest {
 
             @Override
             public void drain(Outbound out) throws Exception {
-                out.drainTo(channel, WriteBuffer.Pool.direct(4096, 1));
+                out.drainTo(channel, BufferPool.direct(4096, 1));
             }
 
             @Override
@@ -266,7 +267,7 @@ class WireBytesTest {
                     @Override
                     public void drain(Outbound out) throws Exception {
                         try (accepted) {
-                            out.drainTo(accepted, WriteBuffer.Pool.direct(16 * 1024, 1));
+                            out.drainTo(accepted, BufferPool.direct(16 * 1024, 1));
                         }
                     }
 

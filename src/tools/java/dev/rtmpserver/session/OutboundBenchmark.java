@@ -2,6 +2,7 @@ package dev.rtmpserver.session;
 
 import dev.rtmpserver.bench.CopyingSocket;
 import dev.rtmpserver.bench.ShortRun;
+import dev.rtmpserver.concurrent.BufferPool;
 import dev.rtmpserver.metrics.Counters;
 import dev.rtmpserver.stream.MediaFrame;
 import dev.rtmpserver.wire.message.RtmpMessage.SetChunkSize;
@@ -31,7 +32,7 @@ public class OutboundBenchmark extends ShortRun {
     private static final int CHUNK_SIZE = 4096;
     private static final int STREAM_ID = 1;
     /** Write buffers as {@link Connection} pools them. */
-    private final WriteBuffer.Pool buffers = new WriteBuffer.Pool(16 * 1024, 64);
+    private final BufferPool buffers = new BufferPool(16 * 1024, 64);
 
     /** An AAC frame and an inter frame of a 2.5 Mbit/s 720p stream. */
     @Param({"200", "10240"})
