@@ -164,20 +164,23 @@ public final class HttpFanOut {
         return sb.toString();
     }
 
+    /** A response body: reads of one byte go through the reads of many. */
+    abstract static class Body extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+    }
+
     /** A body of known length, or up to the end of the connection when {@code left} is negative. */
-    static final class Limited extends InputStream {
+    static final class Limited extends Body {
         private final InputStream in;
         private long left;
 
         Limited(InputStream in, long length) {
             this.in = in;
             this.left = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
         }
 
         @Override
@@ -194,19 +197,13 @@ public final class HttpFanOut {
     }
 
     /** A chunked body: the chunks' data, without their framing. */
-    static final class Chunked extends InputStream {
+    static final class Chunked extends Body {
         private final InputStream in;
         private long left;
         private boolean done;
 
         Chunked(InputStream in) {
             this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
         }
 
         @Override
