@@ -76,10 +76,12 @@ public final class TickTimer {
 
     /**
      * Parks the calling thread until about {@code deadline} (never before it because of this timer),
-     * or until it is unparked, or spuriously. Returns at once if the deadline has passed.
+     * or until it is unparked, or spuriously. Returns at once if the deadline has passed or the
+     * thread is interrupted: a park would return at once too, and a caller that slept again in a
+     * loop would leave one entry per call in the deadline's list until the deadline.
      */
     public void sleepUntil(Object blocker, long deadline) {
-        if (deadline - System.nanoTime() <= 0) {
+        if (deadline - System.nanoTime() <= 0 || Thread.currentThread().isInterrupted()) {
             return;
         }
         Sleeper sleeper = new Sleeper(Thread.currentThread());
@@ -98,6 +100,15 @@ public final class TickTimer {
         } finally {
             sleeper.thread = null;
         }
+    }
+
+    /** How many sleeps are listed, ended early or not; they leave the list at their instant. */
+    int listedSleeps() {
+        int n = 0;
+        for (Due d : due.values()) {
+            n += d.sleepers.size();
+        }
+        return n;
     }
 
     private void run() {

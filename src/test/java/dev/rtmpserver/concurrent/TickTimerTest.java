@@ -28,9 +28,9 @@ class TickTimerTest {
         assertTrue(wait > 0 && wait <= 50 * MS, "past the wrap of a long the wait is still at most the delay: " + wait);
     }
 
-    /** Sleeps until the deadline as a writer does: again after an early return, until it has passed. */
+    /** Sleeps until the deadline as a writer does: again after an early return, until it has passed or an interrupt. */
     private static void sleepOut(TickTimer timer, long deadline) {
-        while (deadline - System.nanoTime() > 0) {
+        while (deadline - System.nanoTime() > 0 && !Thread.currentThread().isInterrupted()) {
             timer.sleepUntil(timer, deadline);
         }
     }
@@ -97,5 +97,21 @@ class TickTimerTest {
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(),
                 "the 20 ms sleep did not wait for the 10-minute one");
         late.interrupt();
+        late.join();
+    }
+
+    @Test
+    void anInterruptedThreadIsNotListedAgainAndAgain() {
+        TickTimer timer = new TickTimer("test-ticks");
+        long farAway = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        Thread.currentThread().interrupt();
+        try {
+            for (int i = 0; i < 1_000; i++) {
+                timer.sleepUntil(this, farAway);
+            }
+            assertEquals(0, timer.listedSleeps(), "a park returns at once when interrupted; each call would list one more sleep");
+        } finally {
+            Thread.interrupted();
+        }
     }
 }
