@@ -170,6 +170,11 @@ public final class HttpApi implements AutoCloseable {
                 .host(config.bind().getHostAddress())
                 .port(port)
                 .shutdownHook(false)
+                // Helidon's default NIO socket stages every write in an 8 KiB buffer of its own, one
+                // system call per 8 KiB; the stream socket writes a response's buffer in one call.
+                // On loopback a call costs about the same whatever its size, so a 64 KiB FLV batch
+                // or an LL-HLS part went out as eight or more calls instead of one.
+                .useNio(false)
                 .routing(routing -> routing.any(this::handle))
                 .addRouting(WsRouting.builder().endpoint("/{+path}", () -> new FlvSocket(flv, config)));
         tls.ifPresent(builder::tls);
