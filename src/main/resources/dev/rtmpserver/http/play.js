@@ -74,6 +74,12 @@ function startFlv(kind, url) {
     liveBufferLatencyChasing: true,
     liveBufferLatencyMaxLatency: 0.9,
     liveBufferLatencyMinRemain: 0.3,
+    // Below that bound a viewer stayed wherever it joined, anywhere up to 0.9 s behind: play a
+    // little faster, without a skip, while more than half a second is buffered.
+    liveSync: true,
+    liveSyncMaxLatency: 0.5,
+    liveSyncTargetLatency: 0.35,
+    liveSyncPlaybackRate: 1.2,
   });
   player.on(mpegts.Events.ERROR, (type, detail) => again(kind, type + ": " + detail));
   player.attachMediaElement(video);
