@@ -29,6 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Pull implements Publisher {
     /** Between rounds of attempts, so that a refusing origin is not hammered in a tight loop. */
     static final Duration ROUND_PAUSE = Duration.ofMillis(500);
+    /** The shortest wait before looking again whether HLS players still watch. */
+    static final Duration MIN_RECHECK = Duration.ofSeconds(1);
 
     private record Connected(int index, PushUrl url, Upstream.Session session) {
     }
@@ -79,6 +81,16 @@ final class Pull implements Publisher {
         }
     }
 
+    /** An HLS player asked for the stream: @return false if this pull is ending and cannot serve it */
+    boolean takesViewers() {
+        lock.lock();
+        try {
+            return !ended;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The last player left: the pull ends after {@code linger} unless one comes back. */
     void unwatched(Duration linger) {
         long epoch;
@@ -110,6 +122,13 @@ final class Pull implements Publisher {
             }
         } finally {
             lock.unlock();
+        }
+        if (pulls.requestedLately(key)) {
+            // HLS players are watching: look again a linger later (at least a second, so that a
+            // linger of 0 does not spin).
+            Duration linger = pulls.linger();
+            unwatched(linger.compareTo(MIN_RECHECK) < 0 ? MIN_RECHECK : linger);
+            return;
         }
         Logger.info("{}: no player for a while, ending the {}", key, description);
         stop();

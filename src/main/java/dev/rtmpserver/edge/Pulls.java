@@ -15,14 +15,20 @@ import java.util.function.Supplier;
 
 /**
  * The edge: a player of a stream nobody publishes here starts a {@link Pull} of it from the first
- * origin that has it, and every later player of that stream shares the same one. A pull lingers a
- * while after its last player leaves, so a viewer who comes back costs nothing.
+ * origin that has it, and every later player of that stream shares the same one; an HLS player's
+ * playlist requests do the same. A pull lingers a while after its last player leaves, so a viewer
+ * who comes back costs nothing.
  */
 public final class Pulls implements Demand {
     /** How long after the last player leaves a pull is kept, unless configured. */
     public static final Duration DEFAULT_LINGER = Duration.ofSeconds(10);
     /** For the connection, each answer, the first media of a stream and the origin's silences. */
     static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long after an HLS player's last request it counts as watching: it holds no connection,
+     * and asks at least once a target duration while it plays.
+     */
+    static final Duration REQUEST_INTEREST = Duration.ofSeconds(10);
 
     /** Waits; {@link Thread#sleep(Duration)} or a test's clock. */
     @FunctionalInterface
@@ -40,6 +46,8 @@ public final class Pulls implements Demand {
     private final Supplier<Duration> linger;
     private final Counters counters;
     private final ConcurrentHashMap<StreamKey, Pull> pulls = new ConcurrentHashMap<>();
+    /** When an HLS player last asked for each stream pulled ({@link System#nanoTime()}). */
+    private final ConcurrentHashMap<StreamKey, Long> requested = new ConcurrentHashMap<>();
 
     /**
      * @param origins   where to look for a stream; may block, asked on the pull's own thread
@@ -65,27 +73,58 @@ public final class Pulls implements Demand {
 
     @Override
     public void joined(LiveStream stream, String query) {
-        StreamKey key = stream.key();
+        start(stream.key(), query, true);
+    }
+
+    /** An HLS player's playlist request: it keeps the pull going until {@link #REQUEST_INTEREST} after the last. */
+    @Override
+    public boolean requested(StreamKey key, String query) {
+        Pull pull = start(key, query, false);
+        if (pull == null) {
+            return false;
+        }
+        requested.put(key, clock.getAsLong());
+        return true;
+    }
+
+    @Override
+    public boolean fetching(StreamKey key) {
+        return pulls.containsKey(key);
+    }
+
+    /**
+     * The pull of {@code key}, started if none runs, or null if the stream is published here.
+     *
+     * @param player a player joined, which ends any lingering
+     */
+    private Pull start(StreamKey key, String query, boolean player) {
         while (true) {
             Pull running = pulls.get(key);
             if (running != null) {
-                if (running.watched()) {
-                    return;
+                if (player ? running.watched() : running.takesViewers()) {
+                    return running;
                 }
                 // It is ending: make way for a new one.
                 pulls.remove(key, running);
                 continue;
             }
-            if (stream.isActive()) {
+            LiveStream stream = registry.get(key);
+            if (stream != null && stream.isActive()) {
                 // Published here, or its publisher is expected back: nothing to pull.
-                return;
+                return null;
             }
             Pull pull = new Pull(key, query, this);
             if (pulls.putIfAbsent(key, pull) == null) {
                 threads.accept("pull-" + key.app() + "/" + key.name(), pull::run);
-                return;
+                return pull;
             }
         }
+    }
+
+    /** Whether an HLS player asked for {@code key} within {@link #REQUEST_INTEREST}. */
+    boolean requestedLately(StreamKey key) {
+        Long at = requested.get(key);
+        return at != null && clock.getAsLong() - at < REQUEST_INTEREST.toNanos();
     }
 
     @Override
@@ -112,7 +151,9 @@ public final class Pulls implements Demand {
     }
 
     void ended(Pull pull) {
-        pulls.remove(pull.key(), pull);
+        if (pulls.remove(pull.key(), pull)) {
+            requested.remove(pull.key());
+        }
     }
 
     StreamRegistry registry() {

@@ -86,7 +86,7 @@ public final class HlsRequests {
         Matcher m = PLAYLIST.matcher(rawPath);
         if (m.matches()) {
             StreamKey key = new StreamKey(decode.apply(m.group(1)), decode.apply(m.group(2)));
-            LivePlaylist playlist = streams.playlist(key);
+            LivePlaylist playlist = streams.requested(key, passedOn(query));
             if (playlist == null || !playlist.ready()) {
                 return Answer.error(404, "no HLS for " + key + ": nobody publishes it, or it has no segment yet");
             }
@@ -138,11 +138,16 @@ public final class HlsRequests {
             sb.append(",RESOLUTION=").append(v.resolution());
         }
         sb.append("\nmedia.m3u8");
-        String passed = query.entrySet().stream().filter(e -> !e.getKey().startsWith("_HLS_"))
-                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue())).sorted()
-                .collect(java.util.stream.Collectors.joining("&"));
+        String passed = passedOn(query);
         sb.append(passed.isEmpty() ? "" : "?" + passed).append('\n');
         return Answer.text(PLAYLIST_TYPE, SHORT, sb.toString());
+    }
+
+    /** The query without the LL-HLS parameters (a play token, say), encoded again. */
+    private static String passedOn(Map<String, String> query) {
+        return query.entrySet().stream().filter(e -> !e.getKey().startsWith("_HLS_"))
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue())).sorted()
+                .collect(java.util.stream.Collectors.joining("&"));
     }
 
     private static String encode(String s) {

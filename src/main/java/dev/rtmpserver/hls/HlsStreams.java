@@ -20,6 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class HlsStreams implements PublishListener {
     /** How long an ended stream's playlist stays, for players still reading it. */
     static final Duration LINGER = Duration.ofSeconds(30);
+    /**
+     * How long a playlist request waits for a stream being pulled: finding it on an origin, its
+     * first keyframe and a whole segment, under the pull's 5 s for the first media plus a GOP.
+     */
+    static final Duration FIRST_SEGMENT_WAIT = Duration.ofSeconds(8);
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final StreamRegistry registry;
     private final HlsConfig config;
@@ -76,6 +82,26 @@ public final class HlsStreams implements PublishListener {
         byte[] b = new byte[6];
         random.nextBytes(b);
         return HexFormat.of().formatHex(b);
+    }
+
+    /**
+     * The rendition a player's playlist request is for, or null. On an edge the request may start a
+     * pull of the stream (and keeps it going, as a player's connection does); the first requests
+     * then wait, up to {@link #FIRST_SEGMENT_WAIT}, for the pulled stream's first segment.
+     *
+     * @param query the player's query without the LL-HLS parameters, for the origin
+     */
+    LivePlaylist requested(StreamKey key, String query) throws InterruptedException {
+        boolean fetching = registry.requested(key, query);
+        LivePlaylist playlist = playlist(key);
+        long deadline = System.nanoTime() + FIRST_SEGMENT_WAIT.toNanos();
+        while ((playlist == null || !playlist.ready()) && fetching && deadline - System.nanoTime() > 0) {
+            // Rare (the first players of a pull) and short: a plain sleep, rather than a signal from every publish.
+            Thread.sleep(POLL);
+            fetching = registry.fetching(key);
+            playlist = playlist(key);
+        }
+        return playlist;
     }
 
     /** The rendition of a stream, or null. */

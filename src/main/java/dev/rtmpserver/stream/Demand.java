@@ -25,4 +25,21 @@ public interface Demand {
 
     /** The last player of {@code stream} left. */
     void left(LiveStream stream);
+
+    /**
+     * A viewer that holds no connection (an HLS player, which asks for the playlist again and
+     * again) asked for {@code key}; its requests keep the stream fetched as a player's connection
+     * does, for a while after the last one.
+     *
+     * @param query the viewer's query, for the origin ({@code token=...}), or empty
+     * @return whether the stream is being fetched, and so worth waiting for
+     */
+    default boolean requested(StreamKey key, String query) {
+        return false;
+    }
+
+    /** Whether {@code key} is being fetched (or looked for) now. */
+    default boolean fetching(StreamKey key) {
+        return false;
+    }
 }

@@ -246,6 +246,16 @@ public final class StreamRegistry {
         return stream;
     }
 
+    /** See {@link Demand#requested}. */
+    public boolean requested(StreamKey key, String query) {
+        return demand.requested(key, query);
+    }
+
+    /** See {@link Demand#fetching}. */
+    public boolean fetching(StreamKey key) {
+        return demand.fetching(key);
+    }
+
     public void unsubscribe(LiveStream stream, Sink sink) {
         boolean[] lastPlayerLeft = new boolean[1];
         changeIfPresent(stream, s -> {

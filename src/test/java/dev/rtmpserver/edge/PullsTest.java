@@ -128,6 +128,66 @@ class PullsTest {
     }
 
     @Test
+    void hlsRequestsStartAPullAndKeepItGoingUntilTheyStop() throws Exception {
+        upstream.up("a");
+        assertTrue(pulls.requested(CAM, "token=t"), "a playlist request starts the pull");
+        await(() -> registry.get(CAM) != null && registry.get(CAM).isPublished(), "the pull publishes");
+        // With no player on it, the pull starts lingering as soon as it publishes.
+        await(() -> !scheduler.pending().isEmpty(), "the pull's linger");
+        FakeSession s = upstream.sessions.get(0);
+        assertEquals(List.of("cam?token=t"), upstream.names, "the viewer's token goes to the origin");
+
+        // A player asks every second or so; three lingers pass with no RTMP player at all.
+        for (int i = 0; i < 3 * LINGER.toSeconds(); i++) {
+            assertTrue(pulls.requested(CAM, "token=t"));
+            advance(Duration.ofSeconds(1));
+        }
+        assertTrue(!s.closed, "requests keep the pull going");
+        assertEquals(1, upstream.sessions.size(), "on one upstream");
+
+        for (int i = 0; i < Pulls.REQUEST_INTEREST.plus(LINGER).toSeconds() + 2; i++) {
+            advance(Duration.ofSeconds(1));
+        }
+        await(() -> s.closed && pulls.size() == 0, "the pull ends once the requests stop");
+        assertTrue(!pulls.fetching(CAM));
+    }
+
+    @Test
+    void anHlsRequestForAStreamNoOriginHasStopsBeingFetched() throws Exception {
+        assertTrue(pulls.requested(CAM, ""));
+        await(() -> !pulls.fetching(CAM), "the search ends");
+        assertEquals(List.of("a", "b", "c"), upstream.attempts, "each origin once");
+        assertEquals(1, counters.pullsFailed.sum());
+
+        StreamKey other = new StreamKey("other", "cam");
+        pulls.requested(other, "");
+        await(() -> !pulls.fetching(other), "an application without origins is not looked for");
+        assertEquals(1, counters.pullsStarted.sum(), "only the first was pulled");
+    }
+
+    @Test
+    void anHlsRequestForAStreamPublishedHereFetchesNothing() throws Exception {
+        registry.publish(CAM, new dev.rtmpserver.stream.Publisher() {
+            @Override
+            public String describe() {
+                return "encoder";
+            }
+
+            @Override
+            public long lastActivityNanos() {
+                return clock.getAsLong();
+            }
+
+            @Override
+            public void evict(String reason) {
+            }
+        });
+        assertTrue(!pulls.requested(CAM, ""));
+        assertTrue(!pulls.fetching(CAM));
+        assertTrue(threads.isEmpty());
+    }
+
+    @Test
     void failoverTriesTheSameOriginAgainThenTheNextThenWrapsAroundThenGivesUp() throws Exception {
         upstream.up("b");
         Player p = new Player();

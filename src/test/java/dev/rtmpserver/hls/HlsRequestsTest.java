@@ -1,12 +1,18 @@
 package dev.rtmpserver.hls;
 
+import dev.rtmpserver.stream.Demand;
+import dev.rtmpserver.stream.LiveStream;
+import dev.rtmpserver.stream.StreamKey;
 import dev.rtmpserver.stream.StreamPolicy;
 import dev.rtmpserver.stream.StreamRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,5 +46,42 @@ class HlsRequestsTest {
         assertFalse(HlsRequests.handles("/live/cam/index.m3u"));
         assertFalse(HlsRequests.handles("/live/cam/XYZ/seg3.m4s"), "session ids are lower-case hex");
         assertTrue(HlsRequests.handles("/live/a/b/media.m3u8"), "names may hold slashes");
+    }
+
+    @Test
+    void aPlaylistRequestTellsTheDemandAndWaitsWhileTheStreamIsFetched() throws InterruptedException {
+        StreamRegistry registry = new StreamRegistry(app -> StreamPolicy.defaults(), (delay, task) -> { },
+                System::nanoTime, 100);
+        List<String> asked = new CopyOnWriteArrayList<>();
+        AtomicInteger polls = new AtomicInteger();
+        registry.setDemand(new Demand() {
+            @Override
+            public void joined(LiveStream stream, String query) {
+            }
+
+            @Override
+            public void left(LiveStream stream) {
+            }
+
+            @Override
+            public boolean requested(StreamKey key, String query) {
+                asked.add(key + "?" + query);
+                return true;
+            }
+
+            @Override
+            public boolean fetching(StreamKey key) {
+                // Found nowhere after a few looks.
+                return polls.incrementAndGet() < 3;
+            }
+        });
+        HlsRequests edge = new HlsRequests(new HlsStreams(registry, HlsConfig.defaults(), (delay, task) -> { }));
+
+        HlsRequests.Answer a = edge.answer("/live/cam/media.m3u8", Map.of("_HLS_msn", "3", "token", "t k"),
+                s -> URLDecoder.decode(s, StandardCharsets.UTF_8));
+
+        assertEquals(404, a.status());
+        assertEquals(List.of("live/cam?token=t%20k"), asked, "the viewer's token, without the LL-HLS parameters");
+        assertEquals(3, polls.get(), "it waited while the stream was being fetched");
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 
 /** Records what the registry schedules; the test runs tasks when its {@link FakeClock} says they are due. */
 public final class FakeScheduler implements Scheduler {
-    record Task(long dueNanos, Duration delay, Runnable task) {
+    public record Task(long dueNanos, Duration delay, Runnable task) {
     }
 
     private final FakeClock clock;
@@ -21,7 +21,7 @@ public final class FakeScheduler implements Scheduler {
         pending.add(new Task(clock.getAsLong() + delay.toNanos(), delay, task));
     }
 
-    synchronized List<Task> pending() {
+    public synchronized List<Task> pending() {
         return List.copyOf(pending);
     }
 

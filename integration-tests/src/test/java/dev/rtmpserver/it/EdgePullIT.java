@@ -175,6 +175,32 @@ class EdgePullIT {
     }
 
     @Test
+    void anHlsViewerOfAnEdgeStartsAPullAndItsRequestsKeepIt() throws Exception {
+        try (TestServer origin = new TestServer();
+             TestServer edge = new TestServer(edgeOf(Duration.ofSeconds(2), origin.appUrl("live"))
+                     .withHttp(new HttpConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty())))) {
+            Tools.Run publisher = Tools.publishTestStream("edge-hls-publish", origin.url("live", "cam"), "320x240",
+                    60, true, true);
+            origin.awaitPublishedAWhile("live", "cam");
+            // Nobody else watches on the edge: the first playlist request starts the pull and waits for
+            // its first segment, and the player's reloads keep it going well past the 2 s linger.
+            Path file = dir.resolve("edge-hls.mp4");
+            Tools.start("edge-hls-play", "ffmpeg", "-hide_banner", "-loglevel", "warning", "-nostdin", "-i",
+                    "http://127.0.0.1:" + edge.server.httpPort().orElseThrow() + "/live/cam/index.m3u8", "-t", "14",
+                    "-c", "copy", "-y", file.toString()).expectSuccess(LIMIT);
+            expectDecodable(file);
+            assertTrue(Tools.durationSeconds(file) > 12, "the player got the whole 14 s: "
+                    + Tools.durationSeconds(file));
+            assertEquals(1, edge.server.counters().pullsStarted.sum(), "one pull throughout");
+            assertEquals(0, players(edge), "an HLS player is no connection");
+
+            Await.within(LIMIT, () -> players(origin) == 0, "the pull ends once the requests stop");
+            Await.within(LIMIT, () -> edge.server.pulls().size() == 0, "the edge forgets the pull");
+            publisher.kill();
+        }
+    }
+
+    @Test
     void playersStayWhenTheOriginGoesAndAnotherHasTheStream() throws Exception {
         try (TestServer second = new TestServer()) {
             TestServer first = new TestServer();
