@@ -29,7 +29,10 @@ enum AppKey {
     PULL("pull", "URLS", null,
             "Makes this server an edge: a play of a stream nobody publishes here pulls it from the first of these"
                     + " comma-separated rtmp:// or rtmps:// application URLs (rtmp://origin-a/live) that has it,"
-                    + " one upstream connection for all its players, failing over to the others.");
+                    + " one upstream connection for all its players, failing over to the others."),
+    PULL_INSECURE("pull-insecure", "on|off", "off",
+            "Accepts any certificate from this application's rtmps:// origins: for an origin with a self-signed"
+                    + " certificate on a network you trust.");
 
     final String key;
     final String valueLabel;

@@ -64,7 +64,9 @@ final class ConfigBuilder {
     private static PullConfig pulls(Options.LiveStreams live, Map<String, Map<AppKey, String>> perApplication) {
         Map<String, List<String>> origins = perApp(perApplication, AppKey.PULL, ConfigBuilder::pushUrls,
                 "must be comma-separated rtmp:// or rtmps:// URLs with a host and an application");
-        return new PullConfig(origins, notNegative("--pull-linger", live.pullLinger));
+        Map<String, Boolean> insecure = perApp(perApplication, AppKey.PULL_INSECURE, Syntax::onOff, ON_OFF);
+        return new PullConfig(origins, notNegative("--pull-linger", live.pullLinger), insecure.entrySet().stream()
+                .filter(Map.Entry::getValue).map(Map.Entry::getKey).collect(Collectors.toSet()));
     }
 
     private static Optional<ClusterConfig> cluster(Options.Cluster c) {

@@ -255,7 +255,12 @@ final class Pull implements Publisher {
         String shown = url.tcUrl() + "/" + key.name();
         Upstream.Session s;
         try {
-            s = pulls.upstream().open(url, Pulls.TIMEOUT);
+            s = pulls.upstream().open(url, pulls.insecure(key), Pulls.TIMEOUT);
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            Logger.warn("{}: not pulled from {}: its certificate was not accepted ({}); app.{}.pull-insecure = on"
+                    + " accepts any", key, shown, PeerText.escape(String.valueOf(e.getMessage())),
+                    PeerText.escape(key.app()));
+            return null;
         } catch (IOException e) {
             Logger.info("{}: not pulled from {}: {}", key, shown, PeerText.escape(String.valueOf(e.getMessage())));
             return null;

@@ -3,32 +3,42 @@ package dev.rtmpserver.edge;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where each application's streams are pulled from when nobody publishes them here.
  *
  * @param origins per application, the origins' application URLs ({@code rtmp://origin-a/live}), best first
- * @param linger  how long a pull outlives its last player
+ * @param linger   how long a pull outlives its last player
+ * @param insecure applications whose rtmps origins are trusted without checking their certificate
  */
-public record PullConfig(Map<String, List<String>> origins, Duration linger) {
+public record PullConfig(Map<String, List<String>> origins, Duration linger, Set<String> insecure) {
     public PullConfig {
         origins = Map.copyOf(origins);
+        insecure = Set.copyOf(insecure);
         if (linger.isNegative()) {
             throw new IllegalArgumentException("pull linger must not be negative: " + linger);
         }
     }
 
     public static PullConfig none() {
-        return new PullConfig(Map.of(), Pulls.DEFAULT_LINGER);
+        return new PullConfig(Map.of(), Pulls.DEFAULT_LINGER, Set.of());
     }
 
     public PullConfig withOrigins(String app, List<String> urls) {
         Map<String, List<String>> m = new java.util.HashMap<>(origins);
         m.put(app, List.copyOf(urls));
-        return new PullConfig(m, linger);
+        return new PullConfig(m, linger, insecure);
     }
 
     public PullConfig withLinger(Duration newLinger) {
-        return new PullConfig(origins, newLinger);
+        return new PullConfig(origins, newLinger, insecure);
+    }
+
+    /** This configuration with {@code app}'s rtmps origins trusted whatever their certificate. */
+    public PullConfig withInsecure(String app) {
+        Set<String> s = new java.util.HashSet<>(insecure);
+        s.add(app);
+        return new PullConfig(origins, linger, s);
     }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +45,7 @@ public final class Pulls implements Demand {
     private final Sleeper sleeper;
     private final BiConsumer<String, Runnable> threads;
     private final Supplier<Duration> linger;
+    private final Predicate<StreamKey> insecure;
     private final Counters counters;
     private final ConcurrentHashMap<StreamKey, Pull> pulls = new ConcurrentHashMap<>();
     /** When an HLS player last asked for each stream pulled ({@link System#nanoTime()}). */
@@ -56,10 +58,11 @@ public final class Pulls implements Demand {
      * @param sleeper   waits between rounds of attempts
      * @param threads   starts a pull's thread, given its name
      * @param linger    how long a pull outlives its last player, read each time one leaves
+     * @param insecure  whether a stream's rtmps origins are trusted whatever their certificate, asked at each attempt
      */
     public Pulls(StreamRegistry registry, Origins origins, Upstream upstream, Scheduler scheduler, LongSupplier clock,
                  Sleeper sleeper, BiConsumer<String, Runnable> threads, Supplier<Duration> linger,
-                 Counters counters) {
+                 Predicate<StreamKey> insecure, Counters counters) {
         this.registry = registry;
         this.origins = origins;
         this.upstream = upstream;
@@ -68,6 +71,7 @@ public final class Pulls implements Demand {
         this.sleeper = sleeper;
         this.threads = threads;
         this.linger = linger;
+        this.insecure = insecure;
         this.counters = counters;
     }
 
@@ -182,6 +186,10 @@ public final class Pulls implements Demand {
 
     Duration linger() {
         return linger.get();
+    }
+
+    boolean insecure(StreamKey key) {
+        return insecure.test(key);
     }
 
     Counters counters() {

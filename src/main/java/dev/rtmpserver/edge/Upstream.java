@@ -14,11 +14,12 @@ public interface Upstream {
     /**
      * Plays {@code url} and returns once the origin sent the stream's first media. Blocks.
      *
-     * @param url     the origin's URL for this stream, its application followed by the stream name and query
-     * @param timeout for the connection, each answer, the first media and later silences
+     * @param url      the origin's URL for this stream, its application followed by the stream name and query
+     * @param insecure for rtmps, accept any certificate for any host
+     * @param timeout  for the connection, each answer, the first media and later silences
      * @throws IOException if the origin is unreachable, refuses, or does not have the stream
      */
-    Session open(PushUrl url, Duration timeout) throws IOException;
+    Session open(PushUrl url, boolean insecure, Duration timeout) throws IOException;
 
     /** One play from an origin. */
     interface Session {
@@ -34,10 +35,10 @@ public interface Upstream {
         void close();
     }
 
-    /** Over RTMP or RTMPS, checking an rtmps origin's certificate. */
+    /** Over RTMP or RTMPS. */
     static Upstream rtmp() {
-        return (url, timeout) -> {
-            RtmpPlayer player = RtmpPlayer.open(url, false, timeout);
+        return (url, insecure, timeout) -> {
+            RtmpPlayer player = RtmpPlayer.open(url, insecure, timeout);
             return new Session() {
                 @Override
                 public String relay(Consumer<MediaFrame> frames) {

@@ -288,6 +288,20 @@ class ConfigBuilderTest {
         }
     }
 
+    @Test
+    void originsAreListedPerApplicationWithTheirCertificateChecks() {
+        ServerConfig config = ConfigBuilder.build(new Options(), Map.of(
+                "live", Map.of(AppKey.PULL, "rtmps://origin/live", AppKey.PULL_INSECURE, "on"),
+                "events", Map.of(AppKey.PULL, "rtmps://origin/events")));
+        assertEquals(Map.of("live", List.of("rtmps://origin/live"), "events", List.of("rtmps://origin/events")),
+                config.pulls().origins());
+        assertEquals(Set.of("live"), config.pulls().insecure());
+
+        InvalidOption e = assertThrows(InvalidOption.class, () -> ConfigBuilder.build(new Options(),
+                Map.of("live", Map.of(AppKey.PULL_INSECURE, "maybe"))));
+        assertTrue(e.getMessage().contains("app.live.pull-insecure"), e.getMessage());
+    }
+
     private static Arguments invalid(Consumer<Options> change, String option, String accepted) {
         Options options = new Options();
         change.accept(options);

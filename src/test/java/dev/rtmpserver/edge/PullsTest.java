@@ -50,7 +50,8 @@ class PullsTest {
     private final List<String> origins = new ArrayList<>(List.of("rtmp://a/live", "rtmp://b/live", "rtmp://c/live"));
     private final Pulls pulls = new Pulls(registry, key -> key.app().equals("live") ? origins : List.of(), upstream,
             scheduler, clock, clock::advance,
-            (name, task) -> threads.add(Thread.ofVirtual().name(name).start(task)), () -> LINGER, counters);
+            (name, task) -> threads.add(Thread.ofVirtual().name(name).start(task)), () -> LINGER,
+            key -> key.name().equals("self-signed"), counters);
 
     {
         registry.setDemand(pulls);
@@ -185,6 +186,17 @@ class PullsTest {
         assertTrue(!pulls.requested(CAM, ""));
         assertTrue(!pulls.fetching(CAM));
         assertTrue(threads.isEmpty());
+    }
+
+    @Test
+    void certificatesAreCheckedUnlessTheStreamsApplicationTrustsAnyOrigin() throws Exception {
+        upstream.up("a");
+        LiveStream checked = registry.subscribe(CAM, new Player(), "");
+        await(checked::isPublished, "the pull publishes");
+        assertEquals(0, upstream.insecureAttempts.get());
+        LiveStream trusting = registry.subscribe(new StreamKey("live", "self-signed"), new Player(), "");
+        await(trusting::isPublished, "the other pull publishes");
+        assertEquals(1, upstream.insecureAttempts.get());
     }
 
     @Test
@@ -341,6 +353,7 @@ class PullsTest {
     /** Origins by host name, each up or down as the test says; every attempt costs fake time. */
     private final class FakeUpstream implements Upstream {
         final List<String> attempts = new CopyOnWriteArrayList<>();
+        final AtomicInteger insecureAttempts = new AtomicInteger();
         final List<String> names = new CopyOnWriteArrayList<>();
         final List<FakeSession> sessions = new CopyOnWriteArrayList<>();
         private volatile Set<String> up = Set.of();
@@ -350,8 +363,11 @@ class PullsTest {
         }
 
         @Override
-        public Session open(PushUrl url, Duration timeout) throws IOException {
+        public Session open(PushUrl url, boolean insecure, Duration timeout) throws IOException {
             attempts.add(url.host());
+            if (insecure) {
+                insecureAttempts.incrementAndGet();
+            }
             clock.advance(ATTEMPT);
             if (!up.contains(url.host())) {
                 throw new IOException(url.host() + " does not have it");

@@ -282,6 +282,30 @@ class EdgePullIT {
     }
 
     @Test
+    void anRtmpsOriginWithASelfSignedCertificateIsPulledOnlyWhereTrusted() throws Exception {
+        try (TestServer origin = new TestServer(ServerConfig.forTests().withTls(Tools.selfSignedPem(dir)))) {
+            String url = "rtmps://127.0.0.1:" + origin.server.tlsPort().orElseThrow() + "/live";
+            try (TestServer checking = new TestServer(edgeOf(Duration.ofSeconds(10), url));
+                 TestServer trusting = new TestServer(ServerConfig.forTests().withPulls(PullConfig.none()
+                         .withOrigins("live", List.of(url)).withInsecure("live")))) {
+                Tools.Run publisher = Tools.publishTestStream("edge-rtmps-publish", origin.url("live", "cam"),
+                        "320x240", 20, true, true);
+                origin.awaitPublishedAWhile("live", "cam");
+                Path file = dir.resolve("edge-rtmps.flv");
+                Tools.captureToFile("edge-rtmps-play", trusting.url("live", "cam"), file, 3).expectSuccess(LIMIT);
+                expectDecodable(file);
+                try (RtmpClient c = RtmpClient.connect("127.0.0.1", checking.port(), "live", false)) {
+                    c.setReadTimeout(Duration.ofSeconds(30));
+                    c.play(c.createStream(), "cam");
+                    Await.status(c, "NetStream.Play.StreamNotFound");
+                }
+                assertEquals(1, checking.server.counters().pullsFailed.sum(), "the certificate was refused");
+                publisher.kill();
+            }
+        }
+    }
+
+    @Test
     void aStreamNoOriginHasIsNotFound() throws Exception {
         try (TestServer origin = new TestServer();
              TestServer edge = new TestServer(edgeOf(Duration.ofSeconds(3), "rtmp://127.0.0.1:1/live",
