@@ -168,21 +168,7 @@ class PullsTest {
 
     @Test
     void anHlsRequestForAStreamPublishedHereFetchesNothing() throws Exception {
-        registry.publish(CAM, new dev.rtmpserver.stream.Publisher() {
-            @Override
-            public String describe() {
-                return "encoder";
-            }
-
-            @Override
-            public long lastActivityNanos() {
-                return clock.getAsLong();
-            }
-
-            @Override
-            public void evict(String reason) {
-            }
-        });
+        publishHere();
         assertTrue(!pulls.requested(CAM, ""));
         assertTrue(!pulls.fetching(CAM));
         assertTrue(threads.isEmpty());
@@ -270,6 +256,14 @@ class PullsTest {
 
     @Test
     void aStreamPublishedHereIsNotPulled() throws Exception {
+        publishHere();
+        registry.subscribe(CAM, new Player(), "");
+        assertEquals(0, pulls.size());
+        assertTrue(threads.isEmpty());
+    }
+
+    /** An encoder publishes CAM on this server. */
+    private void publishHere() {
         registry.publish(CAM, new dev.rtmpserver.stream.Publisher() {
             @Override
             public String describe() {
@@ -285,9 +279,6 @@ class PullsTest {
             public void evict(String reason) {
             }
         });
-        registry.subscribe(CAM, new Player(), "");
-        assertEquals(0, pulls.size());
-        assertTrue(threads.isEmpty());
     }
 
     private void advance(Duration d) {

@@ -47,6 +47,18 @@ class EdgePullIT {
                 .withLinger(linger));
     }
 
+    private static ServerConfig withHttp(ServerConfig config) {
+        return config.withHttp(new HttpConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty()));
+    }
+
+    /** ffmpeg copies {@code seconds} of {@code path} on the server's HTTP port into {@code file}. */
+    private static void captureOverHttp(String name, TestServer server, String path, int seconds, Path file)
+            throws Exception {
+        Tools.start(name, "ffmpeg", "-hide_banner", "-loglevel", "warning", "-nostdin", "-i",
+                "http://127.0.0.1:" + server.server.httpPort().orElseThrow() + path, "-t", String.valueOf(seconds),
+                "-c", "copy", "-y", file.toString()).expectSuccess(LIMIT);
+    }
+
     private static LiveStream.View view(TestServer server) {
         LiveStream s = server.server.registry().get(CAM);
         return s == null ? null : s.view();
@@ -99,8 +111,7 @@ class EdgePullIT {
 
     @Test
     void twoEdgesEachPullOnceAndTheirPlayersDecode() throws Exception {
-        try (TestServer origin = new TestServer(ServerConfig.forTests()
-                .withHttp(new HttpConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty())));
+        try (TestServer origin = new TestServer(withHttp(ServerConfig.forTests()));
              TestServer edgeA = new TestServer(edgeOf(Duration.ofSeconds(10), origin.appUrl("live")));
              TestServer edgeB = new TestServer(edgeOf(Duration.ofSeconds(10), origin.appUrl("live")))) {
             Tools.Run publisher = Tools.publishTestStream("edge-publish", origin.url("live", "cam"), "320x240", 30,
@@ -159,15 +170,12 @@ class EdgePullIT {
     @Test
     void aBrowserViewerOfAnEdgeStartsAPullToo() throws Exception {
         try (TestServer origin = new TestServer();
-             TestServer edge = new TestServer(edgeOf(Duration.ofSeconds(10), origin.appUrl("live"))
-                     .withHttp(new HttpConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty())))) {
+             TestServer edge = new TestServer(withHttp(edgeOf(Duration.ofSeconds(10), origin.appUrl("live"))))) {
             Tools.Run publisher = Tools.publishTestStream("edge-flv-publish", origin.url("live", "cam"), "320x240",
                     20, true, true);
             origin.awaitPublishedAWhile("live", "cam");
             Path file = dir.resolve("edge-flv.flv");
-            Tools.start("edge-flv-play", "ffmpeg", "-hide_banner", "-loglevel", "warning", "-nostdin", "-i",
-                    "http://127.0.0.1:" + edge.server.httpPort().orElseThrow() + "/live/cam.flv", "-t", "4", "-c",
-                    "copy", "-y", file.toString()).expectSuccess(LIMIT);
+            captureOverHttp("edge-flv-play", edge, "/live/cam.flv", 4, file);
             expectDecodable(file);
             assertEquals(1, edge.server.counters().pullsStarted.sum());
             publisher.kill();
@@ -177,17 +185,14 @@ class EdgePullIT {
     @Test
     void anHlsViewerOfAnEdgeStartsAPullAndItsRequestsKeepIt() throws Exception {
         try (TestServer origin = new TestServer();
-             TestServer edge = new TestServer(edgeOf(Duration.ofSeconds(2), origin.appUrl("live"))
-                     .withHttp(new HttpConfig(InetAddress.getLoopbackAddress(), 0, Optional.empty())))) {
+             TestServer edge = new TestServer(withHttp(edgeOf(Duration.ofSeconds(2), origin.appUrl("live"))))) {
             Tools.Run publisher = Tools.publishTestStream("edge-hls-publish", origin.url("live", "cam"), "320x240",
                     60, true, true);
             origin.awaitPublishedAWhile("live", "cam");
             // Nobody else watches on the edge: the first playlist request starts the pull and waits for
             // its first segment, and the player's reloads keep it going well past the 2 s linger.
             Path file = dir.resolve("edge-hls.mp4");
-            Tools.start("edge-hls-play", "ffmpeg", "-hide_banner", "-loglevel", "warning", "-nostdin", "-i",
-                    "http://127.0.0.1:" + edge.server.httpPort().orElseThrow() + "/live/cam/index.m3u8", "-t", "14",
-                    "-c", "copy", "-y", file.toString()).expectSuccess(LIMIT);
+            captureOverHttp("edge-hls-play", edge, "/live/cam/index.m3u8", 14, file);
             expectDecodable(file);
             assertTrue(Tools.durationSeconds(file) > 12, "the player got the whole 14 s: "
                     + Tools.durationSeconds(file));
