@@ -23,7 +23,10 @@ public final class PeerText {
         return escape(s);
     }
 
-    /** {@code s} with control characters as {@code \n}, {@code \xNN} or {@code \}{@code uNNNN}, cut at {@link #MAX_CHARS}. */
+    /**
+     * {@code s} with control characters and bidirectional controls as {@code \n}, {@code \xNN} or
+     * {@code \}{@code uNNNN}, cut at {@link #MAX_CHARS}.
+     */
     public static String escape(String s) {
         int end = Math.min(s.length(), MAX_CHARS);
         if (end < s.length() && Character.isHighSurrogate(s.charAt(end - 1))) {
@@ -33,7 +36,7 @@ public final class PeerText {
         StringBuilder b = null;
         for (int i = 0; i < end; i++) {
             char c = s.charAt(i);
-            if (!isControl(c) && c != '\\') {
+            if (!isControl(c) && !isBidiControl(c) && c != '\\') {
                 if (b != null) {
                     b.append(c);
                 }
@@ -52,6 +55,16 @@ public final class PeerText {
         }
         String result = b == null ? s.substring(0, end) : b.toString();
         return s.length() > MAX_CHARS ? result + "..." : result;
+    }
+
+    /**
+     * The invisible marks and overrides of bidirectional text: in a log line or a page they reorder
+     * what follows them, so a name could make a line read as something else. A name may hold them
+     * (scripts written right to left use the marks); they are shown escaped.
+     */
+    static boolean isBidiControl(char c) {
+        return c == '\u061c' || c == '\u200e' || c == '\u200f' || (c >= '\u202a' && c <= '\u202e')
+                || (c >= '\u2066' && c <= '\u2069');
     }
 
     /** C0 and C1 controls, DEL, and the line and paragraph separators some viewers break lines at. */

@@ -31,6 +31,12 @@ class PeerTextTest {
                 Arguments.of("\u0080\u009f", "\\x80\\x9f"),
                 Arguments.of("\u00a0é", "\u00a0é"),
                 Arguments.of("a\u2028b\u2029c", "a\\u2028b\\u2029c"),
+                // A right-to-left override shows what follows it reversed: this one would read "cam" + "exe.jpg".
+                Arguments.of("cam\u202egpj.exe", "cam\\u202egpj.exe"),
+                Arguments.of("\u202a\u202b\u202c\u202d", "\\u202a\\u202b\\u202c\\u202d"),
+                Arguments.of("\u2066x\u2069\u2067\u2068", "\\u2066x\\u2069\\u2067\\u2068"),
+                Arguments.of("\u200e\u200f\u061c", "\\u200e\\u200f\\u061c"),
+                Arguments.of("\u05e9\u05dc\u05d5\u05dd", "\u05e9\u05dc\u05d5\u05dd"),
                 Arguments.of("a\\nb", "a\\\\nb"),
                 // A forged log line stays on one line.
                 Arguments.of("cam\n2026-01-01 INFO admin logged in", "cam\\n2026-01-01 INFO admin logged in"),

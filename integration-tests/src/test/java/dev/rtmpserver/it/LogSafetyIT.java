@@ -45,7 +45,7 @@ class LogSafetyIT {
             }, "the server to listen; log: " + log);
             try (RtmpClient publisher = RtmpClient.connect("rtmp://127.0.0.1:" + port + "/live")) {
                 for (String name : new String[] {"cam\n" + FORGED, "cam\r\n" + FORGED + "?token=s3cret",
-                        "cam\0?token=s3cret", "cam?token=%zz", "cam?token=%"}) {
+                        "cam\0?token=s3cret", "cam?token=%zz", "cam?token=%", "cam\u202egpj.exe"}) {
                     assertThrows(RtmpStatusException.class, () -> publisher.publish(publisher.createStream(), name));
                 }
             }
@@ -55,7 +55,7 @@ class LogSafetyIT {
             Await.until(() -> {
                 try {
                     String text = Files.readString(log);
-                    return text.split("publish live/", -1).length > 5 && text.contains("rejected");
+                    return text.split("publish live/", -1).length > 6 && text.contains("rejected");
                 } catch (java.io.IOException e) {
                     return false;
                 }
@@ -70,6 +70,9 @@ class LogSafetyIT {
             assertFalse(line.contains("\0") || line.contains("\r"), "a raw control character:\n" + output);
         }
         assertTrue(output.contains("\\n" + FORGED), "the name is logged escaped:\n" + output);
+        // A right-to-left override would show the rest of its line reversed.
+        assertFalse(output.contains("\u202e"), "a raw bidirectional override:\n" + output);
+        assertTrue(output.contains("cam\\u202egpj.exe"), "the override is logged escaped:\n" + output);
         assertFalse(output.contains("ERROR"), "no errors:\n" + output);
         assertFalse(output.contains("\tat "), "no stack traces:\n" + output);
         assertFalse(output.contains("s3cret"), "no tokens:\n" + output);
