@@ -64,9 +64,8 @@ final class ConfigBuilder {
     private static PullConfig pulls(Options.LiveStreams live, Map<String, Map<AppKey, String>> perApplication) {
         Map<String, List<String>> origins = perApp(perApplication, AppKey.PULL, ConfigBuilder::pushUrls,
                 "must be comma-separated rtmp:// or rtmps:// URLs with a host and an application");
-        Map<String, Boolean> insecure = perApp(perApplication, AppKey.PULL_INSECURE, Syntax::onOff, ON_OFF);
-        return new PullConfig(origins, notNegative("--pull-linger", live.pullLinger), insecure.entrySet().stream()
-                .filter(Map.Entry::getValue).map(Map.Entry::getKey).collect(Collectors.toSet()));
+        return new PullConfig(origins, notNegative("--pull-linger", live.pullLinger),
+                appsWithOn(perApplication, AppKey.PULL_INSECURE));
     }
 
     private static Optional<ClusterConfig> cluster(Options.Cluster c) {
@@ -94,9 +93,13 @@ final class ConfigBuilder {
     private static PushConfig pushes(Map<String, Map<AppKey, String>> perApplication) {
         Map<String, List<String>> targets = perApp(perApplication, AppKey.PUSH, ConfigBuilder::pushUrls,
                 "must be comma-separated rtmp:// or rtmps:// URLs with a host and an application");
-        Map<String, Boolean> insecure = perApp(perApplication, AppKey.PUSH_INSECURE, Syntax::onOff, ON_OFF);
-        return new PushConfig(targets, insecure.entrySet().stream().filter(Map.Entry::getValue)
-                .map(Map.Entry::getKey).collect(Collectors.toSet()));
+        return new PushConfig(targets, appsWithOn(perApplication, AppKey.PUSH_INSECURE));
+    }
+
+    /** The applications that set the on|off {@code key} on. */
+    private static Set<String> appsWithOn(Map<String, Map<AppKey, String>> perApplication, AppKey key) {
+        return perApp(perApplication, key, Syntax::onOff, ON_OFF).entrySet().stream().filter(Map.Entry::getValue)
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
     }
 
     /** Checked with a sample stream name now, so that a broken URL stops the start rather than a publish. */

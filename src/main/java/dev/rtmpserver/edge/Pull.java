@@ -10,6 +10,8 @@ import dev.rtmpserver.stream.StreamLimitException;
 import dev.rtmpserver.stream.StreamRegistry;
 import org.tinylog.Logger;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -256,7 +258,7 @@ final class Pull implements Publisher {
         Upstream.Session s;
         try {
             s = pulls.upstream().open(url, pulls.insecure(key), Pulls.TIMEOUT);
-        } catch (javax.net.ssl.SSLHandshakeException e) {
+        } catch (SSLHandshakeException e) {
             Logger.warn("{}: not pulled from {}: its certificate was not accepted ({}); app.{}.pull-insecure = on"
                     + " accepts any", key, shown, PeerText.escape(String.valueOf(e.getMessage())),
                     PeerText.escape(key.app()));

@@ -86,7 +86,7 @@ public final class HlsRequests {
         Matcher m = PLAYLIST.matcher(rawPath);
         if (m.matches()) {
             StreamKey key = new StreamKey(decode.apply(m.group(1)), decode.apply(m.group(2)));
-            LivePlaylist playlist = streams.requested(key, passedOn(query));
+            LivePlaylist playlist = streams.requested(key, () -> passedOn(query));
             if (playlist == null || !playlist.ready()) {
                 return Answer.error(404, "no HLS for " + key + ": nobody publishes it, or it has no segment yet");
             }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The LL-HLS renditions of the live streams: one per stream, made when it is first published
@@ -89,11 +90,16 @@ public final class HlsStreams implements PublishListener {
      * pull of the stream (and keeps it going, as a player's connection does); the first requests
      * then wait, up to {@link #FIRST_SEGMENT_WAIT}, for the pulled stream's first segment.
      *
-     * @param query the player's query without the LL-HLS parameters, for the origin
+     * @param query the player's query without the LL-HLS parameters, for the origin; only made
+     *              for a stream pulled here or not here at all
      */
-    LivePlaylist requested(StreamKey key, String query) throws InterruptedException {
-        boolean fetching = registry.requested(key, query);
+    LivePlaylist requested(StreamKey key, Supplier<String> query) throws InterruptedException {
         LivePlaylist playlist = playlist(key);
+        if (playlist != null && playlist.ready() && !playlist.isEnded() && !registry.fetching(key)) {
+            // Live and published here, as every request of every player finds it: nothing to ask for.
+            return playlist;
+        }
+        boolean fetching = registry.requested(key, query.get());
         long deadline = System.nanoTime() + FIRST_SEGMENT_WAIT.toNanos();
         while ((playlist == null || !playlist.ready()) && fetching && deadline - System.nanoTime() > 0) {
             // Rare (the first players of a pull) and short: a plain sleep, rather than a signal from every publish.

@@ -146,7 +146,7 @@ class BrowserLatencyBenchmark {
                 // the median of several, each in a fresh browser, and the first start plays on.
                 List<Long> firsts = new ArrayList<>();
                 int blank = 0;
-                String line = null;
+                String line = "";
                 for (int start = 0; start < STARTS; start++) {
                     try (Browser browser = Browser.open(dir.resolve("chromium-" + n++), page, 800, 600)) {
                         play(browser, row);
@@ -171,9 +171,6 @@ class BrowserLatencyBenchmark {
                             line = measured(browser, row);
                         }
                     }
-                }
-                if (line == null) {
-                    continue;
                 }
                 String first = "";
                 if (!firsts.isEmpty()) {
