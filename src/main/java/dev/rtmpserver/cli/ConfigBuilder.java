@@ -65,7 +65,7 @@ final class ConfigBuilder {
         Map<String, List<String>> origins = perApp(perApplication, AppKey.PULL, ConfigBuilder::pushUrls,
                 "must be comma-separated rtmp:// or rtmps:// URLs with a host and an application");
         return new PullConfig(origins, notNegative("--pull-linger", live.pullLinger),
-                appsWithOn(perApplication, AppKey.PULL_INSECURE));
+                appsWithOn(perApplication, AppKey.PULL_INSECURE), longerThanZero("--pull-timeout", live.pullTimeout));
     }
 
     private static Optional<ClusterConfig> cluster(Options.Cluster c) {

@@ -153,6 +153,12 @@ final class Options {
                 description = "How long an edge keeps pulling a stream from its origin after its last player left,"
                         + " so a returning viewer starts at once. Default: ${DEFAULT-VALUE}.")
         Duration pullLinger = Pulls.DEFAULT_LINGER;
+
+        @Option(names = "--pull-timeout", paramLabel = "DURATION",
+                description = "How long an edge waits for an origin to connect, to answer and to send a stream's"
+                        + " first media before trying the next origin, and how long a pulled stream may be silent"
+                        + " before the edge reconnects. Default: ${DEFAULT-VALUE}.")
+        Duration pullTimeout = Pulls.DEFAULT_TIMEOUT;
     }
 
     static final class Players {

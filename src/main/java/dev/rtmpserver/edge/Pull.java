@@ -257,7 +257,7 @@ final class Pull implements Publisher {
         String shown = url.tcUrl() + "/" + key.name();
         Upstream.Session s;
         try {
-            s = pulls.upstream().open(url, pulls.insecure(key), Pulls.TIMEOUT);
+            s = pulls.upstream().open(url, pulls.insecure(key), pulls.timeout());
         } catch (SSLHandshakeException e) {
             Logger.warn("{}: not pulled from {}: its certificate was not accepted ({}); app.{}.pull-insecure = on"
                     + " accepts any", key, shown, PeerText.escape(String.valueOf(e.getMessage())),

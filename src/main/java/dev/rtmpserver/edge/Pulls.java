@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -23,8 +22,8 @@ import java.util.function.Supplier;
 public final class Pulls implements Demand {
     /** How long after the last player leaves a pull is kept, unless configured. */
     public static final Duration DEFAULT_LINGER = Duration.ofSeconds(10);
-    /** For the connection, each answer, the first media of a stream and the origin's silences. */
-    static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** For the connection, each answer, the first media of a stream and the origin's silences, unless configured. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     /**
      * How long after an HLS player's last request it counts as watching: it holds no connection,
      * and asks at least once a target duration while it plays.
@@ -44,8 +43,7 @@ public final class Pulls implements Demand {
     private final LongSupplier clock;
     private final Sleeper sleeper;
     private final BiConsumer<String, Runnable> threads;
-    private final Supplier<Duration> linger;
-    private final Predicate<StreamKey> insecure;
+    private final Supplier<PullConfig> config;
     private final Counters counters;
     private final ConcurrentHashMap<StreamKey, Pull> pulls = new ConcurrentHashMap<>();
     /** When an HLS player last asked for each stream pulled ({@link System#nanoTime()}). */
@@ -57,12 +55,12 @@ public final class Pulls implements Demand {
      * @param clock     {@link System#nanoTime()}, or a test's clock
      * @param sleeper   waits between rounds of attempts
      * @param threads   starts a pull's thread, given its name
-     * @param linger    how long a pull outlives its last player, read each time one leaves
-     * @param insecure  whether a stream's rtmps origins are trusted whatever their certificate, asked at each attempt
+     * @param config    the linger, timeout and trusted applications, read each time they are needed
+     *                  (so a reload applies to pulls already running); its origins are not used
      */
     public Pulls(StreamRegistry registry, Origins origins, Upstream upstream, Scheduler scheduler, LongSupplier clock,
-                 Sleeper sleeper, BiConsumer<String, Runnable> threads, Supplier<Duration> linger,
-                 Predicate<StreamKey> insecure, Counters counters) {
+                 Sleeper sleeper, BiConsumer<String, Runnable> threads, Supplier<PullConfig> config,
+                 Counters counters) {
         this.registry = registry;
         this.origins = origins;
         this.upstream = upstream;
@@ -70,8 +68,7 @@ public final class Pulls implements Demand {
         this.clock = clock;
         this.sleeper = sleeper;
         this.threads = threads;
-        this.linger = linger;
-        this.insecure = insecure;
+        this.config = config;
         this.counters = counters;
     }
 
@@ -135,7 +132,7 @@ public final class Pulls implements Demand {
     public void left(LiveStream stream) {
         Pull pull = pulls.get(stream.key());
         if (pull != null) {
-            pull.unwatched(linger.get());
+            pull.unwatched(linger());
         }
     }
 
@@ -185,11 +182,15 @@ public final class Pulls implements Demand {
     }
 
     Duration linger() {
-        return linger.get();
+        return config.get().linger();
+    }
+
+    Duration timeout() {
+        return config.get().timeout();
     }
 
     boolean insecure(StreamKey key) {
-        return insecure.test(key);
+        return config.get().insecure(key);
     }
 
     Counters counters() {

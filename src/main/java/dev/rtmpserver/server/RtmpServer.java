@@ -121,7 +121,7 @@ public final class RtmpServer implements AutoCloseable {
         }
         this.pulls = new Pulls(registry, ConfiguredOrigins.inOrder(origins), Upstream.rtmp(),
                 dev.rtmpserver.stream.Scheduler.of(timer), System::nanoTime, Thread::sleep, Threads::startVirtual,
-                () -> this.config.pulls().linger(), key -> this.config.pulls().insecure().contains(key.app()), counters);
+                () -> this.config.pulls(), counters);
         registry.setDemand(pulls);
     }
 

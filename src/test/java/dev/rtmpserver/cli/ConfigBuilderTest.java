@@ -2,6 +2,7 @@ package dev.rtmpserver.cli;
 
 import dev.rtmpserver.cli.ConfigBuilder.InvalidOption;
 import dev.rtmpserver.cluster.ClusterConfig;
+import dev.rtmpserver.edge.Pulls;
 import dev.rtmpserver.hooks.HookConfig;
 import dev.rtmpserver.hooks.HookFormat;
 import dev.rtmpserver.http.HttpConfig;
@@ -46,6 +47,8 @@ class ConfigBuilderTest {
                 invalid(o -> o.live.reconnectGrace = NEGATIVE, "--reconnect-grace", "0 or longer"),
                 invalid(o -> o.live.unpublishGrace = NEGATIVE, "--unpublish-grace", "0 or longer"),
                 invalid(o -> o.live.staleAfter = Duration.ZERO, "--stale-publisher", "longer than 0"),
+                invalid(o -> o.live.pullLinger = NEGATIVE, "--pull-linger", "0 or longer"),
+                invalid(o -> o.live.pullTimeout = Duration.ZERO, "--pull-timeout", "longer than 0"),
                 invalid(o -> o.players.queueBytes = 65535, "--player-queue", "at least 65536"),
                 invalid(o -> o.players.queueWait = Duration.ZERO, "--player-queue-wait", "longer than 0"),
                 invalid(o -> o.players.maxLag = Duration.ZERO, "--player-max-lag", "longer than 0"),
@@ -296,6 +299,11 @@ class ConfigBuilderTest {
         assertEquals(Map.of("live", List.of("rtmps://origin/live"), "events", List.of("rtmps://origin/events")),
                 config.pulls().origins());
         assertEquals(Set.of("live"), config.pulls().insecure());
+        assertEquals(Pulls.DEFAULT_TIMEOUT, config.pulls().timeout());
+
+        Options options = new Options();
+        options.live.pullTimeout = Duration.ofMillis(1500);
+        assertEquals(Duration.ofMillis(1500), ConfigBuilder.build(options, NO_APPS).pulls().timeout());
 
         InvalidOption e = assertThrows(InvalidOption.class, () -> ConfigBuilder.build(new Options(),
                 Map.of("live", Map.of(AppKey.PULL_INSECURE, "maybe"))));

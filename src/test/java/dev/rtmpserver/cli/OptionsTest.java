@@ -41,6 +41,7 @@ class OptionsTest {
             entry("--unpublish-grace", StreamPolicy.DEFAULT_UNPUBLISH_GRACE),
             entry("--stale-publisher", StreamPolicy.DEFAULT_STALE_AFTER),
             entry("--pull-linger", Pulls.DEFAULT_LINGER),
+            entry("--pull-timeout", Pulls.DEFAULT_TIMEOUT),
             entry("--player-queue", SessionConfig.DEFAULT_PLAYER_QUEUE_BYTES),
             entry("--player-queue-wait", SessionConfig.DEFAULT_PLAYER_QUEUE_WAIT),
             entry("--player-max-lag", SessionConfig.DEFAULT_PLAYER_MAX_LAG),

@@ -48,10 +48,10 @@ class PullsTest {
     private final Counters counters = new Counters();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final List<String> origins = new ArrayList<>(List.of("rtmp://a/live", "rtmp://b/live", "rtmp://c/live"));
-    private final Pulls pulls = new Pulls(registry, key -> key.app().equals("live") ? origins : List.of(), upstream,
-            scheduler, clock, clock::advance,
-            (name, task) -> threads.add(Thread.ofVirtual().name(name).start(task)), () -> LINGER,
-            key -> key.name().equals("self-signed"), counters);
+    private volatile PullConfig config = PullConfig.none().withLinger(LINGER).withInsecure("trusting");
+    private final Pulls pulls = new Pulls(registry, key -> key.app().equals("live") || key.app().equals("trusting")
+            ? origins : List.of(), upstream, scheduler, clock, clock::advance,
+            (name, task) -> threads.add(Thread.ofVirtual().name(name).start(task)), () -> config, counters);
 
     {
         registry.setDemand(pulls);
@@ -180,9 +180,20 @@ class PullsTest {
         LiveStream checked = registry.subscribe(CAM, new Player(), "");
         await(checked::isPublished, "the pull publishes");
         assertEquals(0, upstream.insecureAttempts.get());
-        LiveStream trusting = registry.subscribe(new StreamKey("live", "self-signed"), new Player(), "");
+        LiveStream trusting = registry.subscribe(new StreamKey("trusting", "cam"), new Player(), "");
         await(trusting::isPublished, "the other pull publishes");
         assertEquals(1, upstream.insecureAttempts.get());
+    }
+
+    @Test
+    void eachAttemptWaitsAsLongAsTheConfigurationSaysAtThatAttempt() throws Exception {
+        upstream.up("a");
+        config = config.withTimeout(Duration.ofSeconds(2));
+        await(registry.subscribe(CAM, new Player(), "")::isPublished, "the pull publishes");
+        config = config.withTimeout(Duration.ofSeconds(7));
+        await(registry.subscribe(new StreamKey("live", "other"), new Player(), "")::isPublished,
+                "the other pull publishes");
+        assertEquals(List.of(Duration.ofSeconds(2), Duration.ofSeconds(7)), upstream.timeouts);
     }
 
     @Test
@@ -345,6 +356,7 @@ class PullsTest {
     private final class FakeUpstream implements Upstream {
         final List<String> attempts = new CopyOnWriteArrayList<>();
         final AtomicInteger insecureAttempts = new AtomicInteger();
+        final List<Duration> timeouts = new CopyOnWriteArrayList<>();
         final List<String> names = new CopyOnWriteArrayList<>();
         final List<FakeSession> sessions = new CopyOnWriteArrayList<>();
         private volatile Set<String> up = Set.of();
@@ -356,6 +368,7 @@ class PullsTest {
         @Override
         public Session open(PushUrl url, boolean insecure, Duration timeout) throws IOException {
             attempts.add(url.host());
+            timeouts.add(timeout);
             if (insecure) {
                 insecureAttempts.incrementAndGet();
             }
