@@ -73,6 +73,13 @@ class PackagedBinaryIT {
             }, "the packaged server to listen; log: " + log);
             Path exe = Files.readSymbolicLink(Path.of("/proc", String.valueOf(server.pid()), "exe"));
             assertTrue(exe.startsWith(home), "runs on the bundled runtime, not " + exe);
+            Matcher version = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)")
+                    .matcher(Files.readString(home.resolve("release")));
+            assertTrue(version.find(), "the runtime's release file names its version");
+            List<String> jvmArgs = List.of(Files.readString(Path.of("/proc", String.valueOf(server.pid()), "cmdline"))
+                    .split("\0"));
+            assertEquals(Integer.parseInt(version.group(1)) >= 22, jvmArgs.contains("-XX:TrimNativeHeapInterval=2000"),
+                    "malloc's free memory is handed back where the runtime can: " + jvmArgs);
 
             String url = "rtmp://127.0.0.1:" + port + "/live/packaged";
             Tools.Run publisher = Tools.publishTestStream("packaged-publish", url, "320x240", 6, true, true);
