@@ -19,7 +19,10 @@ require_build
 MAX_PLAYERS=$(printf '%s\n' "${COUNTS[@]}" | sort -n | tail -1)
 need_open_files $((MAX_PLAYERS + 256))
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
+TRIM=
+[ "$(java_feature "$JAVA")" -ge 22 ] && TRIM=-XX:TrimNativeHeapInterval=2000
 for n in "${COUNTS[@]}"; do
-    # With the GC setting the launcher gives the server; each run's JVM inherits it.
-    "$JAVA" -XX:MaxGCPauseMillis=50 -cp "$TOOLS" dev.rtmpserver.tools.FanOutFloor "$n" "${FLOOR_ROUNDS:-3}" "${FLOOR_SECONDS:-15}" || exit 1
+    # With the JVM options src/main/dist/bin/rtmp-server gives the server; each run's JVM inherits them.
+    "$JAVA" -XX:+UseSerialGC -Xms16m -Xmn8m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 \
+        -XX:-ShrinkHeapInSteps -XX:-TieredCompilation $TRIM -cp "$TOOLS" dev.rtmpserver.tools.FanOutFloor "$n" "${FLOOR_ROUNDS:-3}" "${FLOOR_SECONDS:-15}" || exit 1
 done
