@@ -19,6 +19,8 @@ require_build
 MAX_PLAYERS=$(printf '%s\n' "${COUNTS[@]}" | sort -n | tail -1)
 need_open_files $((MAX_PLAYERS + 256))
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
+# The launcher's environment too: two malloc arenas.
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 TRIM=
 [ "$(java_feature "$JAVA")" -ge 22 ] && TRIM=-XX:TrimNativeHeapInterval=2000
 for n in "${COUNTS[@]}"; do
