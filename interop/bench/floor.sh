@@ -24,7 +24,6 @@ export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 TRIM=
 [ "$(java_feature "$JAVA")" -ge 22 ] && TRIM=-XX:TrimNativeHeapInterval=2000
 for n in "${COUNTS[@]}"; do
-    # With the JVM options src/main/dist/bin/rtmp-server gives the server; each run's JVM inherits them.
-    "$JAVA" -XX:+UseSerialGC -Xms16m -Xmn8m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 \
-        -XX:-ShrinkHeapInSteps -XX:-TieredCompilation $TRIM -cp "$TOOLS" dev.rtmpserver.tools.FanOutFloor "$n" "${FLOOR_ROUNDS:-3}" "${FLOOR_SECONDS:-15}" || exit 1
+    # With the JVM options bin/rtmp-server gives the server; each run's JVM inherits them.
+    "$JAVA" @src/main/dist/lib/jvm.options $TRIM -cp "$TOOLS" dev.rtmpserver.tools.FanOutFloor "$n" "${FLOOR_ROUNDS:-3}" "${FLOOR_SECONDS:-15}" || exit 1
 done

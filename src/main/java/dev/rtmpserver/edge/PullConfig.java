@@ -24,7 +24,7 @@ public record PullConfig(Map<String, List<String>> origins, Duration linger, Set
         if (linger.isNegative()) {
             throw new IllegalArgumentException("pull linger must not be negative: " + linger);
         }
-        if (timeout.isNegative() || timeout.isZero()) {
+        if (!timeout.isPositive()) {
             throw new IllegalArgumentException("pull timeout must be positive: " + timeout);
         }
     }
