@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,8 +97,11 @@ class CdnCacheIT {
                                 HttpResponse<byte[]> part = client.send(HttpRequest.newBuilder(URI.create(edge
                                         + hint.group(1))).build(), HttpResponse.BodyHandlers.ofByteArray());
                                 if (reload.statusCode() != 200 || part.statusCode() != 200) {
+                                    // The part's answer says which resource was missing; the playlist, what hinted it.
                                     failures.put(Thread.currentThread().toString(), reload.statusCode() + " / "
-                                            + part.statusCode() + " for " + hint.group(1));
+                                            + part.statusCode() + " for " + hint.group(1) + " ("
+                                            + new String(part.body(), StandardCharsets.UTF_8).strip()
+                                            + "), hinted by:\n" + playlist + "\nreloaded:\n" + reload.body());
                                     return;
                                 }
                                 partsFetched.incrementAndGet();
