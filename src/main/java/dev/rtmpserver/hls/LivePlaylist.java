@@ -107,8 +107,12 @@ final class LivePlaylist {
         }
     }
 
-    /** A part of the segment being built (one is opened if none is). */
-    void part(byte[] bytes, double duration, boolean independent) {
+    /**
+     * A part of the segment being built (one is opened if none is), and with {@code endsSegment}
+     * its last: the part and the segment's end are one change, so no reader is ever shown a hint
+     * for a part after it, which would never come.
+     */
+    void part(byte[] bytes, double duration, boolean independent, boolean endsSegment) {
         lock.lock();
         try {
             if (building == null) {
@@ -119,6 +123,9 @@ final class LivePlaylist {
             building.durations.add(duration);
             building.independent.add(independent);
             building.duration += duration;
+            if (endsSegment) {
+                complete();
+            }
             modified();
         } finally {
             lock.unlock();
@@ -129,24 +136,28 @@ final class LivePlaylist {
     void endSegment() {
         lock.lock();
         try {
-            if (building == null) {
-                return;
+            if (building != null) {
+                complete();
+                modified();
             }
-            building.complete = true;
-            targetDuration = Math.max(targetDuration, (int) Math.ceil(building.duration - 1e-6));
-            if (building.duration > 0) {
-                bytesPerSecond = Math.max(bytesPerSecond, (long) (building.bytes() / building.duration));
-            }
-            segments.addLast(building);
-            building = null;
-            while (segments.size() > windowSegments) {
-                if (segments.removeFirst().discontinuity) {
-                    droppedDiscontinuities++;
-                }
-            }
-            modified();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Called with the lock held and a segment being built. */
+    private void complete() {
+        building.complete = true;
+        targetDuration = Math.max(targetDuration, (int) Math.ceil(building.duration - 1e-6));
+        if (building.duration > 0) {
+            bytesPerSecond = Math.max(bytesPerSecond, (long) (building.bytes() / building.duration));
+        }
+        segments.addLast(building);
+        building = null;
+        while (segments.size() > windowSegments) {
+            if (segments.removeFirst().discontinuity) {
+                droppedDiscontinuities++;
+            }
         }
     }
 

@@ -284,11 +284,12 @@ final class Segmenter {
     private void flush(long ms, boolean segment) {
         if (!part.isEmpty() && partStartMs >= 0) {
             out.part(packager.fragment(fragmentSequence++, List.copyOf(part)), (ms - partStartMs) / 1000.0,
-                    partIndependent);
+                    partIndependent, segment);
             part.clear();
+        } else if (segment) {
+            out.endSegment();
         }
         if (segment) {
-            out.endSegment();
             segmentStartMs = -1;
         }
         partStartMs = -1;
