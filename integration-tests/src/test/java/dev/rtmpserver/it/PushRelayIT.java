@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,13 +103,16 @@ class PushRelayIT {
         int port = Peers.freePort();
         Tools.Run nginx = nginx(port);
         StreamKey key = new StreamKey("live", "stalled");
-        List<ProcessHandle> nginxProcesses = new java.util.ArrayList<>(nginx.process().descendants().toList());
-        nginxProcesses.add(nginx.process().toHandle());
+        List<ProcessHandle> nginxProcesses = new ArrayList<>();
         try (TestServer origin = new TestServer(pushingTo("rtmp://127.0.0.1:" + port + "/live"))) {
             Tools.Run publisher = Tools.publishNoisyStream("stalled-publish", origin.url("live", "stalled"), 30);
             try {
                 PushTarget target = Await.value(() -> origin.server.pushes().of(key).get(0), "the target");
                 Await.until(() -> target.status().state().equals("publishing"), "the push publishes on nginx");
+                // Only now: nginx forks its worker after it starts listening, and the worker is what reads.
+                nginxProcesses.add(nginx.process().toHandle());
+                nginxProcesses.addAll(nginx.process().descendants().toList());
+                assertTrue(nginxProcesses.size() >= 2, "nginx has its worker: " + nginxProcesses);
                 for (ProcessHandle p : nginxProcesses) {
                     Tools.output(Duration.ofSeconds(10), "kill", "-STOP", Long.toString(p.pid()));
                 }
