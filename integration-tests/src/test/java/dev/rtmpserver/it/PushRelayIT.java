@@ -105,7 +105,7 @@ class PushRelayIT {
         StreamKey key = new StreamKey("live", "stalled");
         List<ProcessHandle> nginxProcesses = new ArrayList<>();
         try (TestServer origin = new TestServer(pushingTo("rtmp://127.0.0.1:" + port + "/live"))) {
-            Tools.Run publisher = Tools.publishNoisyStream("stalled-publish", origin.url("live", "stalled"), 30);
+            Tools.Run publisher = Tools.publishNoisyStream("stalled-publish", origin.url("live", "stalled"), 60);
             try {
                 PushTarget target = Await.value(() -> origin.server.pushes().of(key).get(0), "the target");
                 Await.until(() -> target.status().state().equals("publishing"), "the push publishes on nginx");
@@ -116,7 +116,7 @@ class PushRelayIT {
                 for (ProcessHandle p : nginxProcesses) {
                     Tools.output(Duration.ofSeconds(10), "kill", "-STOP", Long.toString(p.pid()));
                 }
-                Await.within(Duration.ofSeconds(20), () -> target.status().droppedFrames() > 0,
+                Await.within(Duration.ofSeconds(40), () -> target.status().droppedFrames() > 0,
                         "the stalled target drops frames");
                 Path local = dir.resolve("stalled-local.flv");
                 Tools.captureToFile("stalled-local-play", origin.url("live", "stalled"), local, 4).expectSuccess(LIMIT);
